@@ -1,0 +1,43 @@
+package io.github.scratch4j;
+
+import java.util.regex.Pattern;
+
+/**
+ * A content digest such as {@code sha256:2cf2...}.
+ *
+ * @param algorithm the algorithm, {@code sha256} or {@code sha512}
+ * @param hex the lower-case hexadecimal encoded value
+ */
+public record Digest(String algorithm, String hex) {
+  private static final Pattern SHA256 = Pattern.compile("[a-f0-9]{64}");
+  private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
+
+  /** Validates the algorithm and the encoded value. */
+  public Digest {
+    switch (algorithm) {
+      case "sha256" -> check(SHA256, algorithm, hex);
+      case "sha512" -> check(SHA512, algorithm, hex);
+      default -> throw new IllegalArgumentException("unsupported digest algorithm: '" + algorithm + "'");
+    }
+  }
+
+  private static void check(Pattern pattern, String algorithm, String hex) {
+    if (!pattern.matcher(hex).matches()) {
+      throw new IllegalArgumentException("malformed " + algorithm + " digest value: '" + hex + "'");
+    }
+  }
+
+  /** Parses {@code algorithm:hex}. */
+  public static Digest parse(String value) {
+    int colon = value.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("malformed digest (no ':'): '" + value + "'");
+    }
+    return new Digest(value.substring(0, colon), value.substring(colon + 1));
+  }
+
+  @Override
+  public String toString() {
+    return algorithm + ":" + hex;
+  }
+}

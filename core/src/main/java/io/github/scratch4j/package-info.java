@@ -1,0 +1,2 @@
+/** Builds OCI and Docker container images from scratch. */
+package io.github.scratch4j;

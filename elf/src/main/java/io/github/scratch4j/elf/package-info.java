@@ -1,0 +1,2 @@
+/** Reads ELF files. */
+package io.github.scratch4j.elf;
