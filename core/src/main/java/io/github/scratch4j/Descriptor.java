@@ -1,0 +1,48 @@
+package io.github.scratch4j;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Points at content by media type, digest and size (OCI image-spec, descriptor.md).
+ *
+ * @param mediaType the media type of the referenced content
+ * @param digest the digest of the referenced bytes, as stored
+ * @param size the number of stored bytes
+ * @param annotations arbitrary metadata, sorted by key
+ * @param platform the platform, for manifests listed in an index
+ */
+public record Descriptor(
+    String mediaType,
+    Digest digest,
+    long size,
+    Map<String, String> annotations,
+    Optional<Platform> platform) {
+
+  /** Validates the size and copies the annotations. */
+  public Descriptor {
+    if (mediaType.isEmpty()) {
+      throw new IllegalArgumentException("descriptor media type is empty");
+    }
+    if (size < 0) {
+      throw new IllegalArgumentException("descriptor size is negative: " + size);
+    }
+    annotations = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(annotations));
+  }
+
+  /** A descriptor without annotations or platform. */
+  public static Descriptor of(String mediaType, Digest digest, long size) {
+    return new Descriptor(mediaType, digest, size, Map.of(), Optional.empty());
+  }
+
+  /** Returns a copy with the given annotations. */
+  public Descriptor withAnnotations(Map<String, String> newAnnotations) {
+    return new Descriptor(mediaType, digest, size, newAnnotations, platform);
+  }
+
+  /** Returns a copy with the given platform. */
+  public Descriptor withPlatform(Platform newPlatform) {
+    return new Descriptor(mediaType, digest, size, annotations, Optional.of(newPlatform));
+  }
+}

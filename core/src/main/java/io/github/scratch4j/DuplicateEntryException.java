@@ -1,0 +1,11 @@
+package io.github.scratch4j;
+
+/** Thrown when two entries of one layer have the same path. */
+public class DuplicateEntryException extends InvalidEntryException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates an exception naming the path that occurs twice. */
+  public DuplicateEntryException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,39 @@
+package io.github.scratch4j;
+
+import io.github.scratch4j.internal.EntryChecks;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A regular file.
+ *
+ * @param path normalized absolute path in the image
+ * @param source the content
+ * @param mode permission bits
+ * @param uid numeric owner
+ * @param gid numeric group
+ * @param mtime modification time
+ */
+public record FileEntry(String path, Source source, int mode, int uid, int gid, Instant mtime)
+    implements Entry {
+  /** Normalizes the path and validates the attributes. */
+  public FileEntry {
+    path = EntryChecks.check(path, mode, uid, gid, mtime);
+    Objects.requireNonNull(source, "source");
+  }
+
+  /** Returns a copy with the given permission bits. */
+  public FileEntry withMode(int newMode) {
+    return new FileEntry(path, source, newMode, uid, gid, mtime);
+  }
+
+  /** Returns a copy with the given owner and group. */
+  public FileEntry withOwner(int newUid, int newGid) {
+    return new FileEntry(path, source, mode, newUid, newGid, mtime);
+  }
+
+  /** Returns a copy with the given modification time. */
+  public FileEntry withMtime(Instant newMtime) {
+    return new FileEntry(path, source, mode, uid, gid, newMtime);
+  }
+}

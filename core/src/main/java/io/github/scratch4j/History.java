@@ -1,0 +1,26 @@
+package io.github.scratch4j;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One step of an image's history (OCI image-spec, config.md, "history").
+ *
+ * @param created when the step ran
+ * @param createdBy the command or tool that made the step
+ * @param author who made the step
+ * @param comment a free-form comment
+ * @param emptyLayer whether the step made no layer (for example a configuration change)
+ */
+public record History(
+    Optional<Instant> created,
+    Optional<String> createdBy,
+    Optional<String> author,
+    Optional<String> comment,
+    boolean emptyLayer) {
+
+  /** A step that made a layer, described by {@code createdBy}. */
+  public static History of(String createdBy) {
+    return new History(Optional.empty(), Optional.of(createdBy), Optional.empty(), Optional.empty(), false);
+  }
+}

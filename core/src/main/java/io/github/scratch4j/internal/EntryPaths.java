@@ -1,0 +1,134 @@
+package io.github.scratch4j.internal;
+
+import io.github.scratch4j.InvalidEntryException;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+
+/** Normalizes and orders the paths of layer entries. */
+public final class EntryPaths {
+  /** Longest path a Linux system call accepts, without its NUL (PATH_MAX 4096). */
+  public static final int MAX_PATH_BYTES = 4095;
+  /** Longest file name component on Linux file systems (NAME_MAX). */
+  public static final int MAX_NAME_BYTES = 255;
+
+  /**
+   * Orders paths component by component, so that a directory sorts directly before its contents
+   * ({@code /a}, {@code /a/b}, {@code /a-b}), which is the order extraction needs.
+   */
+  public static final Comparator<String> ORDER = EntryPaths::compare;
+
+  private EntryPaths() {}
+
+  /**
+   * Returns the path as {@code /a/b}: leading slash, no empty or {@code .} components, no trailing
+   * slash. Rejects empty paths, the root itself, {@code ..} components, NUL characters and paths
+   * longer than Linux accepts.
+   */
+  public static String normalize(String path) {
+    if (path.isEmpty()) {
+      throw new InvalidEntryException("entry path is empty");
+    }
+    if (path.indexOf('\0') >= 0) {
+      throw new InvalidEntryException("entry path contains a NUL character: '" + printable(path) + "'");
+    }
+    StringBuilder out = new StringBuilder(path.length() + 1);
+    for (String part : path.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        throw new InvalidEntryException(
+            "entry path '" + path + "' contains '..': entry paths must stay inside the image root");
+      }
+      if (part.startsWith(".wh.")) {
+        throw new InvalidEntryException(
+            "entry path '" + path + "' has a name starting with '.wh.', which OCI layers reserve"
+                + " for whiteouts; use Whiteout to delete a path");
+      }
+      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw new InvalidEntryException(
+            "entry path '" + path + "' has a component longer than " + MAX_NAME_BYTES + " bytes");
+      }
+      out.append('/').append(part);
+    }
+    if (out.length() == 0) {
+      throw new InvalidEntryException("entry path '" + path + "' is the image root itself");
+    }
+    String normalized = out.toString();
+    if (normalized.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      throw new InvalidEntryException(
+          "entry path is longer than " + MAX_PATH_BYTES + " bytes: '" + normalized.substring(0, 64) + "...'");
+    }
+    return normalized;
+  }
+
+  /** The parent of a normalized path, or "" for a top-level entry. */
+  public static String parent(String normalized) {
+    return normalized.substring(0, normalized.lastIndexOf('/'));
+  }
+
+  /** The last component of a normalized path. */
+  public static String fileName(String normalized) {
+    return normalized.substring(normalized.lastIndexOf('/') + 1);
+  }
+
+  /** The prefix of whiteout file names (OCI image-spec, layer.md, "Whiteouts"). */
+  public static final String WHITEOUT_PREFIX = ".wh.";
+  /** The name of the opaque whiteout marker inside a directory. */
+  public static final String OPAQUE_MARKER = ".wh..wh..opq";
+
+  /**
+   * The path an entry occupies in a layer's tar: its own path, or for a whiteout the marker file
+   * that stands for it ({@code /a/.wh.b} deletes {@code /a/b}; {@code /a/.wh..wh..opq} makes
+   * {@code /a} opaque).
+   */
+  public static String key(io.github.scratch4j.Entry entry) {
+    if (entry instanceof io.github.scratch4j.Whiteout w) {
+      return w.opaque()
+          ? w.path() + "/" + OPAQUE_MARKER
+          : parent(w.path()) + "/" + WHITEOUT_PREFIX + fileName(w.path());
+    }
+    return entry.path();
+  }
+
+  /**
+   * Compares component by component; within one directory, the opaque marker comes first, then
+   * other whiteouts, then everything else by name, as OCI layer.md asks whiteouts to precede their
+   * siblings.
+   */
+  private static int compare(String a, String b) {
+    int i = 1;
+    int j = 1;
+    while (true) {
+      boolean aDone = i > a.length();
+      boolean bDone = j > b.length();
+      if (aDone || bDone) {
+        return aDone == bDone ? 0 : aDone ? -1 : 1;
+      }
+      int ai = a.indexOf('/', i);
+      int bj = b.indexOf('/', j);
+      String ca = a.substring(i, ai < 0 ? a.length() : ai);
+      String cb = b.substring(j, bj < 0 ? b.length() : bj);
+      int c = Integer.compare(rank(ca), rank(cb));
+      if (c == 0) {
+        c = ca.compareTo(cb);
+      }
+      if (c != 0) {
+        return c;
+      }
+      i = ai < 0 ? a.length() + 1 : ai + 1;
+      j = bj < 0 ? b.length() + 1 : bj + 1;
+    }
+  }
+
+  private static int rank(String component) {
+    if (component.equals(OPAQUE_MARKER)) {
+      return 0;
+    }
+    return component.startsWith(WHITEOUT_PREFIX) ? 1 : 2;
+  }
+
+  private static String printable(String s) {
+    return s.replace("\0", "\\0");
+  }
+}

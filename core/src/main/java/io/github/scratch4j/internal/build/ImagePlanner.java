@@ -1,0 +1,80 @@
+package io.github.scratch4j.internal.build;
+
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.History;
+import io.github.scratch4j.ImageConfig;
+import io.github.scratch4j.ImageReference;
+import io.github.scratch4j.Layer;
+import io.github.scratch4j.Platform;
+import io.github.scratch4j.Whiteout;
+import io.github.scratch4j.internal.EntryPaths;
+import io.github.scratch4j.internal.Timestamps;
+import io.github.scratch4j.internal.layer.LayerPlan;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Makes the decisions an image leaves open, before anything is written. */
+public final class ImagePlanner {
+  private ImagePlanner() {}
+
+  /** Plans an image made of {@code layers}, base first. */
+  public static PlannedImage plan(List<Layer> layers, ImageConfig config, List<ImageReference> tags) {
+    List<LayerPlan> plans = new ArrayList<>();
+    Set<String> below = new HashSet<>();
+    for (Layer layer : layers) {
+      plans.add(LayerPlan.of(layer, below::contains));
+      for (Entry e : layer.entries()) {
+        if (!(e instanceof Whiteout)) {
+          below.add(e.path());
+        }
+      }
+    }
+    Instant created = config.created().orElseGet(Timestamps::reproducible);
+    Platform platform = config.platform().orElse(Platform.LINUX_AMD64);
+    return new PlannedImage(
+        config,
+        platform,
+        created,
+        history(config.history(), layers, created),
+        plans,
+        tags.isEmpty() ? List.of(defaultTag(config)) : tags);
+  }
+
+  /** The given history, plus one step for each layer it does not account for. */
+  static List<History> history(List<History> given, List<Layer> layers, Instant created) {
+    List<History> all = new ArrayList<>(given);
+    long covered = given.stream().filter(h -> !h.emptyLayer()).count();
+    for (int i = (int) Math.min(covered, layers.size()); i < layers.size(); i++) {
+      all.add(new History(
+          Optional.of(created),
+          Optional.of(layers.get(i).createdBy().orElse("scratch4j")),
+          Optional.empty(),
+          Optional.empty(),
+          false));
+    }
+    return all;
+  }
+
+  /**
+   * {@code <name>:latest}, where the name is the entrypoint's file name made a valid repository
+   * name, or {@code scratch4j} when there is no usable entrypoint.
+   */
+  static ImageReference defaultTag(ImageConfig config) {
+    String name = config.entrypoint().isEmpty()
+        ? ""
+        : EntryPaths.fileName("/" + config.entrypoint().get(0))
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9._-]+", "-")
+            .replaceAll("^[._-]+|[._-]+$", "");
+    try {
+      return ImageReference.parse((name.isEmpty() ? "scratch4j" : name) + ":latest");
+    } catch (IllegalArgumentException e) {
+      return ImageReference.parse("scratch4j:latest");
+    }
+  }
+}
