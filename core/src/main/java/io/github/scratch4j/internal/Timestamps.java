@@ -17,7 +17,12 @@ public final class Timestamps {
    * (reproducible-builds.org/specs/source-date-epoch), otherwise {@link #DEFAULT}.
    */
   public static Instant reproducible() {
-    String epoch = System.getenv("SOURCE_DATE_EPOCH");
+    return reproducible(System.getenv());
+  }
+
+  /** {@link #reproducible()} for a given environment. */
+  static Instant reproducible(java.util.Map<String, String> environment) {
+    String epoch = environment.get("SOURCE_DATE_EPOCH");
     if (epoch == null || epoch.isBlank()) {
       return DEFAULT;
     }
