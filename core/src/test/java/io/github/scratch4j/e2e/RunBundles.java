@@ -1,0 +1,46 @@
+package io.github.scratch4j.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Unpacks an OCI image layout with umoci and runs it with runc. */
+public final class RunBundles {
+  private RunBundles() {}
+
+  /** Extracts an archive tar into a directory with the system's tar. */
+  public static Path extract(Path archive, Path into) throws IOException {
+    Files.createDirectories(into);
+    Commands.run(Duration.ofMinutes(2), "tar", "-C", into.toString(), "-xf", archive.toString()).assertSuccess();
+    return into;
+  }
+
+  /** {@code umoci unpack} of the image tagged {@code tag} in an OCI layout directory. */
+  public static Path unpack(Path layout, String tag, Path bundle) {
+    Commands.require("umoci");
+    Commands.run(Duration.ofMinutes(5), "umoci", "unpack", "--image", layout + ":" + tag, bundle.toString())
+        .assertSuccess();
+    return bundle;
+  }
+
+  /** {@code runc run} of an unpacked bundle without a terminal; returns what the process printed. */
+  public static Commands.Result run(Path bundle) throws IOException {
+    Commands.require("runc");
+    Path config = bundle.resolve("config.json");
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode spec = (ObjectNode) json.readTree(config.toFile());
+    // umoci writes a spec for an interactive terminal; tests have none.
+    ((ObjectNode) spec.get("process")).put("terminal", false);
+    json.writeValue(config.toFile(), spec);
+    String id = "scratch4j-" + UUID.randomUUID();
+    try {
+      return Commands.run(Duration.ofMinutes(1), "runc", "run", "--bundle", bundle.toString(), id);
+    } finally {
+      Commands.run(Duration.ofSeconds(30), "runc", "delete", "--force", id);
+    }
+  }
+}
