@@ -1,7 +1,8 @@
 package io.github.scratch4j;
 
 import io.github.scratch4j.internal.archive.ArchiveWriting;
-import io.github.scratch4j.internal.build.PlannedImage;
+import io.github.scratch4j.internal.build.Planned;
+import io.github.scratch4j.internal.read.ArchiveReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -10,15 +11,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Several images in one archive, each with its own tags; blobs that images share are stored once.
+ * Several images and image indexes in one archive, each with its own tags; blobs they share are
+ * stored once.
  *
- * <p>Immutable; build one with {@link #builder()} or {@link #of(Image...)}.
+ * <p>Immutable; build one with {@link #builder()} or {@link #of(Image...)}, or read one with
+ * {@link #read(Path)}.
  */
 public final class Archive {
-  private final List<Image> images;
+  /** Images and indexes, in the order they were added. */
+  private final List<Object> artifacts;
 
-  private Archive(List<Image> images) {
-    this.images = List.copyOf(images);
+  private Archive(List<Object> artifacts) {
+    this.artifacts = List.copyOf(artifacts);
   }
 
   /** An archive of the given images, in order. */
@@ -30,75 +34,130 @@ public final class Archive {
     return b.build();
   }
 
+  /**
+   * Reads an archive: a docker-archive or OCI archive tar (as {@code docker save} and scratch4j
+   * write), an OCI image layout directory, or a plain root file system tarball (gzipped or not),
+   * which reads as one image of one layer. Every blob's digest and size are checked against its
+   * descriptor and every layer's diff_id against the configuration before this returns. Layers
+   * are not loaded into memory: their content is read from {@code source} when used, and checked
+   * again as it is copied.
+   *
+   * @throws ImageFormatException naming what is wrong and where, for malformed or hostile input, a
+   *     missing blob, or a digest or size that does not match
+   */
+  public static Archive read(Path source) throws IOException {
+    Builder b = builder();
+    for (Object artifact : ArchiveReader.read(source)) {
+      if (artifact instanceof Image i) {
+        b.add(i);
+      } else {
+        b.add((ImageIndex) artifact);
+      }
+    }
+    return b.build();
+  }
+
   /** A new, empty builder. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this archive's images, to add more. */
+  /** A builder holding this archive's images and indexes, to add more. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    images.forEach(b::add);
+    b.artifacts.addAll(artifacts);
     return b;
   }
 
-  /** The images, in order. */
+  /** The single-platform images, in order. */
   public List<Image> images() {
-    return images;
+    return artifacts.stream().filter(Image.class::isInstance).map(Image.class::cast).toList();
+  }
+
+  /** The multi-platform image indexes, in order. */
+  public List<ImageIndex> indexes() {
+    return artifacts.stream().filter(ImageIndex.class::isInstance).map(ImageIndex.class::cast).toList();
+  }
+
+  /** The image tagged {@code reference}, among the single-platform images. */
+  public java.util.Optional<Image> image(String reference) {
+    ImageReference wanted = ImageReference.parse(reference);
+    return images().stream().filter(i -> i.tags().contains(wanted)).findFirst();
   }
 
   /**
-   * Writes the archive as one tar that is a docker-archive and an OCI image layout; see
+   * Writes the archive as one tar that is a docker-archive and an OCI image layout, or as an OCI
+   * image layout directory when {@code target} is an existing directory; see
    * {@link Image#writeTo(Path)}.
    *
-   * @return each image's manifest, in order
+   * @return each image's manifest, in order (an index contributes one per platform)
    */
   public List<Manifest> writeTo(Path target) throws IOException {
-    return ArchiveWriting.toFile(plans(), target);
+    return writeTo(target, WriteOptions.defaults());
+  }
+
+  /** Writes the archive with the given format and compression. */
+  public List<Manifest> writeTo(Path target, WriteOptions options) throws IOException {
+    return ArchiveWriting.toPath(plans(), target, options);
   }
 
   /** Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open. */
   public List<Manifest> writeTo(OutputStream out) throws IOException {
-    return ArchiveWriting.toStream(plans(), out);
+    return writeTo(out, WriteOptions.defaults());
   }
 
-  private List<PlannedImage> plans() {
-    if (images.isEmpty()) {
+  /** Writes the same bytes as {@link #writeTo(Path, WriteOptions)} to a stream, which is left open. */
+  public List<Manifest> writeTo(OutputStream out, WriteOptions options) throws IOException {
+    return ArchiveWriting.toStream(plans(), out, options);
+  }
+
+  private List<Planned> plans() {
+    if (artifacts.isEmpty()) {
       throw new IllegalStateException("an archive needs at least one image");
     }
-    return images.stream().map(Image::plan).toList();
+    List<Planned> plans = new ArrayList<>();
+    for (Object a : artifacts) {
+      plans.add(a instanceof Image i ? i.plan() : ((ImageIndex) a).plan());
+    }
+    return plans;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Archive a && images.equals(a.images);
+    return o instanceof Archive a && artifacts.equals(a.artifacts);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(images);
+    return Objects.hash(artifacts);
   }
 
   @Override
   public String toString() {
-    return "Archive[" + images.size() + " images]";
+    return "Archive[" + images().size() + " images, " + indexes().size() + " indexes]";
   }
 
-  /** Collects the images of an {@link Archive}. Not thread-safe. */
+  /** Collects the images and indexes of an {@link Archive}. Not thread-safe. */
   public static final class Builder {
-    private final List<Image> images = new ArrayList<>();
+    private final List<Object> artifacts = new ArrayList<>();
 
     private Builder() {}
 
     /** Appends an image. */
     public Builder add(Image image) {
-      images.add(Objects.requireNonNull(image, "image"));
+      artifacts.add(Objects.requireNonNull(image, "image"));
+      return this;
+    }
+
+    /** Appends a multi-platform image index. */
+    public Builder add(ImageIndex index) {
+      artifacts.add(Objects.requireNonNull(index, "index"));
       return this;
     }
 
     /** Builds the archive. */
     public Archive build() {
-      return new Archive(images);
+      return new Archive(artifacts);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.github.scratch4j;
 
 import io.github.scratch4j.internal.archive.ArchiveWriting;
 import io.github.scratch4j.internal.build.ImagePlanner;
+import io.github.scratch4j.internal.build.LayeredFileSystem;
 import io.github.scratch4j.internal.build.PlannedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,8 +24,9 @@ import java.util.function.UnaryOperator;
  *      .writeTo(Path.of("hello.tar"));
  * }</pre>
  *
- * <p>Files added with consecutive {@code add} calls share one layer; {@link #add(Layer)} appends
- * a layer of its own, and the next {@code add} of a path starts a new one.
+ * <p>Files added with consecutive {@code add} and {@code remove} calls share one layer;
+ * {@link #add(Layer)} appends a layer of its own, and the next {@code add} of a path starts a new
+ * one.
  */
 public final class Image {
   private final List<Layer> layers;
@@ -31,17 +34,51 @@ public final class Image {
   private final List<ImageReference> tags;
   /** Whether the last layer was made by {@code add(Path...)} and takes further adds. */
   private final boolean lastLayerOpen;
+  /** Whether the command came from a base image, so that a new entrypoint resets it, as in a Dockerfile. */
+  private final boolean cmdFromBase;
 
-  private Image(List<Layer> layers, ImageConfig config, List<ImageReference> tags, boolean lastLayerOpen) {
+  private Image(List<Layer> layers, ImageConfig config, List<ImageReference> tags, boolean lastLayerOpen,
+      boolean cmdFromBase) {
     this.layers = List.copyOf(layers);
     this.config = config;
     this.tags = List.copyOf(tags);
     this.lastLayerOpen = lastLayerOpen;
+    this.cmdFromBase = cmdFromBase;
   }
 
   /** An image with no layers and an empty configuration, like Docker's {@code FROM scratch}. */
   public static Image fromScratch() {
-    return new Image(List.of(), ImageConfig.empty(), List.of(), false);
+    return new Image(List.of(), ImageConfig.empty(), List.of(), false, false);
+  }
+
+  /**
+   * Starts from an existing image: a docker-archive or OCI archive tar (as {@code docker save}
+   * and scratch4j write), an OCI image layout directory or tar, or a plain root file system
+   * tarball (gzipped or not), which becomes one layer. Base layers are carried over byte for byte
+   * after their digests are verified; the base configuration is inherited and its tags are not.
+   *
+   * <p>An archive holding several images must be read with {@link Archive#read} and one picked;
+   * for an image index, the {@code linux} image for the architecture Java runs on is taken.
+   *
+   * @throws ImageFormatException if the file is malformed, hostile, or a digest does not match
+   */
+  public static Image from(Path source) throws IOException {
+    Archive archive = Archive.read(source);
+    List<Image> candidates = archive.images();
+    if (archive.indexes().size() == 1 && candidates.isEmpty()) {
+      candidates = List.of(archive.indexes().get(0).forHost());
+    }
+    if (candidates.size() != 1 || archive.indexes().size() > 1) {
+      throw new ImageFormatException(
+          source + " holds " + (archive.images().size() + archive.indexes().size())
+              + " images; read it with Archive.read and pick one to build on");
+    }
+    return candidates.get(0).asBase();
+  }
+
+  /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */
+  Image asBase() {
+    return new Image(layers, config, List.of(), false, !config.cmd().isEmpty());
   }
 
   /**
@@ -85,7 +122,38 @@ public final class Image {
   public Image add(Layer layer) {
     List<Layer> next = new ArrayList<>(layers);
     next.add(Objects.requireNonNull(layer, "layer"));
-    return new Image(next, config, tags, false);
+    return new Image(next, config, tags, false, cmdFromBase);
+  }
+
+  /**
+   * Deletes {@code path} and everything under it. What the current layer added is dropped; what a
+   * lower layer (such as a base image's) has is deleted with an OCI whiteout.
+   *
+   * @throws InvalidEntryException if nothing is at {@code path}
+   */
+  public Image remove(String path) {
+    String normalized = io.github.scratch4j.internal.EntryPaths.normalize(path);
+    List<Layer> lower = lastLayerOpen ? layers.subList(0, layers.size() - 1) : layers;
+    boolean below = LayeredFileSystem.of(lower).contains(normalized);
+    boolean inOpen = lastLayerOpen && layers.get(layers.size() - 1).toBuilder().has(normalized);
+    if (!below && !inOpen) {
+      throw new InvalidEntryException("cannot remove " + normalized + ": no layer of the image has it");
+    }
+    return withOpenLayer(b -> {
+      b.remove(normalized);
+      if (below) {
+        b.add(Whiteout.of(normalized));
+      }
+      return b;
+    });
+  }
+
+  /**
+   * Replaces the whole content of the directory {@code directory} with the tree at {@code source}:
+   * an opaque whiteout hides what lower layers have there (OCI image-spec, layer.md).
+   */
+  public Image replace(Path source, String directory, CopyOption... options) {
+    return withOpenLayer(b -> b.add(Whiteout.opaque(directory)).addPath(source, directory, options));
   }
 
   private Image withOpenLayer(UnaryOperator<Layer.Builder> change) {
@@ -97,17 +165,24 @@ public final class Image {
       builder = Layer.builder();
     }
     next.add(change.apply(builder).build());
-    return new Image(next, config, tags, true);
+    return new Image(next, config, tags, true, cmdFromBase);
   }
 
-  /** Sets the program and arguments the container runs. */
+  /**
+   * Sets the program and arguments the container runs. As in a Dockerfile, a command inherited
+   * from a base image is cleared; set one after this call if it is wanted.
+   */
   public Image entrypoint(String... argv) {
-    return config(config.toBuilder().entrypoint(argv).build());
+    ImageConfig.Builder b = config.toBuilder().entrypoint(argv);
+    if (cmdFromBase) {
+      b.cmd();
+    }
+    return new Image(layers, b.build(), tags, lastLayerOpen, false);
   }
 
   /** Sets the default arguments, passed to the entrypoint or run as the command. */
   public Image cmd(String... argv) {
-    return config(config.toBuilder().cmd(argv).build());
+    return new Image(layers, config.toBuilder().cmd(argv).build(), tags, lastLayerOpen, false);
   }
 
   /** Sets an environment variable. */
@@ -142,7 +217,8 @@ public final class Image {
 
   /** Replaces the whole configuration. */
   public Image config(ImageConfig newConfig) {
-    return new Image(layers, Objects.requireNonNull(newConfig, "config"), tags, lastLayerOpen);
+    return new Image(layers, Objects.requireNonNull(newConfig, "config"), tags, lastLayerOpen,
+        cmdFromBase && newConfig.cmd().equals(config.cmd()));
   }
 
   /**
@@ -156,11 +232,17 @@ public final class Image {
     if (parsed.digest().isPresent()) {
       throw new InvalidReferenceException("a tag cannot pin a digest: '" + reference + "'");
     }
+    return withTags(parsed);
+  }
+
+  Image withTags(ImageReference... more) {
     List<ImageReference> next = new ArrayList<>(tags);
-    if (!next.contains(parsed)) {
-      next.add(parsed);
+    for (ImageReference r : more) {
+      if (!next.contains(r)) {
+        next.add(r);
+      }
     }
-    return new Image(layers, config, next, lastLayerOpen);
+    return new Image(layers, config, next, lastLayerOpen, cmdFromBase);
   }
 
   /** The layers, base first. */
@@ -173,32 +255,52 @@ public final class Image {
     return config;
   }
 
-  /** The names given with {@link #tag}. */
+  /** The names given with {@link #tag}, or read with the image. */
   public List<ImageReference> tags() {
     return tags;
   }
 
   /**
+   * The image's file system as a container sees it: every layer applied in order, whiteouts
+   * included. For stored layers this reads their blobs.
+   */
+  public SortedMap<String, Entry> fileSystem() {
+    return LayeredFileSystem.of(layers).entries();
+  }
+
+  /**
    * Writes the image as one tar that {@code docker load}, {@code podman load} and skopeo's
-   * {@code docker-archive:} and {@code oci-archive:} transports read. The file appears only once
-   * complete; a failed write leaves nothing at {@code target}.
+   * {@code docker-archive:} and {@code oci-archive:} transports read, or, when {@code target} is an
+   * existing directory, as an OCI image layout there. A file appears only once complete; a failed
+   * write leaves nothing at {@code target}.
    *
    * @return the manifest written; its config digest is the image ID
    * @throws IOException if a source cannot be read or changed while it was read, or the target
    *     cannot be written
    */
   public Manifest writeTo(Path target) throws IOException {
-    return ArchiveWriting.toFile(List.of(plan()), target).get(0);
+    return writeTo(target, WriteOptions.defaults());
+  }
+
+  /** Writes the image as {@link #writeTo(Path)} does, in the format and compression the options say. */
+  public Manifest writeTo(Path target, WriteOptions options) throws IOException {
+    return ArchiveWriting.toPath(List.of(plan()), target, options).get(0);
   }
 
   /**
-   * Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open. Each layer is
-   * read twice, first to compute its digest, because the tar names a blob before its content.
+   * Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open. Each
+   * uncompressed layer is read twice, first to compute its digest, because the tar names a blob
+   * before its content; a compressed one is spooled to a temporary file.
    *
    * @return the manifest written
    */
   public Manifest writeTo(OutputStream out) throws IOException {
-    return ArchiveWriting.toStream(List.of(plan()), out).get(0);
+    return writeTo(out, WriteOptions.defaults());
+  }
+
+  /** Writes the image as {@link #writeTo(OutputStream)} does, with the given compression. */
+  public Manifest writeTo(OutputStream out, WriteOptions options) throws IOException {
+    return ArchiveWriting.toStream(List.of(plan()), out, options).get(0);
   }
 
   PlannedImage plan() {

@@ -1,5 +1,6 @@
 package io.github.scratch4j;
 
+import io.github.scratch4j.internal.ConfigExtras;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,6 +39,14 @@ public final class ImageConfig {
   private final SortedMap<String, String> labels;
   private final Optional<String> stopSignal;
   private final List<History> history;
+  private final ConfigExtras.Extras extras;
+
+  static {
+    ConfigExtras.install(c -> c.extras, (b, e) -> {
+      b.extras = e;
+      return b;
+    });
+  }
 
   private ImageConfig(Builder b) {
     this.platform = b.platform;
@@ -53,6 +62,7 @@ public final class ImageConfig {
     this.labels = Collections.unmodifiableSortedMap(new TreeMap<>(b.labels));
     this.stopSignal = b.stopSignal;
     this.history = List.copyOf(b.history);
+    this.extras = b.extras;
   }
 
   /** A configuration with nothing set. */
@@ -81,6 +91,7 @@ public final class ImageConfig {
     b.labels = new TreeMap<>(labels);
     b.stopSignal = stopSignal;
     b.history = new ArrayList<>(history);
+    b.extras = extras;
     return b;
   }
 
@@ -170,13 +181,14 @@ public final class ImageConfig {
         && volumes.equals(c.volumes)
         && labels.equals(c.labels)
         && stopSignal.equals(c.stopSignal)
-        && history.equals(c.history);
+        && history.equals(c.history)
+        && extras.equals(c.extras);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(platform, created, author, entrypoint, cmd, env, workingDir, user,
-        exposedPorts, volumes, labels, stopSignal, history);
+        exposedPorts, volumes, labels, stopSignal, history, extras);
   }
 
   @Override
@@ -200,6 +212,7 @@ public final class ImageConfig {
     private Map<String, String> labels = new TreeMap<>();
     private Optional<String> stopSignal = Optional.empty();
     private List<History> history = new ArrayList<>();
+    private ConfigExtras.Extras extras = ConfigExtras.Extras.NONE;
 
     private Builder() {}
 

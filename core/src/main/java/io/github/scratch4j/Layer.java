@@ -16,21 +16,42 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One layer of an image: a set of entries at distinct paths, kept in path order. Parent
- * directories that were not added explicitly are implied: they appear in {@link #entries()} as
- * directories with mode {@code 0755}, owned by root.
+ * One layer of an image: a set of entries at distinct paths, kept in path order.
  *
- * <p>Immutable; build one with {@link #builder()}.
+ * <p>A layer is either built from entries with {@link #builder()}, or stored: an existing blob
+ * (from a base image, or from {@link #ofBlob}) that is written byte for byte. A built layer's
+ * parent directories that were not added explicitly are implied: they appear in
+ * {@link #entries()} as directories with mode {@code 0755}, owned by root.
+ *
+ * <p>Immutable. Built layers are equal when their entries are; stored layers when their blob and
+ * diff_id are.
  */
 public final class Layer {
   private final List<Entry> entries;
   private final Set<String> impliedDirectories;
   private final Optional<String> createdBy;
+  private final Optional<Descriptor> blob;
+  private final Optional<Digest> diffId;
+  private final Optional<Source> blobContent;
+  /** A stored layer's entries, read from its blob on first use. */
+  private volatile List<Entry> storedEntries;
 
   private Layer(List<Entry> entries, Set<String> impliedDirectories, Optional<String> createdBy) {
     this.entries = List.copyOf(entries);
     this.impliedDirectories = Collections.unmodifiableSet(new TreeSet<>(impliedDirectories));
     this.createdBy = createdBy;
+    this.blob = Optional.empty();
+    this.diffId = Optional.empty();
+    this.blobContent = Optional.empty();
+  }
+
+  private Layer(Descriptor blob, Digest diffId, Source content, Optional<String> createdBy) {
+    this.entries = List.of();
+    this.impliedDirectories = Set.of();
+    this.createdBy = createdBy;
+    this.blob = Optional.of(blob);
+    this.diffId = Optional.of(diffId);
+    this.blobContent = Optional.of(content);
   }
 
   /** A new, empty builder. */
@@ -38,10 +59,30 @@ public final class Layer {
     return new Builder();
   }
 
-  /** A builder holding this layer's entries, to add more. */
+  /**
+   * A layer whose stored blob already exists, such as one from another tool's cache. It is written
+   * byte for byte and its digest and size are checked as it is copied.
+   *
+   * @param blob the blob's media type (an OCI or Docker layer type), digest and size
+   * @param diffId the SHA-256 of the uncompressed layer tar
+   * @param content the blob's bytes, as stored
+   * @throws IllegalArgumentException if the media type is not a layer type or the size disagrees
+   */
+  public static Layer ofBlob(Descriptor blob, Digest diffId, Source content) {
+    if (!io.github.scratch4j.internal.compress.LayerMediaTypes.isLayer(blob.mediaType())) {
+      throw new IllegalArgumentException("not a layer media type: " + blob.mediaType());
+    }
+    if (content.size() != blob.size()) {
+      throw new IllegalArgumentException(
+          "layer blob " + blob.digest() + " is " + blob.size() + " bytes but its content has " + content.size());
+    }
+    return new Layer(blob, diffId, content, Optional.empty());
+  }
+
+  /** A builder holding this layer's entries, to add more; for a stored layer its entries are read. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    for (Entry e : entries) {
+    for (Entry e : entries()) {
       if (!(e instanceof DirectoryEntry && impliedDirectories.contains(e.path()))) {
         b.add(e);
       }
@@ -50,20 +91,43 @@ public final class Layer {
     return b;
   }
 
-  /** Every entry, implied parent directories included, sorted by path. */
+  /**
+   * Every entry, implied parent directories included, sorted by path. For a stored layer the blob
+   * is read (and decompressed) the first time; a file entry's source then reads its bytes from the
+   * blob.
+   *
+   * @throws java.io.UncheckedIOException if a stored blob cannot be read or is not a valid layer
+   */
   public List<Entry> entries() {
-    return entries;
+    if (blob.isEmpty()) {
+      return entries;
+    }
+    List<Entry> result = storedEntries;
+    if (result == null) {
+      try {
+        result = io.github.scratch4j.internal.layer.StoredLayerEntries.read(blob.get(), blobContent.get());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e.getMessage(), e);
+      }
+      storedEntries = result;
+    }
+    return result;
   }
 
   /** The entry at {@code path} that is not a whiteout, if this layer has one. */
   public Optional<Entry> entry(String path) {
     String normalized = EntryPaths.normalize(path);
-    for (Entry e : entries) {
+    for (Entry e : entries()) {
       if (e.path().equals(normalized) && !(e instanceof Whiteout)) {
         return Optional.of(e);
       }
     }
     return Optional.empty();
+  }
+
+  /** The regular file at {@code path}, if this layer has one. */
+  public Optional<FileEntry> file(String path) {
+    return entry(path).filter(FileEntry.class::isInstance).map(FileEntry.class::cast);
   }
 
   /**
@@ -80,21 +144,44 @@ public final class Layer {
     return createdBy;
   }
 
+  /** The stored blob, for a layer read from an existing image or made with {@link #ofBlob}. */
+  public Optional<Descriptor> blob() {
+    return blob;
+  }
+
+  /** The SHA-256 of the uncompressed layer tar, for a stored layer. */
+  public Optional<Digest> diffId() {
+    return diffId;
+  }
+
+  /** The stored blob's bytes, for a stored layer. */
+  public Optional<Source> blobContent() {
+    return blobContent;
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof Layer l
-        && entries.equals(l.entries)
+    if (!(o instanceof Layer l)) {
+      return false;
+    }
+    if (blob.isPresent() || l.blob.isPresent()) {
+      return blob.equals(l.blob) && diffId.equals(l.diffId) && createdBy.equals(l.createdBy);
+    }
+    return entries.equals(l.entries)
         && impliedDirectories.equals(l.impliedDirectories)
         && createdBy.equals(l.createdBy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(entries, impliedDirectories, createdBy);
+    return blob.isPresent() ? Objects.hash(blob, diffId, createdBy) : Objects.hash(entries, impliedDirectories, createdBy);
   }
 
   @Override
   public String toString() {
+    if (blob.isPresent()) {
+      return "Layer[stored " + blob.get().digest() + ", " + blob.get().size() + " bytes]";
+    }
     return "Layer[" + entries.size() + " entries" + createdBy.map(c -> ", " + c).orElse("") + "]";
   }
 
@@ -159,6 +246,24 @@ public final class Layer {
     public Builder addPath(Path source, String path, CopyOption... options) {
       new TreeCopier(Set.of(options), uid, gid, mtime).copy(source, path).forEach(this::add);
       return this;
+    }
+
+    /**
+     * Removes the entry at {@code path} and every entry under it from this builder.
+     *
+     * @return whether anything was removed
+     */
+    public boolean remove(String path) {
+      String normalized = EntryPaths.normalize(path);
+      String prefix = normalized + "/";
+      return entries.keySet().removeIf(k -> k.equals(normalized) || k.startsWith(prefix));
+    }
+
+    /** Whether this builder has an entry at {@code path} or under it. */
+    public boolean has(String path) {
+      String normalized = EntryPaths.normalize(path);
+      String prefix = normalized + "/";
+      return entries.keySet().stream().anyMatch(k -> k.equals(normalized) || k.startsWith(prefix));
     }
 
     /** Sets the owner of the entries added after this call through this builder's helpers. */

@@ -18,6 +18,16 @@ public interface Source {
   /** Opens the content for reading from its start. */
   InputStream open() throws IOException;
 
+  /** Reads the whole content; for small files, such as in tests. */
+  default byte[] readAllBytes() throws IOException {
+    if (size() > Integer.MAX_VALUE - 8) {
+      throw new IOException("content of " + size() + " bytes is too large for one array");
+    }
+    try (InputStream in = open()) {
+      return in.readNBytes((int) size());
+    }
+  }
+
   /**
    * The content of a file on disk, read when the image is written. The size is taken now; a file
    * that grows or shrinks before it is written fails the write with {@link SourceChangedException}.

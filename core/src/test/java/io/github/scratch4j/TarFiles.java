@@ -35,6 +35,32 @@ public final class TarFiles {
     return read(new ByteArrayInputStream(tar));
   }
 
+  /** Writes a tar of the given files, in order, with commons-compress (for crafting inputs). */
+  public static void write(Path tar, Map<String, byte[]> files) throws IOException {
+    try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+        Files.newOutputStream(tar), "UTF-8")) {
+      out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+        e.setSize(f.getValue().length);
+        out.putArchiveEntry(e);
+        out.write(f.getValue());
+        out.closeArchiveEntry();
+      }
+    }
+  }
+
+  /** The regular files of a tar, in order, name to content. */
+  public static Map<String, byte[]> files(Path tar) throws IOException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Item> e : read(tar).entrySet()) {
+      if (e.getValue().header().isFile()) {
+        out.put(e.getKey(), e.getValue().content());
+      }
+    }
+    return out;
+  }
+
   private static Map<String, Item> read(InputStream in) throws IOException {
     Map<String, Item> items = new LinkedHashMap<>();
     try (TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8")) {

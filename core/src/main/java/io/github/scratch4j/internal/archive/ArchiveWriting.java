@@ -1,36 +1,111 @@
 package io.github.scratch4j.internal.archive;
 
 import io.github.scratch4j.Manifest;
-import io.github.scratch4j.internal.build.PlannedImage;
+import io.github.scratch4j.WriteOptions;
+import io.github.scratch4j.internal.build.Planned;
 import io.github.scratch4j.internal.io.AtomicFile;
 import io.github.scratch4j.internal.io.FileArchiveOutput;
 import io.github.scratch4j.internal.io.StreamArchiveOutput;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Picks how planned images are written to a target. */
 public final class ArchiveWriting {
   /** Copy buffer size; large enough that per-call overhead vanishes against hashing. */
   static final int BUFFER = 1 << 20;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private ArchiveWriting() {}
 
-  /** Writes a combined archive file, atomically. */
-  public static List<Manifest> toFile(List<PlannedImage> images, Path target) throws IOException {
-    return AtomicFile.write(target, channel -> {
-      try (FileArchiveOutput out = new FileArchiveOutput(channel, BUFFER)) {
-        return new CombinedTarWriter(out, BUFFER).write(images);
-      }
-    });
+  /** Writes to a path: an image layout directory or one archive file, as the options and target say. */
+  public static List<Manifest> toPath(List<Planned> artifacts, Path target, WriteOptions options) throws IOException {
+    WriteOptions.Format format = options.format()
+        .orElse(Files.isDirectory(target) ? WriteOptions.Format.OCI_LAYOUT : WriteOptions.Format.ARCHIVE);
+    if (format == WriteOptions.Format.ARCHIVE) {
+      return AtomicFile.write(target, channel -> {
+        try (FileArchiveOutput out = new FileArchiveOutput(channel, BUFFER)) {
+          return new CombinedTarWriter(out, BUFFER, options).write(artifacts);
+        }
+      });
+    }
+    return toLayout(artifacts, target, options);
   }
 
   /** Writes a combined archive to a stream. */
-  public static List<Manifest> toStream(List<PlannedImage> images, OutputStream stream) throws IOException {
+  public static List<Manifest> toStream(List<Planned> artifacts, OutputStream stream, WriteOptions options)
+      throws IOException {
+    if (options.format().orElse(WriteOptions.Format.ARCHIVE) != WriteOptions.Format.ARCHIVE) {
+      throw new IllegalArgumentException("an image layout is a directory and cannot be written to a stream");
+    }
     StreamArchiveOutput out = new StreamArchiveOutput(stream);
-    List<Manifest> manifests = new CombinedTarWriter(out, BUFFER).write(images);
+    List<Manifest> manifests = new CombinedTarWriter(out, BUFFER, options).write(artifacts);
     out.flush();
     return manifests;
+  }
+
+  /**
+   * Into an existing layout, blobs are added in place (each atomically) and index.json is replaced
+   * last. A new layout is built in a temporary sibling directory and renamed into place, so a failed
+   * write leaves nothing behind.
+   */
+  private static List<Manifest> toLayout(List<Planned> artifacts, Path target, WriteOptions options)
+      throws IOException {
+    Path absolute = target.toAbsolutePath();
+    if (Files.isDirectory(absolute) && Files.exists(absolute.resolve("oci-layout"))) {
+      return OciLayoutWriter.write(artifacts, absolute, BUFFER, options);
+    }
+    if (Files.exists(absolute)) {
+      if (!Files.isDirectory(absolute)) {
+        throw new IOException("cannot write an image layout at " + target + ": it is a file");
+      }
+      OciLayoutWriter.checkTarget(absolute);
+    }
+    Path parent = absolute.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new java.nio.file.NoSuchFileException(target.toString(), null, "the directory to write the layout in does not exist");
+    }
+    byte[] random = new byte[6];
+    RANDOM.nextBytes(random);
+    Path temp = parent.resolve("." + absolute.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
+    boolean done = false;
+    try {
+      Files.createDirectory(temp);
+      List<Manifest> manifests = OciLayoutWriter.write(artifacts, temp, BUFFER, options);
+      Files.deleteIfExists(absolute);
+      Files.move(temp, absolute, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      done = true;
+      return manifests;
+    } finally {
+      if (!done) {
+        deleteTree(temp);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
   }
 }

@@ -1,22 +1,18 @@
 package io.github.scratch4j.internal.build;
 
-import io.github.scratch4j.Entry;
 import io.github.scratch4j.History;
 import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.Layer;
 import io.github.scratch4j.Platform;
-import io.github.scratch4j.Whiteout;
 import io.github.scratch4j.internal.EntryPaths;
 import io.github.scratch4j.internal.Timestamps;
 import io.github.scratch4j.internal.layer.LayerPlan;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /** Makes the decisions an image leaves open, before anything is written. */
 public final class ImagePlanner {
@@ -24,15 +20,17 @@ public final class ImagePlanner {
 
   /** Plans an image made of {@code layers}, base first. */
   public static PlannedImage plan(List<Layer> layers, ImageConfig config, List<ImageReference> tags) {
-    List<LayerPlan> plans = new ArrayList<>();
-    Set<String> below = new HashSet<>();
+    List<PlannedLayer> plans = new ArrayList<>();
+    LayeredFileSystem below = new LayeredFileSystem();
     for (Layer layer : layers) {
-      plans.add(LayerPlan.of(layer, below::contains));
-      for (Entry e : layer.entries()) {
-        if (!(e instanceof Whiteout)) {
-          below.add(e.path());
-        }
+      if (layer.blob().isPresent()) {
+        plans.add(new PlannedLayer.Stored(layer));
+      } else {
+        plans.add(new PlannedLayer.Generated(LayerPlan.of(layer, below::contains)));
       }
+      // An implied directory must not replace what a lower layer has there, such as a symbolic
+      // link /lib -> usr/lib (DESIGN.md: Jib's miss).
+      below.apply(layer);
     }
     Instant created = config.created().orElseGet(Timestamps::reproducible);
     Platform platform = config.platform().orElse(Platform.LINUX_AMD64);

@@ -4,7 +4,6 @@ import io.github.scratch4j.History;
 import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.Platform;
-import io.github.scratch4j.internal.layer.LayerPlan;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,8 +23,8 @@ public record PlannedImage(
     Platform platform,
     Instant created,
     List<History> history,
-    List<LayerPlan> layers,
-    List<ImageReference> tags) {
+    List<PlannedLayer> layers,
+    List<ImageReference> tags) implements Planned {
 
   /** Copies the lists. */
   public PlannedImage {

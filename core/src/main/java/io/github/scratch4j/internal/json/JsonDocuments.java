@@ -8,6 +8,7 @@ import io.github.scratch4j.History;
 import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.Platform;
+import io.github.scratch4j.internal.ConfigExtras;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,6 +57,8 @@ public final class JsonDocuments {
       optional(g, "WorkingDir", c.workingDir());
       map(g, "Labels", c.labels());
       optional(g, "StopSignal", c.stopSignal());
+      ConfigExtras.Extras extras = ConfigExtras.get(c);
+      raw(g, extras.config());
       g.writeEndObject();
       g.writeObjectFieldStart("rootfs");
       g.writeStringField("type", "layers");
@@ -80,8 +83,17 @@ public final class JsonDocuments {
         }
         g.writeEndArray();
       }
+      raw(g, extras.top());
       g.writeEndObject();
     });
+  }
+
+  /** Fields kept from a base image's configuration, written back as they were read. */
+  private static void raw(JsonGenerator g, Map<String, String> fields) throws IOException {
+    for (Map.Entry<String, String> f : fields.entrySet()) {
+      g.writeFieldName(f.getKey());
+      g.writeRawValue(f.getValue());
+    }
   }
 
   /** An image manifest (OCI image-spec, manifest.md). */

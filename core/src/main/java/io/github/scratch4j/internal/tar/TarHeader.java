@@ -67,6 +67,21 @@ public final class TarHeader {
 
   /** Returns the bytes of the header (one block, or more when a pax header is needed). */
   public static byte[] encode(Fields f) {
+    return encode(f, false);
+  }
+
+  /**
+   * The header of a blob whose size is not known until it has been written. When {@code maxSize}
+   * fits ustar, it is one block; otherwise a pax header carries the size as a fixed-width
+   * zero-padded number, so the placeholder and the final header have the same length whatever the
+   * final size.
+   */
+  public static byte[] encodeBlob(String asciiName, long size, long maxSize, long mtimeSeconds) {
+    Fields f = new Fields(asciiName, Type.FILE, 0644, 0, 0, size, mtimeSeconds, "", 0, 0);
+    return encode(f, maxSize > MAX_OCTAL_11);
+  }
+
+  private static byte[] encode(Fields f, boolean wideSize) {
     byte[] nameBytes = f.name().getBytes(StandardCharsets.UTF_8);
     byte[] linkBytes = f.linkName().getBytes(StandardCharsets.UTF_8);
     Map<String, String> pax = new LinkedHashMap<>();
@@ -83,7 +98,9 @@ public final class TarHeader {
     if (!isAscii(linkBytes) || linkBytes.length > NAME_LEN) {
       pax.put("linkpath", f.linkName());
     }
-    if (f.size() > MAX_OCTAL_11) {
+    if (wideSize) {
+      pax.put("size", String.format(java.util.Locale.ROOT, "%020d", f.size()));
+    } else if (f.size() > MAX_OCTAL_11) {
       pax.put("size", Long.toString(f.size()));
     }
     if (f.uid() > MAX_OCTAL_7) {
@@ -135,21 +152,6 @@ public final class TarHeader {
   /** Returns {@code n} rounded up to a whole number of blocks. */
   public static int padded(int n) {
     return (n + BLOCK - 1) & -BLOCK;
-  }
-
-  /**
-   * Rewrites the name and size of an already encoded single-block ustar header, recomputing its
-   * checksum. Used to patch a placeholder once a blob's digest and size are known.
-   */
-  public static void patchNameAndSize(byte[] block, String asciiName, long size) {
-    if (block.length != BLOCK || asciiName.length() > NAME_LEN || size > MAX_OCTAL_11) {
-      throw new IllegalArgumentException("cannot patch header to " + asciiName + " / " + size);
-    }
-    Arrays.fill(block, 0, NAME_LEN, (byte) 0);
-    byte[] name = asciiName.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(name, 0, block, 0, name.length);
-    octal(block, 124, 12, size);
-    checksum(block);
   }
 
   private static byte[] ustar(

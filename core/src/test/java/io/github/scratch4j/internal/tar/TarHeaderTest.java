@@ -125,14 +125,17 @@ class TarHeaderTest {
   }
 
   @Test
-  void patchedHeaderReadsBackWithNewNameAndSize() throws IOException {
-    byte[] block = TarHeader.encode(file("placeholder", 0));
-    TarHeader.patchNameAndSize(block, "blobs/sha256/abc", 5);
+  void blobHeadersHaveTheSameLengthWhateverTheFinalSize() throws IOException {
+    long max = 10L << 30;
+    byte[] placeholder = TarHeader.encodeBlob("blobs/sha256/" + "0".repeat(64), 0, max, 1);
+    byte[] small = TarHeader.encodeBlob("blobs/sha256/" + "a".repeat(64), 5, max, 1);
+    byte[] big = TarHeader.encodeBlob("blobs/sha256/" + "b".repeat(64), max, max, 1);
+    assertThat(small).hasSameSizeAs(placeholder);
+    assertThat(big).hasSameSizeAs(placeholder);
     try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
-        new java.io.ByteArrayInputStream(block))) {
-      TarArchiveEntry e = in.getNextEntry();
-      assertThat(e.getName()).isEqualTo("blobs/sha256/abc");
-      assertThat(e.getSize()).isEqualTo(5);
+        new java.io.ByteArrayInputStream(big))) {
+      assertThat(in.getNextEntry().getSize()).isEqualTo(max);
     }
+    assertThat(TarHeader.encodeBlob("blobs/sha256/x", 5, 1 << 20, 1)).hasSize(512);
   }
 }

@@ -1,0 +1,20 @@
+package io.github.scratch4j.internal.archive;
+
+import io.github.scratch4j.Compression;
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Source;
+import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
+import io.github.scratch4j.internal.layer.LayerPlan;
+import java.io.IOException;
+
+/** Where blobs go: a tar on a file, a tar on a stream, or an image layout directory. */
+interface BlobTarget {
+  /** Writes a blob whose digest is known, unless one with that digest is already there. */
+  void write(Descriptor descriptor, byte[] content) throws IOException;
+
+  /** Copies a stored blob, checking its digest and size as it goes, unless it is already there. */
+  void copy(Descriptor descriptor, Source content) throws IOException;
+
+  /** Generates a layer blob from its plan. */
+  Encoded generate(LayerPlan plan, Compression compression, int level) throws IOException;
+}

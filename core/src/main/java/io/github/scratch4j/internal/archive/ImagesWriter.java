@@ -1,0 +1,94 @@
+package io.github.scratch4j.internal.archive;
+
+import io.github.scratch4j.Compression;
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.Layer;
+import io.github.scratch4j.Manifest;
+import io.github.scratch4j.MediaType;
+import io.github.scratch4j.WriteOptions;
+import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
+import io.github.scratch4j.internal.build.PlannedImage;
+import io.github.scratch4j.internal.build.PlannedIndex;
+import io.github.scratch4j.internal.build.PlannedLayer;
+import io.github.scratch4j.internal.compress.Codecs;
+import io.github.scratch4j.internal.compress.LayerMediaTypes;
+import io.github.scratch4j.internal.io.Sha256;
+import io.github.scratch4j.internal.json.JsonDocuments;
+import io.github.scratch4j.internal.layer.LayerPlan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes images and indexes as blobs, whatever the target: layers first, then each image's
+ * configuration and manifest, then an index's own document. Equal layers are written once.
+ */
+final class ImagesWriter {
+  private final BlobTarget target;
+  private final Compression compression;
+  private final int level;
+  private final Map<LayerPlan, Encoded> generated = new HashMap<>();
+
+  /** An image as written. */
+  record WrittenImage(Manifest manifest, Descriptor descriptor) {}
+
+  /** An index as written. */
+  record WrittenIndex(Descriptor descriptor, List<WrittenImage> images) {}
+
+  ImagesWriter(BlobTarget target, WriteOptions options) {
+    this.target = target;
+    this.compression = options.compression();
+    this.level = options.level().orElse(
+        options.compression() == Compression.ZSTD ? Codecs.ZSTD_DEFAULT_LEVEL : Codecs.GZIP_DEFAULT_LEVEL);
+  }
+
+  WrittenImage write(PlannedImage image) throws IOException {
+    List<Digest> diffIds = new ArrayList<>();
+    Manifest.Builder manifest = Manifest.builder();
+    for (PlannedLayer layer : image.layers()) {
+      if (layer instanceof PlannedLayer.Stored s) {
+        Layer stored = s.layer();
+        Descriptor blob = stored.blob().orElseThrow();
+        target.copy(blob, stored.blobContent().orElseThrow());
+        diffIds.add(stored.diffId().orElseThrow());
+        // Docker media types name the same bytes as their OCI counterparts.
+        manifest.addLayer(new Descriptor(
+            LayerMediaTypes.toOci(blob.mediaType()), blob.digest(), blob.size(), blob.annotations(),
+            java.util.Optional.empty()));
+      } else {
+        LayerPlan plan = ((PlannedLayer.Generated) layer).plan();
+        Encoded e = generated.get(plan);
+        if (e == null) {
+          e = target.generate(plan, compression, level);
+          generated.put(plan, e);
+        }
+        diffIds.add(e.diffId());
+        manifest.addLayer(Descriptor.of(LayerMediaTypes.oci(compression), e.digest(), e.size()));
+      }
+    }
+    byte[] config = JsonDocuments.config(
+        image.config(), image.platform(), image.created(), diffIds, image.history());
+    Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Sha256.of(config), config.length);
+    target.write(configDescriptor, config);
+    Manifest m = manifest.config(configDescriptor).build();
+    byte[] json = m.toJson();
+    Descriptor descriptor = Descriptor.of(m.mediaType(), Sha256.of(json), json.length).withPlatform(image.platform());
+    target.write(descriptor, json);
+    return new WrittenImage(m, descriptor);
+  }
+
+  WrittenIndex write(PlannedIndex index) throws IOException {
+    List<WrittenImage> images = new ArrayList<>();
+    for (PlannedImage image : index.images()) {
+      images.add(write(image));
+    }
+    byte[] json = JsonDocuments.index(
+        MediaType.OCI_INDEX, images.stream().map(WrittenImage::descriptor).toList(), Map.of());
+    Descriptor descriptor = Descriptor.of(MediaType.OCI_INDEX, Sha256.of(json), json.length);
+    target.write(descriptor, json);
+    return new WrittenIndex(descriptor, images);
+  }
+}

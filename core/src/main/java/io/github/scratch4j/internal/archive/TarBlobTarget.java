@@ -1,0 +1,136 @@
+package io.github.scratch4j.internal.archive;
+
+import io.github.scratch4j.Compression;
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.Source;
+import io.github.scratch4j.SourceChangedException;
+import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
+import io.github.scratch4j.internal.io.ArchiveOutput;
+import io.github.scratch4j.internal.io.HashingOutputStream;
+import io.github.scratch4j.internal.io.Sha256;
+import io.github.scratch4j.internal.layer.LayerPlan;
+import io.github.scratch4j.internal.layer.LayerTarWriter;
+import io.github.scratch4j.internal.tar.TarHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Blobs as {@code blobs/sha256/<hex>} entries of a tar.
+ *
+ * <p>A blob's header names its digest, which is known only once the blob is generated. On a
+ * seekable output the header is written as a placeholder and filled in afterwards: one pass. On a
+ * stream, an uncompressed layer is generated twice (first only to hash it, which costs one extra
+ * read and hash but no disk), and a compressed one is spooled to a temporary file (compressing
+ * twice would cost more than the disk).
+ */
+final class TarBlobTarget implements BlobTarget {
+  static final String BLOBS = "blobs/sha256/";
+  private static final byte[] ZEROS = new byte[TarHeader.BLOCK];
+
+  private final ArchiveOutput out;
+  private final LayerEncoder encoder;
+  private final byte[] buffer;
+  private final long mtime;
+  private final Set<Digest> written = new HashSet<>();
+
+  TarBlobTarget(ArchiveOutput out, int bufferSize, long mtime) {
+    this.out = out;
+    this.encoder = new LayerEncoder(bufferSize);
+    this.buffer = new byte[bufferSize];
+    this.mtime = mtime;
+  }
+
+  @Override
+  public void write(Descriptor d, byte[] content) throws IOException {
+    if (written.add(d.digest())) {
+      out.write(header(d.digest(), content.length, content.length));
+      out.write(content);
+      pad(content.length);
+    }
+  }
+
+  @Override
+  public void copy(Descriptor d, Source content) throws IOException {
+    if (written.add(d.digest())) {
+      out.write(header(d.digest(), d.size(), d.size()));
+      BlobCopy.copy(d, content, out, buffer);
+      pad(d.size());
+    }
+  }
+
+  @Override
+  public Encoded generate(LayerPlan plan, Compression compression, int level) throws IOException {
+    long tarSize = LayerTarWriter.size(plan);
+    long maxSize = compression == Compression.NONE ? tarSize : LayerEncoder.bound(tarSize);
+    if (out.seekable()) {
+      return generateInPlace(plan, compression, level, maxSize);
+    }
+    return compression == Compression.NONE
+        ? generateTwice(plan, tarSize)
+        : generateSpooled(plan, compression, level, maxSize);
+  }
+
+  private Encoded generateInPlace(LayerPlan plan, Compression compression, int level, long maxSize)
+      throws IOException {
+    long start = out.position();
+    out.write(header(Sha256.of(new byte[0]), 0, maxSize));
+    Encoded e = encoder.encode(plan, compression, level, out);
+    if (!written.add(e.digest())) {
+      out.truncate(start);
+    } else {
+      pad(e.size());
+      out.patch(start, header(e.digest(), e.size(), maxSize));
+    }
+    return e;
+  }
+
+  private Encoded generateTwice(LayerPlan plan, long tarSize) throws IOException {
+    Encoded first = encoder.encode(plan, Compression.NONE, 0, OutputStream.nullOutputStream());
+    if (written.add(first.digest())) {
+      out.write(header(first.digest(), first.size(), tarSize));
+      Encoded second = encoder.encode(plan, Compression.NONE, 0, out);
+      if (!second.digest().equals(first.digest())) {
+        throw new SourceChangedException(
+            "a source of a layer changed between hashing it and writing it: the layer's digest was "
+                + first.digest() + ", then " + second.digest());
+      }
+      pad(second.size());
+    }
+    return first;
+  }
+
+  private Encoded generateSpooled(LayerPlan plan, Compression compression, int level, long maxSize)
+      throws IOException {
+    Path spool = Files.createTempFile("scratch4j-layer", ".spool");
+    try {
+      Encoded e;
+      try (OutputStream file = Files.newOutputStream(spool)) {
+        e = encoder.encode(plan, compression, level, file);
+      }
+      if (written.add(e.digest())) {
+        out.write(header(e.digest(), e.size(), maxSize));
+        try (InputStream in = Files.newInputStream(spool)) {
+          in.transferTo(out);
+        }
+        pad(e.size());
+      }
+      return e;
+    } finally {
+      Files.deleteIfExists(spool);
+    }
+  }
+
+  private byte[] header(Digest digest, long size, long maxSize) {
+    return TarHeader.encodeBlob(BLOBS + digest.hex(), size, maxSize, mtime);
+  }
+
+  private void pad(long size) throws IOException {
+    out.write(ZEROS, 0, (int) (TarHeader.padded(size) - size));
+  }
+}

@@ -1,0 +1,43 @@
+package io.github.scratch4j.internal.compress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** zstd through zstd-jni, an optional dependency: only loaded when zstd is used. */
+final class Zstd {
+  private Zstd() {}
+
+  static OutputStream compress(OutputStream out, int level) throws IOException {
+    check();
+    com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(
+        new java.io.FilterOutputStream(out) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        }, level);
+    // No content size or checksum variations: the frame depends only on the input and level.
+    z.setChecksum(false);
+    return z;
+  }
+
+  static InputStream decompress(InputStream in) throws IOException {
+    check();
+    return new com.github.luben.zstd.ZstdInputStream(in);
+  }
+
+  private static void check() throws IOException {
+    try {
+      Class.forName("com.github.luben.zstd.ZstdOutputStream", false, Zstd.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IOException(
+          "zstd needs com.github.luben:zstd-jni on the class path (an optional dependency of scratch4j)", e);
+    }
+  }
+}

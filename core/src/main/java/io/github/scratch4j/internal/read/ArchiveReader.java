@@ -1,0 +1,225 @@
+package io.github.scratch4j.internal.read;
+
+import io.github.scratch4j.Compression;
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.DigestMismatchException;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.ImageIndex;
+import io.github.scratch4j.ImageReference;
+import io.github.scratch4j.InvalidReferenceException;
+import io.github.scratch4j.Layer;
+import io.github.scratch4j.Manifest;
+import io.github.scratch4j.MediaType;
+import io.github.scratch4j.internal.compress.LayerMediaTypes;
+import io.github.scratch4j.internal.layer.StoredLayerEntries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads images from an archive tar, an image layout directory or a root file system tarball,
+ * checking every blob against its descriptor and every layer against its diff_id.
+ */
+public final class ArchiveReader {
+  private static final String CONTAINERD_NAME = "io.containerd.image.name";
+  private static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  /** Finds blobs by digest, checked against the descriptor that names them. */
+  interface Blobs {
+    BlobFile get(Descriptor d, String referencedBy) throws IOException;
+  }
+
+  private ArchiveReader() {}
+
+  /** Reads every image and index in {@code source}; see {@link io.github.scratch4j.Archive#read}. */
+  public static List<Object> read(Path source) throws IOException {
+    if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NoSuchFileException(source.toString(), null, "no archive or image layout there");
+    }
+    if (Files.isDirectory(source)) {
+      return LayoutDirectory.read(source);
+    }
+    ArchiveScan scan = ArchiveScan.of(source);
+    if (scan.files.containsKey("index.json")) {
+      byte[] index = ArchiveScan.content(scan.regular("index.json", source.toString()));
+      return fromIndex(Documents.index(index, source + " index.json"), (d, by) -> tarBlob(scan, d, by),
+          source.toString());
+    }
+    if (scan.files.containsKey("manifest.json")) {
+      return fromDockerManifest(scan);
+    }
+    return List.of(fromRootFileSystem(scan));
+  }
+
+  private static BlobFile tarBlob(ArchiveScan scan, Descriptor d, String referencedBy) throws IOException {
+    BlobFile f = scan.regular("blobs/" + d.digest().algorithm() + "/" + d.digest().hex(), referencedBy);
+    return check(f, d, scan.file.toString());
+  }
+
+  /** Checks a blob's size and digest against its descriptor. */
+  static BlobFile check(BlobFile f, Descriptor d, String where) throws DigestMismatchException {
+    if (f.size() != d.size()) {
+      throw new DigestMismatchException(
+          "blob " + d.digest() + " in " + where + " is " + f.size() + " bytes; its descriptor says " + d.size());
+    }
+    if (!d.digest().algorithm().equals("sha256")) {
+      throw new DigestMismatchException("blob " + d.digest() + " in " + where + ": only sha256 digests are checked");
+    }
+    if (!f.digest().equals(d.digest())) {
+      throw new DigestMismatchException(
+          "blob " + d.digest() + " in " + where + " has digest " + f.digest() + " instead");
+    }
+    return f;
+  }
+
+  /** The images and indexes an OCI index lists, with the names its annotations give. */
+  static List<Object> fromIndex(List<Descriptor> descriptors, Blobs blobs, String where) throws IOException {
+    Map<Digest, Descriptor> byDigest = new LinkedHashMap<>();
+    Map<Digest, List<ImageReference>> names = new LinkedHashMap<>();
+    for (Descriptor d : descriptors) {
+      byDigest.putIfAbsent(d.digest(), d);
+      List<ImageReference> tags = names.computeIfAbsent(d.digest(), k -> new ArrayList<>());
+      name(d).filter(t -> !tags.contains(t)).ifPresent(tags::add);
+    }
+    List<Object> out = new ArrayList<>();
+    for (Descriptor d : byDigest.values()) {
+      String what = where + " index.json entry " + d.digest();
+      List<ImageReference> tags = names.get(d.digest());
+      switch (d.mediaType()) {
+        case MediaType.OCI_MANIFEST, MediaType.DOCKER_MANIFEST -> {
+          Image image = image(d, blobs, what);
+          for (ImageReference t : tags) {
+            image = image.tag(t.familiarName());
+          }
+          out.add(image);
+        }
+        case MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST -> {
+          BlobFile f = blobs.get(d, what);
+          List<Image> images = new ArrayList<>();
+          for (Descriptor m : Documents.index(ArchiveScan.content(f), "image index " + d.digest())) {
+            if (m.mediaType().equals(MediaType.OCI_MANIFEST) || m.mediaType().equals(MediaType.DOCKER_MANIFEST)) {
+              images.add(image(m, blobs, "image index " + d.digest()));
+            }
+          }
+          if (images.isEmpty()) {
+            throw new ImageFormatException("image index " + d.digest() + " in " + where + " lists no image manifest");
+          }
+          ImageIndex index = ImageIndex.of(images);
+          for (ImageReference t : tags) {
+            index = index.tag(t.familiarName());
+          }
+          out.add(index);
+        }
+        default -> throw new ImageFormatException(
+            what + " has media type " + d.mediaType() + ", neither an image manifest nor an index");
+      }
+    }
+    return out;
+  }
+
+  /** The name an index entry's annotations give: containerd's full name, else a full OCI ref.name. */
+  private static Optional<ImageReference> name(Descriptor d) {
+    for (String key : new String[] {CONTAINERD_NAME, REF_NAME}) {
+      String value = d.annotations().get(key);
+      if (value != null && (value.contains(":") || value.contains("/"))) {
+        try {
+          ImageReference r = ImageReference.parse(value);
+          if (r.digest().isEmpty()) {
+            return Optional.of(r);
+          }
+        } catch (InvalidReferenceException e) {
+          // Not a full name: an OCI ref.name may be a bare tag, which names no repository.
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Image image(Descriptor d, Blobs blobs, String where) throws IOException {
+    BlobFile manifestFile = blobs.get(d, where);
+    String what = "manifest " + d.digest();
+    Manifest manifest = Documents.manifest(ArchiveScan.content(manifestFile), what);
+    BlobFile configFile = blobs.get(manifest.config(), what + " config");
+    Documents.Config config = Documents.config(ArchiveScan.content(configFile), "config " + manifest.config().digest());
+    if (config.diffIds().size() != manifest.layers().size()) {
+      throw new ImageFormatException(what + " lists " + manifest.layers().size() + " layers but its config has "
+          + config.diffIds().size() + " diff_ids");
+    }
+    Image image = Image.fromScratch();
+    for (int i = 0; i < manifest.layers().size(); i++) {
+      Descriptor layer = manifest.layers().get(i);
+      Optional<Compression> compression = LayerMediaTypes.compression(layer.mediaType());
+      if (compression.isEmpty()) {
+        throw new ImageFormatException(what + " layer " + i + " has media type " + layer.mediaType()
+            + ", which is not a layer type scratch4j reads");
+      }
+      BlobFile f = blobs.get(layer, what + " layer " + i);
+      image = image.add(layer(f, layer, compression.get(), config.diffIds().get(i), what + " layer " + i));
+    }
+    return image.config(config.config());
+  }
+
+  /** A stored layer, after checking its diff_id. */
+  private static Layer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what)
+      throws ImageFormatException {
+    if (f.compression() != declared) {
+      throw new ImageFormatException(what + " (" + d.digest() + ") is declared " + d.mediaType()
+          + " but its content is " + f.compression().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (!f.diffId().equals(diffId)) {
+      throw new DigestMismatchException(what + " (" + d.digest() + ") uncompresses to " + f.diffId()
+          + " but the config's diff_id is " + diffId);
+    }
+    return Layer.ofBlob(d, diffId, f.source());
+  }
+
+  private static List<Object> fromDockerManifest(ArchiveScan scan) throws IOException {
+    String where = scan.file + " manifest.json";
+    List<Object> out = new ArrayList<>();
+    int n = 0;
+    for (Documents.DockerEntry e : Documents.dockerManifest(
+        ArchiveScan.content(scan.regular("manifest.json", scan.file.toString())), where)) {
+      String what = where + "[" + n++ + "]";
+      BlobFile configFile = scan.regular(e.config(), what + " Config");
+      Documents.Config config = Documents.config(ArchiveScan.content(configFile), "config " + e.config());
+      if (config.diffIds().size() != e.layers().size()) {
+        throw new ImageFormatException(what + " lists " + e.layers().size() + " layers but its config has "
+            + config.diffIds().size() + " diff_ids");
+      }
+      Image image = Image.fromScratch();
+      for (int i = 0; i < e.layers().size(); i++) {
+        BlobFile f = scan.regular(e.layers().get(i), what + " Layers[" + i + "]");
+        Descriptor d = Descriptor.of(LayerMediaTypes.oci(f.compression()), f.digest(), f.size());
+        image = image.add(layer(f, d, f.compression(), config.diffIds().get(i), what + " Layers[" + i + "]"));
+      }
+      image = image.config(config.config());
+      for (String tag : e.repoTags()) {
+        try {
+          image = image.tag(tag);
+        } catch (InvalidReferenceException ex) {
+          throw new ImageFormatException(what + " RepoTags: " + ex.getMessage(), ex);
+        }
+      }
+      out.add(image);
+    }
+    return out;
+  }
+
+  /** A plain root file system tarball: one layer, no configuration. */
+  private static Image fromRootFileSystem(ArchiveScan scan) throws IOException {
+    Descriptor d = Descriptor.of(LayerMediaTypes.oci(scan.outer), scan.fileDigest, scan.fileSize);
+    Layer layer = Layer.ofBlob(d, scan.tarDigest, io.github.scratch4j.Source.of(scan.file));
+    // Every entry must be a valid layer entry: a name that escapes the root is refused here.
+    StoredLayerEntries.read(d, layer.blobContent().orElseThrow());
+    return Image.fromScratch().add(layer);
+  }
+}

@@ -1,0 +1,91 @@
+package io.github.scratch4j.internal.source;
+
+import io.github.scratch4j.Source;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A byte range of another source after a transformation (such as decompression): each read
+ * opens the outer source, transforms it and skips to the range. Costs a pass over what comes
+ * before, so it is for ranges inside compressed data, where nothing better exists.
+ */
+public final class DerivedSource implements Source {
+  /** Turns the outer stream into the stream the range is counted in. */
+  public interface Transform {
+    InputStream apply(InputStream in) throws IOException;
+  }
+
+  private final Source outer;
+  private final Transform transform;
+  private final long offset;
+  private final long size;
+  private final String description;
+
+  /** The range [offset, offset + size) of {@code transform(outer)}. */
+  public DerivedSource(Source outer, Transform transform, long offset, long size, String description) {
+    this.outer = outer;
+    this.transform = transform;
+    this.offset = offset;
+    this.size = size;
+    this.description = description;
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public InputStream open() throws IOException {
+    InputStream in = transform.apply(outer.open());
+    try {
+      long toSkip = offset;
+      while (toSkip > 0) {
+        long k = in.skip(toSkip);
+        if (k <= 0) {
+          if (in.read() < 0) {
+            throw new EOFException(description + " ends before offset " + offset);
+          }
+          k = 1;
+        }
+        toSkip -= k;
+      }
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+    return new java.io.FilterInputStream(in) {
+      private long remaining = size;
+
+      @Override
+      public int read() throws IOException {
+        if (remaining <= 0) {
+          return -1;
+        }
+        int b = super.read();
+        if (b >= 0) {
+          remaining--;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (remaining <= 0) {
+          return -1;
+        }
+        int n = super.read(b, off, (int) Math.min(len, remaining));
+        if (n > 0) {
+          remaining -= n;
+        }
+        return n;
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+}

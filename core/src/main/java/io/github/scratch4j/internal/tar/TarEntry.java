@@ -1,0 +1,49 @@
+package io.github.scratch4j.internal.tar;
+
+/**
+ * One entry of a tar read by {@link TarReader}, with pax and GNU long-name headers applied.
+ *
+ * @param name the entry's name, UTF-8 decoded, as stored (directories may end in '/')
+ * @param type what the entry is
+ * @param mode permission bits
+ * @param uid numeric owner
+ * @param gid numeric group
+ * @param size content size in bytes (0 for links, devices and pipes)
+ * @param mtimeSeconds modification time in whole seconds
+ * @param linkName the link target, or ""
+ * @param devMajor device major number
+ * @param devMinor device minor number
+ * @param userName owner name, or ""
+ * @param groupName group name, or ""
+ * @param headerOffset stream offset of the entry's first header block (a pax or long-name header, if any)
+ * @param dataOffset stream offset of the entry's content
+ */
+public record TarEntry(
+    String name,
+    Type type,
+    int mode,
+    long uid,
+    long gid,
+    long size,
+    long mtimeSeconds,
+    String linkName,
+    int devMajor,
+    int devMinor,
+    String userName,
+    String groupName,
+    long headerOffset,
+    long dataOffset) {
+
+  /** What an entry is. */
+  public enum Type {
+    FILE,
+    HARDLINK,
+    SYMLINK,
+    CHAR_DEVICE,
+    BLOCK_DEVICE,
+    DIRECTORY,
+    FIFO,
+    /** A vendor type that is neither of the above; its content is skipped. */
+    OTHER
+  }
+}
