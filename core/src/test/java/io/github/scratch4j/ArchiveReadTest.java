@@ -134,7 +134,7 @@ class ArchiveReadTest {
   }
 
   @Test
-  void readsARootFileSystemTarballGzippedOrNot() throws IOException {
+  void readsARootFileSystemTarballGzippedOrNot() throws Exception {
     Map<String, byte[]> rootfs = new LinkedHashMap<>();
     rootfs.put("./etc/os-release", "ID=test\n".getBytes(StandardCharsets.UTF_8));
     rootfs.put("./bin/sh", new byte[] {1, 2, 3});
@@ -152,6 +152,12 @@ class ArchiveReadTest {
       assertThat(layer.blob().orElseThrow().mediaType())
           .isEqualTo(p == gz ? MediaType.OCI_LAYER_GZIP : MediaType.OCI_LAYER);
       assertThat(base.fileSystem()).containsKeys("/etc/os-release", "/bin/sh");
+      // The diff_id covers the whole tar stream, the padding after the end-of-archive blocks
+      // included, as Docker computes it.
+      assertThat(Files.size(plain) % 10240).isZero();
+      assertThat(layer.diffId().orElseThrow().hex()).isEqualTo(
+          java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+              .digest(Files.readAllBytes(plain))));
       assertThat(layer.file("/etc/os-release").orElseThrow().source().readAllBytes())
           .isEqualTo("ID=test\n".getBytes(StandardCharsets.UTF_8));
     }

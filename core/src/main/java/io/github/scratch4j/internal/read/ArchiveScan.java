@@ -4,6 +4,7 @@ import io.github.scratch4j.Compression;
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.internal.compress.Codecs;
+import io.github.scratch4j.internal.io.HashingInputStream;
 import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.source.DerivedSource;
 import io.github.scratch4j.internal.source.FileRegionSource;
@@ -32,7 +33,6 @@ final class ArchiveScan {
   final Map<String, BlobFile> files = new LinkedHashMap<>();
   /** Names of every entry, as normalized (for a root file system tarball, to check them all). */
   final List<String> problems = new ArrayList<>();
-  final java.security.MessageDigest rawDigest = io.github.scratch4j.internal.io.Sha256.newDigest();
   io.github.scratch4j.Digest fileDigest;
   io.github.scratch4j.Digest tarDigest;
   long fileSize;
@@ -56,10 +56,10 @@ final class ArchiveScan {
   private void run() throws IOException {
     String what = file.toString();
     long kept = 0;
-    java.security.MessageDigest tarHash = io.github.scratch4j.internal.io.Sha256.newDigest();
-    try (InputStream raw = new java.security.DigestInputStream(Files.newInputStream(file), rawDigest);
-        InputStream tar = new java.security.DigestInputStream(Codecs.decompress(outer, raw), tarHash);
-        TarReader reader = new TarReader(tar, what)) {
+    HashingInputStream raw = new HashingInputStream(Files.newInputStream(file));
+    HashingInputStream tar = new HashingInputStream(
+        outer == Compression.NONE ? raw : Codecs.decompress(outer, raw));
+    try (raw; tar; TarReader reader = new TarReader(tar, what)) {
       Optional<TarEntry> next;
       while ((next = reader.next()).isPresent()) {
         TarEntry e = next.get();
@@ -87,9 +87,10 @@ final class ArchiveScan {
       }
       // Whatever follows the end of the archive still belongs to the file's digest.
       tar.transferTo(java.io.OutputStream.nullOutputStream());
+      raw.transferTo(java.io.OutputStream.nullOutputStream());
     }
-    fileDigest = io.github.scratch4j.internal.io.Sha256.toDigest(rawDigest.digest());
-    tarDigest = io.github.scratch4j.internal.io.Sha256.toDigest(tarHash.digest());
+    fileDigest = raw.digest();
+    tarDigest = tar.digest();
     fileSize = Files.size(file);
   }
 

@@ -6,7 +6,6 @@ import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.internal.compress.Codecs;
 import io.github.scratch4j.internal.io.Sha256;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -23,7 +22,7 @@ final class ContentDigests {
   private ContentDigests() {}
 
   static Result read(InputStream in, String what, int keepUpTo) throws IOException {
-    HashingInput raw = new HashingInput(in);
+    io.github.scratch4j.internal.io.HashingInputStream raw = new io.github.scratch4j.internal.io.HashingInputStream(in);
     java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(raw, 1 << 16);
     buffered.mark(4);
     byte[] head = buffered.readNBytes(4);
@@ -59,44 +58,7 @@ final class ContentDigests {
         }
       }
     }
-    return new Result(raw.count, Sha256.toDigest(raw.digest.digest()), compression, uncompressed,
+    return new Result(raw.count(), raw.digest(), compression, uncompressed,
         kept == null ? Optional.empty() : Optional.of(kept.toByteArray()));
-  }
-
-  /** Hashes what passes through. */
-  private static final class HashingInput extends FilterInputStream {
-    final MessageDigest digest = Sha256.newDigest();
-    long count;
-
-    HashingInput(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        digest.update((byte) b);
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        digest.update(b, off, n);
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] sink = new byte[(int) Math.min(n, 8192)];
-      int r = read(sink, 0, sink.length);
-      return Math.max(r, 0);
-    }
   }
 }

@@ -1,0 +1,63 @@
+package io.github.scratch4j.internal.io;
+
+import io.github.scratch4j.Digest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+
+/**
+ * Counts and hashes every byte that passes, skipped ones included (unlike the JDK's
+ * DigestInputStream, whose skip bypasses the digest).
+ */
+public final class HashingInputStream extends FilterInputStream {
+  private final MessageDigest digest = Sha256.newDigest();
+  private final byte[] skipBuffer = new byte[8192];
+  private long count;
+
+  /** Hashes what is read from {@code in}. */
+  public HashingInputStream(InputStream in) {
+    super(in);
+  }
+
+  @Override
+  public int read() throws IOException {
+    int b = super.read();
+    if (b >= 0) {
+      digest.update((byte) b);
+      count++;
+    }
+    return b;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = super.read(b, off, len);
+    if (n > 0) {
+      digest.update(b, off, n);
+      count += n;
+    }
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    int r = read(skipBuffer, 0, (int) Math.min(n, skipBuffer.length));
+    return Math.max(r, 0);
+  }
+
+  @Override
+  public boolean markSupported() {
+    return false;
+  }
+
+  /** The number of bytes read so far. */
+  public long count() {
+    return count;
+  }
+
+  /** The SHA-256 of what was read; call once, at the end. */
+  public Digest digest() {
+    return Sha256.toDigest(digest.digest());
+  }
+}

@@ -1,0 +1,190 @@
+package io.github.scratch4j.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.scratch4j.Archive;
+import io.github.scratch4j.Compression;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageIndex;
+import io.github.scratch4j.Manifest;
+import io.github.scratch4j.Platform;
+import io.github.scratch4j.Source;
+import io.github.scratch4j.WriteOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every output shape and base image read by the real tools: OCI layout directories, compressed
+ * layers, several images in one archive, multi-platform indexes, a busybox base, and archives
+ * written by {@code docker save}.
+ */
+class ImageShapesIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+  private static final List<String> loaded = new ArrayList<>();
+
+  @TempDir static Path dir;
+  static Path hello;
+  static String id;
+
+  @BeforeAll
+  static void compile() throws Exception {
+    hello = Commands.compileC(dir, "gcc", "hello", Commands.HELLO_C, "-static");
+    id = UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @AfterAll
+  static void removeImages() {
+    for (String tag : loaded) {
+      Commands.run(MINUTE, "docker", "rmi", "-f", tag);
+    }
+  }
+
+  private static String tag(String name) {
+    String t = "scratch4j-it/" + name + "-" + id + ":latest";
+    loaded.add(t);
+    return t;
+  }
+
+  private static String dockerRun(String tag, String... command) {
+    List<String> argv = new ArrayList<>(List.of("docker", "run", "--rm", tag));
+    argv.addAll(List.of(command));
+    return Commands.run(MINUTE, argv.toArray(String[]::new)).assertSuccess().stdout();
+  }
+
+  @Test
+  void ociLayoutDirectoryPassesSkopeoAndUmociAndRuncRunsIt() throws Exception {
+    Path layout = Files.createDirectory(dir.resolve("layout"));
+    Manifest m = Image.fromScratch().add(hello).entrypoint("/hello").tag("hello:layout").writeTo(layout);
+    Commands.require("skopeo");
+    JsonNode inspect = JSON.readTree(Commands.run(MINUTE, "skopeo", "inspect", "oci:" + layout + ":layout")
+        .assertSuccess().stdout());
+    assertThat(inspect.get("Digest").asText()).isEqualTo(m.digest().toString());
+    Path bundle = RunBundles.unpack(layout, "layout", dir.resolve("layout-bundle"));
+    assertThat(RunBundles.run(bundle).assertSuccess().stdout()).isEqualTo("hello world\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"GZIP", "ZSTD"})
+  void compressedLayersLoadAndRunInDocker(Compression compression) throws Exception {
+    Commands.requireDocker();
+    String tag = tag("hello-" + compression.name().toLowerCase());
+    Path archive = dir.resolve(compression + ".tar");
+    Image.fromScratch().add(hello).entrypoint("/hello").tag(tag)
+        .writeTo(archive, WriteOptions.defaults().withCompression(compression));
+    Commands.run(Duration.ofMinutes(2), "docker", "load", "-i", archive.toString()).assertSuccess();
+    assertThat(dockerRun(tag)).isEqualTo("hello world\n");
+    JsonNode raw = JSON.readTree(Commands.run(MINUTE, "skopeo", "inspect", "--raw", "oci-archive:" + archive)
+        .assertSuccess().stdout());
+    assertThat(raw.get("layers").get(0).get("mediaType").asText()).endsWith(compression == Compression.GZIP ? "+gzip" : "+zstd");
+  }
+
+  @Test
+  void gzipLayoutUnpacksWithUmoci() throws Exception {
+    Path layout = Files.createDirectory(dir.resolve("gzip-layout"));
+    Image.fromScratch().add(hello).entrypoint("/hello").tag("hello:gz")
+        .writeTo(layout, WriteOptions.defaults().withCompression(Compression.GZIP));
+    Path bundle = RunBundles.unpack(layout, "gz", dir.resolve("gz-bundle"));
+    assertThat(RunBundles.run(bundle).assertSuccess().stdout()).isEqualTo("hello world\n");
+  }
+
+  @Test
+  void oneDockerLoadLoadsTwoImagesThatBothRun() throws Exception {
+    Commands.requireDocker();
+    Path rootfs = BusyboxRootfs.tarball(dir.resolve("busybox"));
+    String scratchTag = tag("hello-scratch");
+    String busyboxTag = tag("hello-busybox");
+    Image onScratch = Image.fromScratch().add(hello).entrypoint("/hello").tag(scratchTag);
+    Image onBusybox = Image.from(rootfs).add(hello, "/root/hello").entrypoint("/root/hello").tag(busyboxTag);
+    Path archive = dir.resolve("two.tar");
+    Archive.of(onScratch, onBusybox).writeTo(archive);
+    String out = Commands.run(Duration.ofMinutes(2), "docker", "load", "-i", archive.toString()).assertSuccess().stdout();
+    assertThat(out).contains("Loaded image: " + scratchTag, "Loaded image: " + busyboxTag);
+    assertThat(dockerRun(scratchTag)).isEqualTo("hello world\n");
+    assertThat(dockerRun(busyboxTag)).isEqualTo("hello world\n");
+  }
+
+  @Test
+  void busyboxBaseRunsTheBinaryAndAShellAndAWhiteoutHidesAFile() throws Exception {
+    Commands.requireDocker();
+    Path rootfs = BusyboxRootfs.tarball(dir.resolve("busybox-base"));
+    String tag = tag("busybox-hello");
+    Path archive = dir.resolve("busybox-hello.tar");
+    Image.from(rootfs).add(hello, "/usr/local/bin/hello").remove("/etc/motd").entrypoint("/usr/local/bin/hello")
+        .tag(tag).writeTo(archive);
+    Commands.run(Duration.ofMinutes(2), "docker", "load", "-i", archive.toString()).assertSuccess();
+    assertThat(dockerRun(tag)).isEqualTo("hello world\n");
+    String ls = Commands.run(MINUTE, "docker", "run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "ls /")
+        .assertSuccess().stdout();
+    assertThat(ls.split("\n")).contains("bin", "etc", "usr");
+    String motd = Commands.run(MINUTE, "docker", "run", "--rm", "--entrypoint", "/bin/sh", tag, "-c",
+        "if [ -e /etc/motd ]; then echo present; else echo gone; fi; cat /etc/hostname.base").assertSuccess().stdout();
+    assertThat(motd).isEqualTo("gone\nbusybox\n");
+  }
+
+  @Test
+  void multiPlatformIndexListsBothPlatforms() throws Exception {
+    Commands.require("skopeo");
+    Image amd64 = Image.fromScratch().add(hello).entrypoint("/hello").platform(Platform.LINUX_AMD64);
+    Image arm64 = Image.fromScratch()
+        .add(Entry.file("/hello", Source.of("an arm64 build".getBytes(StandardCharsets.UTF_8))).withMode(0755))
+        .entrypoint("/hello").platform(Platform.LINUX_ARM64);
+    Path layout = Files.createDirectory(dir.resolve("multi"));
+    ImageIndex.of(amd64, arm64).tag("hello:multi").writeTo(layout);
+    JsonNode raw = JSON.readTree(Commands.run(MINUTE, "skopeo", "inspect", "--raw", "oci:" + layout + ":multi")
+        .assertSuccess().stdout());
+    assertThat(raw.get("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
+    assertThat(raw.get("manifests")).extracting(m -> m.get("platform").get("architecture").asText())
+        .containsExactly("amd64", "arm64");
+    assertThat(raw.get("manifests").get(1).get("platform").get("variant").asText()).isEqualTo("v8");
+
+    // docker load reads manifest.json, which holds the index's first image.
+    Commands.requireDocker();
+    String tag = tag("hello-multi");
+    Path archive = dir.resolve("multi.tar");
+    ImageIndex.of(amd64, arm64).tag(tag).writeTo(archive);
+    Commands.run(Duration.ofMinutes(2), "docker", "load", "-i", archive.toString()).assertSuccess();
+    assertThat(dockerRun(tag)).isEqualTo("hello world\n");
+  }
+
+  @Test
+  void readsWhatDockerSaveWritesAndWritesItBackLoadable() throws Exception {
+    Commands.requireDocker();
+    Path rootfs = BusyboxRootfs.tarball(dir.resolve("busybox-saved"));
+    String tag = tag("saved");
+    Path archive = dir.resolve("to-save.tar");
+    Image.from(rootfs).add(hello, "/hello").entrypoint("/hello").env("SAVED", "yes").tag(tag).writeTo(archive);
+    Commands.run(Duration.ofMinutes(2), "docker", "load", "-i", archive.toString()).assertSuccess();
+    Path saved = dir.resolve("saved.tar");
+    Commands.run(Duration.ofMinutes(2), "docker", "save", "-o", saved.toString(), tag).assertSuccess();
+
+    Archive read = Archive.read(saved);
+    assertThat(read.images()).hasSize(1);
+    Image image = read.images().get(0);
+    assertThat(image.tags()).extracting(t -> t.familiarName()).containsExactly(tag);
+    assertThat(image.config().env()).contains("SAVED=yes");
+    assertThat(image.fileSystem()).containsKeys("/hello", "/bin/busybox");
+    assertThat(image.layers().get(1).file("/hello").orElseThrow().source().readAllBytes())
+        .isEqualTo(Files.readAllBytes(hello));
+
+    String again = tag("saved-again");
+    Path rewritten = dir.resolve("rewritten.tar");
+    Image.from(saved).tag(again).writeTo(rewritten);
+    Commands.run(Duration.ofMinutes(2), "docker", "load", "-i", rewritten.toString()).assertSuccess();
+    assertThat(dockerRun(again)).isEqualTo("hello world\n");
+  }
+}
