@@ -230,6 +230,25 @@ class ArchiveReadTest {
   }
 
   @Test
+  void anArchiveWithAnIndexAndImagesRoundTrips() throws IOException {
+    Image amd = Image.fromScratch().add(Entry.file("/hello", text("amd64"))).platform(Platform.LINUX_AMD64);
+    Image arm = Image.fromScratch().add(Entry.file("/hello", text("arm64"))).platform(Platform.LINUX_ARM64);
+    Archive archive = Archive.builder().add(ImageIndex.of(amd, arm).tag("hello:multi")).add(sample()).build();
+    for (Compression c : Compression.values()) {
+      Path first = dir.resolve("first-" + c + ".tar");
+      archive.writeTo(first, WriteOptions.defaults().withCompression(c));
+      Archive read = Archive.read(first);
+      assertThat(read.indexes()).hasSize(1);
+      assertThat(read.images()).hasSize(1);
+      assertThat(read.indexes().get(0).tags()).extracting(ImageReference::familiarName).containsExactly("hello:multi");
+      Path second = dir.resolve("second-" + c + ".tar");
+      read.writeTo(second, WriteOptions.defaults().withCompression(c));
+      assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
+      assertThat(Archive.read(second)).isEqualTo(read);
+    }
+  }
+
+  @Test
   void twoImagesShareTheirCommonLayer() throws IOException {
     Path basePath = dir.resolve("base.tar");
     sample().writeTo(basePath);

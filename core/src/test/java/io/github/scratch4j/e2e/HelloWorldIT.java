@@ -46,6 +46,20 @@ class HelloWorldIT {
   }
 
   @Test
+  void podmanLoadsAndRunsIt() {
+    Commands.require("podman");
+    Commands.run(Duration.ofMinutes(2), "podman", "load", "-i", archive.toString()).assertSuccess();
+    try {
+      // Explicit limits: podman's defaults exceed the hard limits of the sandboxes CI runs in.
+      Commands.Result run = Commands.run(Duration.ofMinutes(1), "podman", "run", "--rm",
+          "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", tag).assertSuccess();
+      assertThat(run.stdout()).isEqualTo("hello world\n");
+    } finally {
+      Commands.run(Duration.ofSeconds(30), "podman", "rmi", "-f", tag);
+    }
+  }
+
+  @Test
   void skopeoReadsBothTransports() throws Exception {
     Commands.require("skopeo");
     ObjectMapper json = new ObjectMapper();
