@@ -88,6 +88,14 @@ class ImageShapesIT {
         .writeTo(archive, WriteOptions.defaults().withCompression(compression));
     Commands.run(Duration.ofMinutes(2), "docker", "load", "-i", archive.toString()).assertSuccess();
     assertThat(dockerRun(tag)).isEqualTo("hello world\n");
+    Commands.require("podman");
+    Commands.run(Duration.ofMinutes(2), "podman", "load", "-i", archive.toString()).assertSuccess();
+    try {
+      assertThat(Commands.run(MINUTE, "podman", "run", "--rm", "--ulimit", "nofile=1024:1024", "--ulimit",
+          "nproc=1024:1024", tag).assertSuccess().stdout()).isEqualTo("hello world\n");
+    } finally {
+      Commands.run(MINUTE, "podman", "rmi", "-f", tag);
+    }
     JsonNode raw = JSON.readTree(Commands.run(MINUTE, "skopeo", "inspect", "--raw", "oci-archive:" + archive)
         .assertSuccess().stdout());
     assertThat(raw.get("layers").get(0).get("mediaType").asText()).endsWith(compression == Compression.GZIP ? "+gzip" : "+zstd");
