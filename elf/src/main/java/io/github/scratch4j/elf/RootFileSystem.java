@@ -1,0 +1,52 @@
+package io.github.scratch4j.elf;
+
+import io.github.scratch4j.elf.internal.HostRoot;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A read-only view of a root directory tree, such as the host's {@code /}, a directory holding a
+ * root file system, or an image's file system. Paths are absolute and {@code /}-separated, inside
+ * the root; nothing here follows a symbolic link (the resolver does that, inside the root).
+ */
+public interface RootFileSystem {
+  /** What a node is. */
+  enum NodeKind {
+    /** A regular file. */
+    FILE,
+    /** A directory. */
+    DIRECTORY,
+    /** A symbolic link. */
+    SYMLINK,
+    /** Anything else: a device, a pipe, a socket. */
+    OTHER
+  }
+
+  /** The kind of the node at {@code path}, without following a final symbolic link; empty if absent. */
+  Optional<NodeKind> kind(String path) throws IOException;
+
+  /** The raw target of the symbolic link at {@code path}. */
+  Optional<String> readSymlink(String path) throws IOException;
+
+  /**
+   * The content of the regular file at {@code path}; empty when the content is not available, in
+   * which case the file counts as present but is not looked into.
+   */
+  Optional<SeekableByteChannel> open(String path) throws IOException;
+
+  /** The names in the directory at {@code path}. */
+  List<String> list(String path) throws IOException;
+
+  /** Where the regular file at {@code path} can be read on the host, when it is a host file. */
+  default Optional<Path> hostPath(String path) {
+    return Optional.empty();
+  }
+
+  /** A host directory as the root; {@code Path.of("/")} for the host itself. */
+  static RootFileSystem of(Path root) {
+    return new HostRoot(root);
+  }
+}
