@@ -36,19 +36,32 @@ public final class Image {
   private final boolean lastLayerOpen;
   /** Whether the command came from a base image, so that a new entrypoint resets it, as in a Dockerfile. */
   private final boolean cmdFromBase;
+  /** Whether the platform came from a base image rather than from {@link #platform}. */
+  private final boolean platformFromBase;
+  private final boolean dependencyCheck;
 
   private Image(List<Layer> layers, ImageConfig config, List<ImageReference> tags, boolean lastLayerOpen,
-      boolean cmdFromBase) {
+      boolean cmdFromBase, boolean platformFromBase, boolean dependencyCheck) {
     this.layers = List.copyOf(layers);
     this.config = config;
     this.tags = List.copyOf(tags);
     this.lastLayerOpen = lastLayerOpen;
     this.cmdFromBase = cmdFromBase;
+    this.platformFromBase = platformFromBase;
+    this.dependencyCheck = dependencyCheck;
+  }
+
+  private Image with(List<Layer> newLayers, boolean open) {
+    return new Image(newLayers, config, tags, open, cmdFromBase, platformFromBase, dependencyCheck);
+  }
+
+  private Image with(ImageConfig newConfig, boolean newCmdFromBase, boolean newPlatformFromBase) {
+    return new Image(layers, newConfig, tags, lastLayerOpen, newCmdFromBase, newPlatformFromBase, dependencyCheck);
   }
 
   /** An image with no layers and an empty configuration, like Docker's {@code FROM scratch}. */
   public static Image fromScratch() {
-    return new Image(List.of(), ImageConfig.empty(), List.of(), false, false);
+    return new Image(List.of(), ImageConfig.empty(), List.of(), false, false, false, true);
   }
 
   /**
@@ -78,7 +91,7 @@ public final class Image {
 
   /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */
   Image asBase() {
-    return new Image(layers, config, List.of(), false, !config.cmd().isEmpty());
+    return new Image(layers, config, List.of(), false, !config.cmd().isEmpty(), config.platform().isPresent(), true);
   }
 
   /**
@@ -122,7 +135,7 @@ public final class Image {
   public Image add(Layer layer) {
     List<Layer> next = new ArrayList<>(layers);
     next.add(Objects.requireNonNull(layer, "layer"));
-    return new Image(next, config, tags, false, cmdFromBase);
+    return with(next, false);
   }
 
   /**
@@ -165,7 +178,7 @@ public final class Image {
       builder = Layer.builder();
     }
     next.add(change.apply(builder).build());
-    return new Image(next, config, tags, true, cmdFromBase);
+    return with(next, true);
   }
 
   /**
@@ -177,12 +190,12 @@ public final class Image {
     if (cmdFromBase) {
       b.cmd();
     }
-    return new Image(layers, b.build(), tags, lastLayerOpen, false);
+    return with(b.build(), false, platformFromBase);
   }
 
   /** Sets the default arguments, passed to the entrypoint or run as the command. */
   public Image cmd(String... argv) {
-    return new Image(layers, config.toBuilder().cmd(argv).build(), tags, lastLayerOpen, false);
+    return with(config.toBuilder().cmd(argv).build(), false, platformFromBase);
   }
 
   /** Sets an environment variable. */
@@ -210,15 +223,64 @@ public final class Image {
     return config(config.toBuilder().label(key, value).build());
   }
 
-  /** Sets the platform; without one it is taken from the entrypoint's ELF header. */
+  /**
+   * Sets the platform. Without one, it is taken from the entrypoint's ELF header (an arm64 binary
+   * makes an arm64 image), else from the image's executables, else from the base image, else
+   * {@code linux/amd64}; executables of different architectures are then an error.
+   */
   public Image platform(Platform platform) {
-    return config(config.toBuilder().platform(platform).build());
+    return with(config.toBuilder().platform(platform).build(), cmdFromBase, false);
   }
 
   /** Replaces the whole configuration. */
   public Image config(ImageConfig newConfig) {
-    return new Image(layers, Objects.requireNonNull(newConfig, "config"), tags, lastLayerOpen,
-        cmdFromBase && newConfig.cmd().equals(config.cmd()));
+    Objects.requireNonNull(newConfig, "config");
+    return with(newConfig, cmdFromBase && newConfig.cmd().equals(config.cmd()),
+        platformFromBase && newConfig.platform().equals(config.platform()));
+  }
+
+  /**
+   * Builds even when a program could not start in the image: turns off the check that refuses a
+   * dynamically linked executable without its interpreter or libraries, a {@code #!} script
+   * without its interpreter, or a missing entrypoint. For people who know better, such as when
+   * the libraries come from a volume at run time.
+   */
+  public Image withoutDependencyCheck() {
+    return new Image(layers, config, tags, lastLayerOpen, cmdFromBase, platformFromBase, false);
+  }
+
+  /**
+   * Adds a dynamically linked executable from this machine together with its program interpreter
+   * and every shared library it needs, found the way the dynamic loader finds them (see
+   * {@link io.github.scratch4j.elf.DependencyResolver}). The binary keeps its path
+   * ({@code /usr/bin/curl} goes to {@code /usr/bin/curl}), so {@code $ORIGIN} paths still work;
+   * libraries and the symbolic links that lead to them keep theirs. A static binary is added alone.
+   *
+   * @throws java.io.UncheckedIOException if the binary or a library cannot be read, or a library
+   *     cannot be found (naming each missing one)
+   */
+  public Image addWithLibraries(Path binary) {
+    Path absolute = binary.toAbsolutePath().normalize();
+    return addWithLibraries(Path.of("/"), absolute.toString());
+  }
+
+  /**
+   * Adds the executable at {@code binary}, a path inside the root directory {@code root} (such as
+   * an unpacked distribution), with its interpreter and libraries from that root, each at its path
+   * in the root; see {@link #addWithLibraries(Path)}.
+   */
+  public Image addWithLibraries(Path root, String binary) {
+    io.github.scratch4j.elf.DependencyClosure closure;
+    try {
+      closure = io.github.scratch4j.elf.DependencyResolver.of(io.github.scratch4j.elf.RootFileSystem.of(root))
+          .resolve(binary);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot add " + binary + " with its libraries: " + e.getMessage(), e);
+    }
+    return withOpenLayer(b -> {
+      io.github.scratch4j.internal.build.Closures.addTo(b, closure);
+      return b;
+    });
   }
 
   /**
@@ -242,7 +304,7 @@ public final class Image {
         next.add(r);
       }
     }
-    return new Image(layers, config, next, lastLayerOpen, cmdFromBase);
+    return new Image(layers, config, next, lastLayerOpen, cmdFromBase, platformFromBase, dependencyCheck);
   }
 
   /** The layers, base first. */
@@ -304,7 +366,7 @@ public final class Image {
   }
 
   PlannedImage plan() {
-    return ImagePlanner.plan(layers, config, tags);
+    return ImagePlanner.plan(layers, config, tags, dependencyCheck, platformFromBase);
   }
 
   @Override

@@ -259,6 +259,11 @@ public final class Layer {
       return entries.keySet().removeIf(k -> k.equals(normalized) || k.startsWith(prefix));
     }
 
+    /** The entry this builder has at {@code path} (not a whiteout), if any. */
+    public Optional<Entry> get(String path) {
+      return Optional.ofNullable(entries.get(EntryPaths.normalize(path)));
+    }
+
     /** Whether this builder has an entry at {@code path} or under it. */
     public boolean has(String path) {
       String normalized = EntryPaths.normalize(path);

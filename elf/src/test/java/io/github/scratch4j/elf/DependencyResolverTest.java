@@ -1,5 +1,6 @@
 package io.github.scratch4j.elf;
 
+import io.github.scratch4j.testing.ElfBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.github.scratch4j.elf;
 
+import io.github.scratch4j.testing.ElfBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.github.scratch4j.elf;
+package io.github.scratch4j.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -11,7 +11,7 @@ import java.util.List;
  * Builds small ELF images in memory for tests: a header, program headers, and the interpreter,
  * dynamic section, string table and notes they point at, all inside one PT_LOAD segment.
  */
-final class ElfBuilder {
+public final class ElfBuilder {
   static final long BASE = 0x400000;
 
   boolean is64 = true;
@@ -32,92 +32,92 @@ final class ElfBuilder {
   boolean dynamic;
 
   /** Where the pieces ended up, for tests that corrupt them. */
-  record Built(byte[] bytes, int phoff, int interpOffset, int dynamicOffset, int strtabOffset, int noteOffset,
+  public record Built(byte[] bytes, int phoff, int interpOffset, int dynamicOffset, int strtabOffset, int noteOffset,
       int shoff) {}
 
-  static ElfBuilder elf64() {
+  public static ElfBuilder elf64() {
     return new ElfBuilder();
   }
 
-  static ElfBuilder elf32() {
+  public static ElfBuilder elf32() {
     ElfBuilder b = new ElfBuilder();
     b.is64 = false;
     b.machine = 3;
     return b;
   }
 
-  ElfBuilder bigEndian() {
+  public ElfBuilder bigEndian() {
     order = ByteOrder.BIG_ENDIAN;
     return this;
   }
 
-  ElfBuilder machine(int m) {
+  public ElfBuilder machine(int m) {
     machine = m;
     return this;
   }
 
-  ElfBuilder type(int t) {
+  public ElfBuilder type(int t) {
     type = t;
     return this;
   }
 
-  ElfBuilder entry(long e) {
+  public ElfBuilder entry(long e) {
     entry = e;
     return this;
   }
 
-  ElfBuilder interp(String i) {
+  public ElfBuilder interp(String i) {
     interp = i;
     return this;
   }
 
-  ElfBuilder needed(String... libs) {
+  public ElfBuilder needed(String... libs) {
     needed.addAll(List.of(libs));
     dynamic = true;
     return this;
   }
 
-  ElfBuilder soname(String s) {
+  public ElfBuilder soname(String s) {
     soname = s;
     dynamic = true;
     return this;
   }
 
-  ElfBuilder rpath(String r) {
+  public ElfBuilder rpath(String r) {
     rpath = r;
     dynamic = true;
     return this;
   }
 
-  ElfBuilder runpath(String r) {
+  public ElfBuilder runpath(String r) {
     runpath = r;
     dynamic = true;
     return this;
   }
 
-  ElfBuilder flags1(long f) {
+  public ElfBuilder flags1(long f) {
     flags1 = f;
     dynamic = true;
     return this;
   }
 
-  ElfBuilder dynamic() {
+  public ElfBuilder dynamic() {
     dynamic = true;
     return this;
   }
 
-  ElfBuilder gnuBuildId(byte[] id) {
+  public ElfBuilder gnuBuildId(byte[] id) {
     gnuBuildId = id;
     return this;
   }
 
-  ElfBuilder goBuildId(String id) {
+  public ElfBuilder goBuildId(String id) {
     goBuildId = id;
     return this;
   }
 
   /** An .ARM.attributes section whose aeabi file attributes hold Tag_CPU_arch = {@code cpuArch}. */
-  ElfBuilder armCpuArch(int cpuArch) {
+  public ElfBuilder armCpuArch(int cpuArch) {
     machine = 40;
     is64 = false;
     ByteBuffer attrs = ByteBuffer.allocate(64).order(order);
@@ -138,7 +138,7 @@ final class ElfBuilder {
     return this;
   }
 
-  Built build() {
+  public Built build() {
     int ehsize = is64 ? 64 : 52;
     int phentsize = is64 ? 56 : 32;
     List<long[]> phs = new ArrayList<>(); // type, offset, filesz, align

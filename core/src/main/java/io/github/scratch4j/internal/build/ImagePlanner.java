@@ -18,8 +18,14 @@ import java.util.Optional;
 public final class ImagePlanner {
   private ImagePlanner() {}
 
-  /** Plans an image made of {@code layers}, base first. */
-  public static PlannedImage plan(List<Layer> layers, ImageConfig config, List<ImageReference> tags) {
+  /**
+   * Plans an image made of {@code layers}, base first.
+   *
+   * @param checkDependencies whether to refuse programs that could not start (see DependencyGuard)
+   * @param platformFromBase whether the configuration's platform was inherited from a base image
+   */
+  public static PlannedImage plan(List<Layer> layers, ImageConfig config, List<ImageReference> tags,
+      boolean checkDependencies, boolean platformFromBase) {
     List<PlannedLayer> plans = new ArrayList<>();
     LayeredFileSystem below = new LayeredFileSystem();
     for (Layer layer : layers) {
@@ -33,7 +39,15 @@ public final class ImagePlanner {
       below.apply(layer);
     }
     Instant created = config.created().orElseGet(Timestamps::reproducible);
-    Platform platform = config.platform().orElse(Platform.LINUX_AMD64);
+    DependencyGuard guard = new DependencyGuard(below);
+    boolean explicit = config.platform().isPresent() && !platformFromBase;
+    Platform platform = explicit
+        ? config.platform().get()
+        : PlatformResolver.resolve(config, platformFromBase, guard.executables(layers, below, config),
+            guard.entrypointPath(config));
+    if (checkDependencies) {
+      guard.check(layers, below, config);
+    }
     return new PlannedImage(
         config,
         platform,
