@@ -2,7 +2,6 @@ package io.github.scratch4j.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,13 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.github.scratch4j.testing.Tools;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs the real tools end-to-end tests need: compilers, docker, skopeo, umoci, runc. */
 public final class Commands {
-  private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
-
   private Commands() {}
 
   /** What a command did. */
@@ -33,14 +30,12 @@ public final class Commands {
   }
 
   /**
-   * Makes sure every tool is on the PATH. A missing tool fails the test in CI ({@code CI=true})
+   * Makes sure every tool is installed. A missing tool fails the test in CI ({@code CI=true})
    * and skips it, with the reason, elsewhere.
    */
   public static void require(String... tools) {
     for (String tool : tools) {
-      if (find(tool) == null) {
-        unavailable(tool + " is not installed (install it, or see .ci/run for the packages)");
-      }
+      Tools.require(tool);
     }
   }
 
@@ -49,32 +44,8 @@ public final class Commands {
     require("docker");
     Result info = run(Duration.ofSeconds(30), "docker", "info", "--format", "{{.ServerVersion}}");
     if (info.exitCode() != 0) {
-      unavailable("the Docker engine does not answer: " + info.stderr().strip());
+      Tools.unavailable("the Docker engine does not answer: " + info.stderr().strip());
     }
-  }
-
-  private static void unavailable(String reason) {
-    if (CI) {
-      Assertions.fail("CI=true and " + reason);
-    }
-    Assumptions.abort(reason);
-  }
-
-  private static Path find(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-      for (String sub : new String[] {"", "/../sbin"}) {
-        Path p = Path.of(dir + sub, tool);
-        if (Files.isExecutable(p)) {
-          return p;
-        }
-      }
-    }
-    for (String dir : new String[] {"/usr/sbin", "/sbin"}) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return Path.of(dir, tool);
-      }
-    }
-    return null;
   }
 
   /** Runs a command, with a timeout, and captures its output. */
@@ -85,7 +56,7 @@ public final class Commands {
   /** Runs a command in a directory, with a timeout, and captures its output. */
   public static Result run(Duration timeout, Path directory, String... command) {
     List<String> argv = new ArrayList<>(List.of(command));
-    Path exe = find(argv.get(0));
+    Path exe = Tools.find(argv.get(0));
     if (exe != null) {
       argv.set(0, exe.toString());
     }
@@ -120,17 +91,14 @@ public final class Commands {
   /** Compiles C source with {@code compiler} and flags into {@code dir/name}. */
   public static Path compileC(Path dir, String compiler, String name, String source, String... flags)
       throws IOException {
-    require(compiler);
-    Path c = Files.writeString(dir.resolve(name + ".c"), source);
-    Path binary = dir.resolve(name);
-    List<String> argv = new ArrayList<>(List.of(compiler, "-O2", "-o", binary.toString(), c.toString()));
-    argv.addAll(List.of(flags));
-    run(Duration.ofMinutes(2), argv.toArray(String[]::new)).assertSuccess();
-    assertThat(binary).isExecutable();
-    return binary;
+    try {
+      return Tools.compileC(dir, compiler, name, source, flags);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while compiling " + name, e);
+    }
   }
 
   /** The hello world every end-to-end test runs. */
-  public static final String HELLO_C =
-      "#include <stdio.h>\nint main(void) { puts(\"hello world\"); return 0; }\n";
+  public static final String HELLO_C = Tools.HELLO_C;
 }

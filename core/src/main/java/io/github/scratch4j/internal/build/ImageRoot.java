@@ -121,76 +121,18 @@ final class ImageRoot implements RootFileSystem {
     return new ArrayList<>(out);
   }
 
-  /** A read-only channel over bytes. */
-  private static final class MemoryChannel implements SeekableByteChannel {
-    private final byte[] bytes;
+  /** A read-only channel; subclasses say how to read at a position. */
+  private abstract static class ReadOnlyChannel implements SeekableByteChannel {
+    private final long size;
     private long position;
     private boolean open = true;
 
-    MemoryChannel(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) {
-      if (position >= bytes.length) {
-        return -1;
-      }
-      int n = (int) Math.min(dst.remaining(), bytes.length - position);
-      dst.put(bytes, (int) position, n);
-      position += n;
-      return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new java.nio.channels.NonWritableChannelException();
-    }
-
-    @Override
-    public long position() {
-      return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long p) {
-      position = p;
-      return this;
-    }
-
-    @Override
-    public long size() {
-      return bytes.length;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new java.nio.channels.NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-  }
-
-  /** A read-only channel over a range of a file. */
-  private static final class RegionChannel implements SeekableByteChannel {
-    private final FileChannel file;
-    private final long offset;
-    private final long size;
-    private long position;
-
-    RegionChannel(FileChannel file, long offset, long size) {
-      this.file = file;
-      this.offset = offset;
+    ReadOnlyChannel(long size) {
       this.size = size;
     }
+
+    /** Reads into {@code dst} (at most what is left) from {@code at}; returns the count. */
+    abstract int readAt(long at, ByteBuffer dst) throws IOException;
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
@@ -199,7 +141,7 @@ final class ImageRoot implements RootFileSystem {
       }
       ByteBuffer slice = dst.duplicate();
       slice.limit(slice.position() + (int) Math.min(dst.remaining(), size - position));
-      int n = file.read(slice, offset + position);
+      int n = readAt(position, slice);
       if (n > 0) {
         dst.position(dst.position() + n);
         position += n;
@@ -235,11 +177,51 @@ final class ImageRoot implements RootFileSystem {
 
     @Override
     public boolean isOpen() {
-      return file.isOpen();
+      return open;
     }
 
     @Override
     public void close() throws IOException {
+      open = false;
+    }
+  }
+
+  /** A read-only channel over bytes. */
+  private static final class MemoryChannel extends ReadOnlyChannel {
+    private final byte[] bytes;
+
+    MemoryChannel(byte[] bytes) {
+      super(bytes.length);
+      this.bytes = bytes;
+    }
+
+    @Override
+    int readAt(long at, ByteBuffer dst) {
+      int n = dst.remaining();
+      dst.put(bytes, (int) at, n);
+      return n;
+    }
+  }
+
+  /** A read-only channel over a range of a file. */
+  private static final class RegionChannel extends ReadOnlyChannel {
+    private final FileChannel file;
+    private final long offset;
+
+    RegionChannel(FileChannel file, long offset, long size) {
+      super(size);
+      this.file = file;
+      this.offset = offset;
+    }
+
+    @Override
+    int readAt(long at, ByteBuffer dst) throws IOException {
+      return file.read(dst, offset + at);
+    }
+
+    @Override
+    public void close() throws IOException {
+      super.close();
       file.close();
     }
   }

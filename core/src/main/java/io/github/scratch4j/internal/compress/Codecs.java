@@ -19,17 +19,7 @@ public final class Codecs {
   /** A stream that compresses into {@code out}; closing it finishes the frame but leaves {@code out} open. */
   public static OutputStream compress(Compression compression, int level, OutputStream out) throws IOException {
     return switch (compression) {
-      case NONE -> new java.io.FilterOutputStream(out) {
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-          flush();
-        }
-      };
+      case NONE -> new NonClosingOutputStream(out);
       case GZIP -> new GzipOutputStream(out, level);
       case ZSTD -> Zstd.compress(out, level);
     };

@@ -10,18 +10,8 @@ final class Zstd {
 
   static OutputStream compress(OutputStream out, int level) throws IOException {
     check();
-    com.github.luben.zstd.ZstdOutputStream z = new com.github.luben.zstd.ZstdOutputStream(
-        new java.io.FilterOutputStream(out) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-          }
-
-          @Override
-          public void close() throws IOException {
-            flush();
-          }
-        }, level);
+    com.github.luben.zstd.ZstdOutputStream z =
+        new com.github.luben.zstd.ZstdOutputStream(new NonClosingOutputStream(out), level);
     // No content size or checksum variations: the frame depends only on the input and level.
     z.setChecksum(false);
     return z;

@@ -39,7 +39,6 @@ public final class AtomicFile {
     byte[] random = new byte[6];
     RANDOM.nextBytes(random);
     Path temp = parent.resolve("." + absolute.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
-    boolean done = false;
     try {
       T result;
       try (FileChannel channel =
@@ -51,12 +50,14 @@ public final class AtomicFile {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
       }
-      done = true;
       return result;
-    } finally {
-      if (!done) {
+    } catch (IOException | RuntimeException | Error e) {
+      try {
         Files.deleteIfExists(temp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
       }
+      throw e;
     }
   }
 }
