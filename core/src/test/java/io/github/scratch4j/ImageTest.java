@@ -178,6 +178,36 @@ class ImageTest {
   }
 
   @Test
+  void largeFilesTakeTheMappedPathAndGiveTheSameBytes() throws Exception {
+    byte[] content = new byte[(3 << 20) + 123];
+    new java.util.Random(7).nextBytes(content);
+    Path big = Files.write(dir.resolve("big.bin"), content);
+    Image image = Image.fromScratch().add(big).add(Layer.builder().addPath(big, "/second.bin").build());
+    Path file = dir.resolve("big.tar");
+    Manifest m = image.writeTo(file);
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    image.writeTo(stream);
+    assertThat(stream.toByteArray()).isEqualTo(Files.readAllBytes(file));
+    Map<String, TarFiles.Item> tar = TarFiles.read(file);
+    byte[] layer = tar.get("blobs/sha256/" + m.layers().get(0).digest().hex()).content();
+    assertThat(sha256(layer)).isEqualTo(m.layers().get(0).digest().hex());
+    assertThat(TarFiles.read(layer).get("big.bin").content()).isEqualTo(content);
+    Path gz = dir.resolve("big-gz.tar");
+    image.writeTo(gz, WriteOptions.defaults().withCompression(Compression.GZIP));
+    assertThat(Archive.read(gz).images().get(0).layers().get(0).diffId()).contains(m.layers().get(0).digest());
+  }
+
+  @Test
+  void aLargeSourceThatGrowsFails() throws Exception {
+    Path big = Files.write(dir.resolve("big.bin"), new byte[2 << 20]);
+    Image image = Image.fromScratch().add(big);
+    Files.write(big, new byte[10], java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> image.writeTo(dir.resolve("out.tar")))
+        .isInstanceOf(SourceChangedException.class)
+        .hasMessageContaining("grew");
+  }
+
+  @Test
   void identicalLayersAreStoredOnce() throws Exception {
     Layer same = Layer.builder().addFile("/f", Source.of(new byte[] {1, 2, 3})).build();
     Layer equal = Layer.builder().addFile("/f", Source.of(new byte[] {1, 2, 3})).build();

@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 
 /** Picks how planned images are written to a target. */
 public final class ArchiveWriting {
@@ -30,11 +31,16 @@ public final class ArchiveWriting {
     WriteOptions.Format format = options.format()
         .orElse(Files.isDirectory(target) ? WriteOptions.Format.OCI_LAYOUT : WriteOptions.Format.ARCHIVE);
     if (format == WriteOptions.Format.ARCHIVE) {
-      return AtomicFile.write(target, channel -> {
-        try (FileArchiveOutput out = new FileArchiveOutput(channel, BUFFER)) {
-          return new CombinedTarWriter(out, BUFFER, options).write(artifacts);
-        }
-      });
+      ExecutorService copier = Workers.newPool("scratch4j-copy");
+      try {
+        return AtomicFile.write(target, channel -> {
+          try (FileArchiveOutput out = new FileArchiveOutput(channel, BUFFER, copier)) {
+            return new CombinedTarWriter(out, BUFFER, options).write(artifacts);
+          }
+        });
+      } finally {
+        copier.shutdown();
+      }
     }
     return toLayout(artifacts, target, options);
   }

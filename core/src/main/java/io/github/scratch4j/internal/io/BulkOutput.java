@@ -1,0 +1,36 @@
+package io.github.scratch4j.internal.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * An output that can take a whole file's content in bulk. The default maps the file a window at
+ * a time and copies each window once, into a heap buffer that is then written; subclasses do
+ * better where they can (a file target copies in the kernel while the bytes are hashed).
+ */
+public abstract class BulkOutput extends OutputStream {
+  /** Mapped window size: large enough that mapping costs nothing, small enough to unmap promptly. */
+  static final long WINDOW = 32L << 20;
+
+  /**
+   * Appends exactly {@code size} bytes of the file at {@code path}, open as {@code file}, from its
+   * start.
+   */
+  public void copyFile(java.nio.file.Path path, FileChannel file, long size, byte[] buffer) throws IOException {
+    for (long at = 0; at < size; at += WINDOW) {
+      long length = Math.min(WINDOW, size - at);
+      MappedByteBuffer window = Mapping.map(file, at, length);
+      try {
+        while (window.hasRemaining()) {
+          int n = Math.min(buffer.length, window.remaining());
+          Mapping.get(window, buffer, n);
+          write(buffer, 0, n);
+        }
+      } finally {
+        Mapping.unmap(window);
+      }
+    }
+  }
+}
