@@ -17,4 +17,17 @@ interface BlobTarget {
 
   /** Generates a layer blob from its plan. */
   Encoded generate(LayerPlan plan, Compression compression, int level) throws IOException;
+
+  /**
+   * Generates several layers, at once where this target allows it, in order; the default is one
+   * after another.
+   */
+  default java.util.List<Encoded> generateAll(java.util.List<LayerPlan> plans, Compression compression, int level)
+      throws IOException {
+    java.util.List<Encoded> out = new java.util.ArrayList<>();
+    for (LayerPlan plan : plans) {
+      out.add(generate(plan, compression, level));
+    }
+    return out;
+  }
 }

@@ -59,6 +59,11 @@ final class DirectoryBlobTarget implements BlobTarget {
 
   @Override
   public Encoded generate(LayerPlan plan, Compression compression, int level) throws IOException {
+    return generateWith(encoder, plan, compression, level);
+  }
+
+  private Encoded generateWith(LayerEncoder encoder, LayerPlan plan, Compression compression, int level)
+      throws IOException {
     Path temp = temp();
     try {
       Encoded e;
@@ -70,6 +75,20 @@ final class DirectoryBlobTarget implements BlobTarget {
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /** Each layer goes to its own temporary file, so they are generated side by side. */
+  @Override
+  public java.util.List<Encoded> generateAll(java.util.List<LayerPlan> plans, Compression compression, int level)
+      throws IOException {
+    if (plans.size() < 2) {
+      return BlobTarget.super.generateAll(plans, compression, level);
+    }
+    java.util.List<java.util.concurrent.Callable<Encoded>> tasks = new java.util.ArrayList<>();
+    for (LayerPlan plan : plans) {
+      tasks.add(() -> generateWith(new LayerEncoder(buffer.length), plan, compression, level));
+    }
+    return Concurrently.run(tasks);
   }
 
   private Path temp() throws IOException {

@@ -46,6 +46,16 @@ final class ImagesWriter {
   }
 
   WrittenImage write(PlannedImage image) throws IOException {
+    List<LayerPlan> pending = new ArrayList<>();
+    for (PlannedLayer layer : image.layers()) {
+      if (layer instanceof PlannedLayer.Generated g && !generated.containsKey(g.plan()) && !pending.contains(g.plan())) {
+        pending.add(g.plan());
+      }
+    }
+    List<Encoded> done = target.generateAll(pending, compression, level);
+    for (int i = 0; i < pending.size(); i++) {
+      generated.put(pending.get(i), done.get(i));
+    }
     List<Digest> diffIds = new ArrayList<>();
     Manifest.Builder manifest = Manifest.builder();
     for (PlannedLayer layer : image.layers()) {

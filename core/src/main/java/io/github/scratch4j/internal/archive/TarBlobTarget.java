@@ -7,6 +7,7 @@ import io.github.scratch4j.Source;
 import io.github.scratch4j.SourceChangedException;
 import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
 import io.github.scratch4j.internal.io.ArchiveOutput;
+import io.github.scratch4j.internal.io.FileArchiveOutput;
 import io.github.scratch4j.internal.io.HashingOutputStream;
 import io.github.scratch4j.internal.io.Sha256;
 import io.github.scratch4j.internal.layer.LayerPlan;
@@ -74,6 +75,49 @@ final class TarBlobTarget implements BlobTarget {
     return compression == Compression.NONE
         ? generateTwice(plan, tarSize)
         : generateSpooled(plan, compression, level, maxSize);
+  }
+
+  /**
+   * Uncompressed layers on a seekable output have sizes known in advance, so each gets its own
+   * range of the file, reserved one after another, and is generated and hashed there by its own
+   * thread; headers are filled in once all are done.
+   */
+  @Override
+  public java.util.List<Encoded> generateAll(java.util.List<LayerPlan> plans, Compression compression, int level)
+      throws IOException {
+    if (plans.size() < 2 || compression != Compression.NONE || !(out instanceof FileArchiveOutput file)) {
+      return BlobTarget.super.generateAll(plans, compression, level);
+    }
+    java.util.List<java.util.concurrent.Callable<Encoded>> tasks = new java.util.ArrayList<>();
+    java.util.List<Long> starts = new java.util.ArrayList<>();
+    java.util.List<Long> sizes = new java.util.ArrayList<>();
+    for (LayerPlan plan : plans) {
+      long size = LayerTarWriter.size(plan);
+      byte[] placeholder = header(Sha256.of(new byte[0]), size, size);
+      long start = out.position();
+      out.write(placeholder);
+      long contentAt = file.reserve(TarHeader.padded(size));
+      starts.add(start);
+      sizes.add(size);
+      tasks.add(() -> {
+        try (FileArchiveOutput.Region region = file.region(contentAt, TarHeader.padded(size))) {
+          Encoded e = new LayerEncoder(buffer.length).encode(plan, Compression.NONE, 0, region);
+          region.write(ZEROS, 0, (int) (TarHeader.padded(size) - size));
+          return e;
+        }
+      });
+    }
+    java.util.List<Encoded> results = Concurrently.run(tasks);
+    for (int i = 0; i < results.size(); i++) {
+      Encoded e = results.get(i);
+      if (e.size() != sizes.get(i)) {
+        throw new IllegalStateException("layer tar is " + e.size() + " bytes, planned " + sizes.get(i));
+      }
+      // Two different plans with equal bytes would store the blob twice: harmless, and rarer than rare.
+      written.add(e.digest());
+      out.patch(starts.get(i), header(e.digest(), e.size(), e.size()));
+    }
+    return results;
   }
 
   private Encoded generateInPlace(LayerPlan plan, Compression compression, int level, long maxSize)

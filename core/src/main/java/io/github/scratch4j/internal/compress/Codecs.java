@@ -13,6 +13,11 @@ public final class Codecs {
   public static final int GZIP_DEFAULT_LEVEL = 6;
   /** zstd's default level. */
   public static final int ZSTD_DEFAULT_LEVEL = 3;
+  /**
+   * Uncompressed bytes per gzip block. Every gzip layer is written in blocks, on one thread or
+   * many, so the bytes never depend on the machine's processor count.
+   */
+  public static final int GZIP_BLOCK = 128 << 10;
 
   private Codecs() {}
 
@@ -20,7 +25,7 @@ public final class Codecs {
   public static OutputStream compress(Compression compression, int level, OutputStream out) throws IOException {
     return switch (compression) {
       case NONE -> new NonClosingOutputStream(out);
-      case GZIP -> new GzipOutputStream(out, level);
+      case GZIP -> new ParallelGzipOutputStream(out, level, GZIP_BLOCK, CompressionPool.POOL, CompressionPool.THREADS);
       case ZSTD -> Zstd.compress(out, level);
     };
   }

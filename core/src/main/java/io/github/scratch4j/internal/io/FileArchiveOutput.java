@@ -76,6 +76,66 @@ public final class FileArchiveOutput extends ArchiveOutput {
     return copier.submit(copy);
   }
 
+  /** Reserves the next {@code size} bytes of the file, to be filled through a {@link #region}. */
+  public long reserve(long size) throws IOException {
+    flushBuffer();
+    long at = flushed;
+    flushed += size;
+    return at;
+  }
+
+  /** An output that writes {@code size} bytes at {@code at}, from any thread. */
+  public Region region(long at, long size) {
+    return new Region(at, size);
+  }
+
+  /** A reserved range of the file, written positionally through a buffer of its own. */
+  public final class Region extends BulkOutput {
+    private final long end;
+    private final ByteBuffer regionBuffer = ByteBuffer.allocateDirect(1 << 20);
+    private long next;
+
+    Region(long at, long size) {
+      this.next = at;
+      this.end = at + size;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (next + regionBuffer.position() + len > end) {
+        throw new IllegalStateException("writing past a reserved range");
+      }
+      while (len > 0) {
+        if (!regionBuffer.hasRemaining()) {
+          flush();
+        }
+        int n = Math.min(len, regionBuffer.remaining());
+        regionBuffer.put(b, off, n);
+        off += n;
+        len -= n;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      regionBuffer.flip();
+      int n = regionBuffer.limit();
+      writeFully(regionBuffer, next);
+      next += n;
+      regionBuffer.clear();
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+
   @Override
   public long position() {
     return flushed + buffer.position();

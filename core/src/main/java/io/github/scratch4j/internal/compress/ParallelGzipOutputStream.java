@@ -1,0 +1,167 @@
+package io.github.scratch4j.internal.compress;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Writes one gzip member (RFC 1952) whose deflate stream is compressed in blocks on several
+ * threads, the way pigz does: each block is primed with the previous block's last 32 KiB as its
+ * dictionary and ends with a sync flush (an empty stored block that aligns it to a byte), so the
+ * blocks' outputs join into one valid deflate stream (RFC 1951). The CRC-32 and length are
+ * computed over the input as it arrives. The output depends only on the input, the level and the
+ * block size, never on the number of threads.
+ */
+public final class ParallelGzipOutputStream extends OutputStream {
+  /** Deflate's window: the most a match can reach back (RFC 1951 section 3.2.5). */
+  static final int DICTIONARY = 32 << 10;
+
+  private final OutputStream out;
+  private final int level;
+  private final ExecutorService pool;
+  private final int maxInFlight;
+  private final CRC32 crc = new CRC32();
+  private final Deque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  private final ThreadLocal<Deflater> deflaters;
+  private byte[] block;
+  private int filled;
+  private byte[] dictionary;
+  private long length;
+  private boolean finished;
+
+  /**
+   * Compresses into {@code out}, which this stream does not close.
+   *
+   * @param blockSize the uncompressed size of each block
+   * @param threads how many blocks may be compressed at once
+   */
+  public ParallelGzipOutputStream(OutputStream out, int level, int blockSize, ExecutorService pool, int threads)
+      throws IOException {
+    if (blockSize < DICTIONARY) {
+      throw new IllegalArgumentException("block size " + blockSize + " is smaller than the 32 KiB dictionary");
+    }
+    this.out = out;
+    this.level = level;
+    this.pool = pool;
+    this.maxInFlight = Math.max(1, threads) * 2;
+    this.block = new byte[blockSize];
+    this.deflaters = ThreadLocal.withInitial(() -> new Deflater(level, true));
+    out.write(GzipOutputStream.HEADER);
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    crc.update(b, off, len);
+    length += len;
+    while (len > 0) {
+      int n = Math.min(len, block.length - filled);
+      System.arraycopy(b, off, block, filled, n);
+      filled += n;
+      off += n;
+      len -= n;
+      if (filled == block.length) {
+        submit(false);
+      }
+    }
+  }
+
+  private void submit(boolean last) throws IOException {
+    byte[] input = filled == block.length ? block : Arrays.copyOf(block, filled);
+    byte[] dict = dictionary;
+    int inputLength = filled;
+    inFlight.addLast(pool.submit(() -> compress(input, inputLength, dict, last)));
+    if (inputLength >= DICTIONARY) {
+      dictionary = Arrays.copyOfRange(input, inputLength - DICTIONARY, inputLength);
+    } else if (inputLength > 0) {
+      byte[] joined = dict == null ? new byte[0] : dict;
+      byte[] next = Arrays.copyOf(joined, joined.length + inputLength);
+      System.arraycopy(input, 0, next, joined.length, inputLength);
+      dictionary = next.length > DICTIONARY ? Arrays.copyOfRange(next, next.length - DICTIONARY, next.length) : next;
+    }
+    block = new byte[block.length];
+    filled = 0;
+    while (inFlight.size() >= maxInFlight) {
+      drainOne();
+    }
+  }
+
+  private byte[] compress(byte[] input, int inputLength, byte[] dict, boolean last) {
+    Deflater d = deflaters.get();
+    d.reset();
+    if (dict != null) {
+      d.setDictionary(dict);
+    }
+    d.setInput(input, 0, inputLength);
+    java.io.ByteArrayOutputStream result = new java.io.ByteArrayOutputStream(inputLength / 3 + 64);
+    byte[] buffer = new byte[64 << 10];
+    if (last) {
+      d.finish();
+      while (!d.finished()) {
+        result.write(buffer, 0, d.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH));
+      }
+    } else {
+      // SYNC_FLUSH until the output buffer is not filled: then everything is out, byte-aligned.
+      int n;
+      do {
+        n = d.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
+        result.write(buffer, 0, n);
+      } while (n == buffer.length || !d.needsInput());
+    }
+    return result.toByteArray();
+  }
+
+  private void drainOne() throws IOException {
+    Future<byte[]> next = inFlight.pollFirst();
+    try {
+      out.write(next.get());
+    } catch (ExecutionException e) {
+      throw new IOException("compressing a block failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing");
+    }
+  }
+
+  /** Compresses the last block, writes everything and the trailer; the underlying stream stays open. */
+  public void finish() throws IOException {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    submit(true);
+    while (!inFlight.isEmpty()) {
+      drainOne();
+    }
+    long c = crc.getValue();
+    // RFC 1952 section 2.3.1: CRC32 then ISIZE (length modulo 2^32), both little-endian.
+    byte[] trailer = new byte[8];
+    for (int i = 0; i < 4; i++) {
+      trailer[i] = (byte) (c >>> (8 * i));
+      trailer[4 + i] = (byte) (length >>> (8 * i));
+    }
+    out.write(trailer);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      finish();
+    } finally {
+      inFlight.forEach(f -> f.cancel(true));
+      inFlight.clear();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.github.scratch4j.internal.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.scratch4j.testing.Tools;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ParallelGzipOutputStreamTest {
+  private static final int BLOCK = 64 << 10;
+  private static ExecutorService pool;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    pool = Executors.newFixedThreadPool(4);
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.shutdownNow();
+  }
+
+  /** Log-like text with some randomness, so matches cross block boundaries and are not trivial. */
+  private static byte[] text(int size) {
+    Random random = new Random(size);
+    StringBuilder b = new StringBuilder(size + 100);
+    while (b.length() < size) {
+      b.append("2026-11-22T10:").append(random.nextInt(60)).append(" INFO request ")
+          .append(random.nextInt(100_000)).append(" served in ").append(random.nextInt(900)).append(" ms\n");
+    }
+    return b.substring(0, size).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] compress(byte[] input, int level, int threads, int chunk) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ParallelGzipOutputStream gz = new ParallelGzipOutputStream(out, level, BLOCK, pool, threads)) {
+      for (int at = 0; at < input.length; at += chunk) {
+        gz.write(input, at, Math.min(chunk, input.length - at));
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] gunzip(byte[] gz) throws Exception {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 100, (32 << 10) - 1, 32 << 10, BLOCK - 1, BLOCK, BLOCK + 1, 5 * BLOCK + 12345})
+  void decompressesToTheInputWhateverItsLength(int size) throws Exception {
+    byte[] input = text(size);
+    assertThat(gunzip(compress(input, 6, 2, 8192))).isEqualTo(input);
+  }
+
+  @Test
+  void incompressibleInputRoundTrips() throws Exception {
+    byte[] input = new byte[3 * BLOCK + 7];
+    new Random(1).nextBytes(input);
+    assertThat(gunzip(compress(input, 9, 4, 100_000))).isEqualTo(input);
+  }
+
+  @Test
+  void singleByteWritesGiveTheSameBytesAsBulkWrites() throws Exception {
+    byte[] input = text(2 * BLOCK + 99);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ParallelGzipOutputStream gz = new ParallelGzipOutputStream(out, 6, BLOCK, pool, 2)) {
+      for (byte b : input) {
+        gz.write(b);
+      }
+    }
+    assertThat(out.toByteArray()).isEqualTo(compress(input, 6, 2, input.length + 1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 6, 9})
+  void theBytesDoNotDependOnTheNumberOfThreadsOrHowTheInputArrives(int level) throws Exception {
+    byte[] input = text(20 * BLOCK + 5);
+    byte[] one = compress(input, level, 1, 1 << 20);
+    assertThat(compress(input, level, 2, 4096)).isEqualTo(one);
+    assertThat(compress(input, level, 4, 77_777)).isEqualTo(one);
+    assertThat(gunzip(one)).isEqualTo(input);
+  }
+
+  @Test
+  void isWithinHalfAPercentOfASingleStreamAtTheDefaultBlockSize() throws Exception {
+    byte[] input = text(16 << 20);
+    ByteArrayOutputStream single = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(single)) {
+      gz.write(input);
+    }
+    ByteArrayOutputStream parallel = new ByteArrayOutputStream();
+    try (ParallelGzipOutputStream gz = new ParallelGzipOutputStream(parallel, 6, Codecs.GZIP_BLOCK, pool, 2)) {
+      gz.write(input);
+    }
+    double ratio = (double) parallel.size() / single.size();
+    assertThat(ratio).isBetween(0.995, 1.005);
+  }
+
+  @Test
+  void gzipAcceptsTheOutput() throws Exception {
+    Path gzip = Tools.require("gzip");
+    byte[] input = text(10 * BLOCK + 3);
+    Path file = Files.write(dir.resolve("layer.gz"), compress(input, 6, 2, 10_000));
+    Tools.Result test = Tools.run(List.of(gzip.toString(), "-t", file.toString()));
+    assertThat(test.exitCode()).as(test.stderr()).isZero();
+    Tools.Result out = Tools.run(List.of(gzip.toString(), "-dc", file.toString()));
+    assertThat(out.stdout()).isEqualTo(new String(input, StandardCharsets.US_ASCII));
+  }
+}

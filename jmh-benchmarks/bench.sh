@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: times the samples' command-line build (BuildImage) of each input
+# against `tar | openssl dgst -sha256`, the JDK's SHA-256 alone, Jib-core 0.27.3, and
+# `docker build` (legacy builder, --no-cache) + `docker save` when a Docker engine answers.
+# Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
+# a ratio of scratch4j's; then builds a 4 GiB layer under -Xmx64m and prints its peak RSS.
+#
+#   jmh-benchmarks/bench.sh [RUNS]        (default 5; the jars are built if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+work=${BENCH_DIR:-$PWD/jmh-benchmarks/target/process-bench}
+samples=$PWD/samples/target/scratch4j-samples.jar
+benchjar=$PWD/jmh-benchmarks/target/benchmarks.jar
+if [ ! -f "$samples" ] || [ ! -f "$benchjar" ]; then mvn -q -DskipTests package; fi
+mkdir -p "$work"
+mapfile -t inputs < <(java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$MakeInputs' "$work/inputs")
+declare -A input=([big-512m]=${inputs[0]} [small-files]=${inputs[1]} [hello]=${inputs[2]})
+have_docker=false
+if timeout 10 docker info >/dev/null 2>&1; then have_docker=true; fi
+
+# measure NAME CMD...: runs CMD $runs times after one warm-up; sets $median (s) and $rss (MiB).
+measure() {
+  local name=$1; shift
+  local times=() peak=0
+  "$@" >/dev/null 2>&1 || { echo "$name failed: $*" >&2; return 1; }
+  for _ in $(seq "$runs"); do
+    cleanup
+    local out
+    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    times+=("${out% *}")
+    local kb=${out#* }
+    [ "$kb" -gt "$peak" ] && peak=$kb
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+  rss=$((peak / 1024))
+}
+cleanup() { rm -rf "$work/out.tar" "$work/jib-cache" "$work/docker-out.tar"; }
+
+docker_build() {  # docker_build SRC: a FROM scratch image with SRC copied in, then docker save
+  local ctx=$work/docker-ctx
+  rm -rf "$ctx"; mkdir -p "$ctx"
+  cp -al "$1" "$ctx/input"
+  printf 'FROM scratch\nCOPY input /input\n' > "$ctx/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build -q --no-cache -t scratch4j-bench:latest "$ctx" >/dev/null
+  docker save -o "$work/docker-out.tar" scratch4j-bench:latest
+}
+export -f docker_build
+export work
+
+printf '%-12s %-28s %10s %10s %10s\n' input tool "median s" "RSS MiB" "x scratch4j"
+for name in hello small-files big-512m; do
+  src=${input[$name]}
+  measure scratch4j java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar"
+  base=$median
+  printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j BuildImage" "$median" "$rss" "1.00"
+  row() { printf '%-12s %-28s %10s %10s %10.2f\n' "$name" "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
+  measure tar-openssl sh -c "tar -cf - -C '$(dirname "$src")' '$(basename "$src")' | openssl dgst -sha256"; row "tar | openssl dgst"
+  measure jdk-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK SHA-256 alone"
+  measure jib java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; row "Jib-core 0.27.3 (cold)"
+  if $have_docker; then
+    measure docker bash -c "docker_build '$src'"; row "docker build + docker save"
+  fi
+done
+docker rmi -f scratch4j-bench:latest >/dev/null 2>&1 || true
+
+# Flat memory: a 4 GiB layer (a sparse file: its content does not change the memory needed).
+big4=$work/inputs/big-4g.bin
+[ -f "$big4" ] || truncate -s 4G "$big4"
+cleanup
+out=$( { /usr/bin/time -f "%e %M" java -Xmx64m -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big4" --no-dependency-check -o "$work/out.tar" >/dev/null; } 2>&1 | tail -1)
+printf '4 GiB layer under -Xmx64m: %s s, peak RSS %s MiB, archive %s bytes\n' "${out% *}" "$(( ${out#* } / 1024 ))" "$(stat -c %s "$work/out.tar")"
+cleanup
