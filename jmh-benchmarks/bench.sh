@@ -27,7 +27,8 @@ measure() {
   for _ in $(seq "$runs"); do
     cleanup
     local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>&1
+    out=$(tail -1 "$work/time.txt")
     times+=("${out% *}")
     local kb=${out#* }
     [ "$kb" -gt "$peak" ] && peak=$kb
@@ -55,6 +56,12 @@ for name in hello small-files big-512m; do
   base=$median
   printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j BuildImage" "$median" "$rss" "1.00"
   row() { printf '%-12s %-28s %10s %10s %10.2f\n' "$name" "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
+  # The same with an application class-data archive (AppCDS, JDK 13+), which a command-line
+  # tool or build plugin can ship: class loading and linking are most of a short run.
+  jsa=$work/scratch4j-$name.jsa
+  rm -f "$jsa" "$work/out.tar"
+  java -XX:ArchiveClassesAtExit="$jsa" -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar" >/dev/null 2>&1
+  measure scratch4j-cds java -XX:SharedArchiveFile="$jsa" -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j BuildImage, AppCDS"
   measure tar-openssl sh -c "tar -cf - -C '$(dirname "$src")' '$(basename "$src")' | openssl dgst -sha256"; row "tar | openssl dgst"
   measure jdk-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK SHA-256 alone"
   measure jib java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; row "Jib-core 0.27.3 (cold)"
@@ -68,6 +75,7 @@ docker rmi -f scratch4j-bench:latest >/dev/null 2>&1 || true
 big4=$work/inputs/big-4g.bin
 [ -f "$big4" ] || truncate -s 4G "$big4"
 cleanup
-out=$( { /usr/bin/time -f "%e %M" java -Xmx64m -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big4" --no-dependency-check -o "$work/out.tar" >/dev/null; } 2>&1 | tail -1)
+/usr/bin/time -o "$work/time.txt" -f "%e %M" java -Xmx64m -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big4" --no-dependency-check -o "$work/out.tar" >/dev/null
+out=$(tail -1 "$work/time.txt")
 printf '4 GiB layer under -Xmx64m: %s s, peak RSS %s MiB, archive %s bytes\n' "${out% *}" "$(( ${out#* } / 1024 ))" "$(stat -c %s "$work/out.tar")"
 cleanup

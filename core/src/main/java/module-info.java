@@ -4,6 +4,7 @@ module io.github.scratch4j {
   requires org.apache.commons.compress;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
+  requires java.net.http;
   requires static com.github.luben.zstd_jni;
 
   exports io.github.scratch4j;

@@ -89,6 +89,54 @@ public final class Image {
     return candidates.get(0).asBase();
   }
 
+  /**
+   * Starts from an image in a registry, such as {@code registry.example.com/team/base:1.0} or
+   * {@code …/base@sha256:…}, with the default {@link RegistryOptions}; see
+   * {@link #from(String, RegistryOptions)}.
+   */
+  public static Image from(String reference) throws IOException {
+    return from(reference, RegistryOptions.defaults());
+  }
+
+  /**
+   * Starts from an image in a registry. From a multi-platform index, the options' platform (by
+   * default {@code linux} on the architecture Java runs on) is taken. Every blob downloaded is
+   * checked against its digest and kept in the options' cache, so building on the same base again
+   * downloads only its manifest (or nothing, when the reference pins a digest). As with
+   * {@link #from(Path)}, base layers are carried over byte for byte and tags are not inherited.
+   *
+   * @throws InvalidReferenceException if the reference is malformed
+   * @throws RegistryException if the registry refuses or fails, after retries
+   * @throws ImageFormatException if what it sends is malformed or does not match its digest
+   */
+  public static Image from(String reference, RegistryOptions options) throws IOException {
+    ImageReference ref = ImageReference.parse(reference);
+    return io.github.scratch4j.internal.registry.Puller.pull(ref, Objects.requireNonNull(options, "options")).asBase();
+  }
+
+  /**
+   * Pushes the image to a registry with the default {@link RegistryOptions}; see
+   * {@link #pushTo(String, RegistryOptions)}.
+   */
+  public Digest pushTo(String reference) throws IOException {
+    return pushTo(reference, RegistryOptions.defaults());
+  }
+
+  /**
+   * Pushes the image to a registry, such as {@code registry.example.com/team/app:1.0}, to the
+   * reference's tag ({@code latest} if it has none). Blobs the repository already has are not
+   * sent again; blobs this process saw in another repository of the same registry are mounted
+   * from there. Layers are compressed as the options say (gzip by default).
+   *
+   * @return the digest of the pushed manifest, which {@code …/app@<digest>} pulls
+   * @throws InvalidReferenceException if the reference is malformed
+   * @throws RegistryException if the registry refuses or fails, after retries
+   */
+  public Digest pushTo(String reference, RegistryOptions options) throws IOException {
+    ImageReference ref = ImageReference.parse(reference);
+    return io.github.scratch4j.internal.registry.Pusher.push(this::writeTo, ref, Objects.requireNonNull(options, "options"));
+  }
+
   /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */
   Image asBase() {
     return new Image(layers, config, List.of(), false, !config.cmd().isEmpty(), config.platform().isPresent(), true);

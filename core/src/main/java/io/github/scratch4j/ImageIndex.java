@@ -98,6 +98,23 @@ public final class ImageIndex {
     Archive.builder().add(this).build().writeTo(target, options);
   }
 
+  /** Pushes the index with the default {@link RegistryOptions}; see {@link #pushTo(String, RegistryOptions)}. */
+  public Digest pushTo(String reference) throws IOException {
+    return pushTo(reference, RegistryOptions.defaults());
+  }
+
+  /**
+   * Pushes every image of the index (its blobs, then its manifest by digest) and then the index,
+   * to the reference's tag ({@code latest} if it has none); see {@link Image#pushTo(String, RegistryOptions)}.
+   *
+   * @return the digest of the pushed index
+   * @throws RegistryException if the registry refuses or fails, after retries
+   */
+  public Digest pushTo(String reference, RegistryOptions options) throws IOException {
+    ImageReference ref = ImageReference.parse(reference);
+    return io.github.scratch4j.internal.registry.Pusher.push(this::writeTo, ref, Objects.requireNonNull(options, "options"));
+  }
+
   /** Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open. */
   public void writeTo(OutputStream out) throws IOException {
     Archive.builder().add(this).build().writeTo(out);

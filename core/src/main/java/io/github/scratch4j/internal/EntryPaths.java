@@ -97,6 +97,7 @@ public final class EntryPaths {
    * siblings.
    */
   private static int compare(String a, String b) {
+    // Component by component, without allocating: this runs n log n times for a layer of n files.
     int i = 1;
     int j = 1;
     while (true) {
@@ -105,27 +106,40 @@ public final class EntryPaths {
       if (aDone || bDone) {
         return aDone == bDone ? 0 : aDone ? -1 : 1;
       }
-      int ai = a.indexOf('/', i);
-      int bj = b.indexOf('/', j);
-      String ca = a.substring(i, ai < 0 ? a.length() : ai);
-      String cb = b.substring(j, bj < 0 ? b.length() : bj);
-      int c = Integer.compare(rank(ca), rank(cb));
+      int ae = a.indexOf('/', i);
+      int be = b.indexOf('/', j);
+      ae = ae < 0 ? a.length() : ae;
+      be = be < 0 ? b.length() : be;
+      int c = Integer.compare(rank(a, i, ae), rank(b, j, be));
       if (c == 0) {
-        c = ca.compareTo(cb);
+        c = compareRegions(a, i, ae, b, j, be);
       }
       if (c != 0) {
         return c;
       }
-      i = ai < 0 ? a.length() + 1 : ai + 1;
-      j = bj < 0 ? b.length() + 1 : bj + 1;
+      i = ae + 1;
+      j = be + 1;
     }
   }
 
-  private static int rank(String component) {
-    if (component.equals(OPAQUE_MARKER)) {
+  /** As {@link String#compareTo} on {@code a[i, ae)} and {@code b[j, be)}. */
+  private static int compareRegions(String a, int i, int ae, String b, int j, int be) {
+    int n = Math.min(ae - i, be - j);
+    for (int k = 0; k < n; k++) {
+      char x = a.charAt(i + k);
+      char y = b.charAt(j + k);
+      if (x != y) {
+        return x - y;
+      }
+    }
+    return (ae - i) - (be - j);
+  }
+
+  private static int rank(String s, int from, int to) {
+    if (to - from == OPAQUE_MARKER.length() && s.startsWith(OPAQUE_MARKER, from)) {
       return 0;
     }
-    return component.startsWith(WHITEOUT_PREFIX) ? 1 : 2;
+    return to - from >= WHITEOUT_PREFIX.length() && s.startsWith(WHITEOUT_PREFIX, from) ? 1 : 2;
   }
 
   private static String printable(String s) {

@@ -49,6 +49,9 @@ final class OciLayoutWriter {
         written.images().forEach(i -> manifests.add(i.manifest()));
         descriptor = written.descriptor();
       }
+      if (artifact.tags().isEmpty()) {
+        added.add(descriptor); // listed without a name, or nothing in the layout would reach it
+      }
       for (ImageReference tag : artifact.tags()) {
         if (!names.add(tag.tagOrLatest())) {
           throw new IllegalArgumentException(

@@ -52,6 +52,11 @@ final class LayoutDirectory {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new ImageFormatException(referencedBy + " names blob " + d.digest() + ", which is not a regular file");
     }
+    return blobAt(file, d);
+  }
+
+  /** Reads a blob file once for its digests (and its content, for a small document). */
+  static BlobFile blobAt(Path file, Descriptor d) throws IOException {
     int keep = d.size() <= io.github.scratch4j.internal.json.JsonReader.MAX_DOCUMENT
         ? io.github.scratch4j.internal.json.JsonReader.MAX_DOCUMENT : 0;
     ContentDigests.Result r;

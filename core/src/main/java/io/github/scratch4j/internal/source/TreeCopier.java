@@ -109,6 +109,12 @@ public final class TreeCopier {
   }
 
   private static String place(String root, Path base, Path file) {
+    // The walk resolves every file from base, so base's text is its prefix: no relativize needed.
+    String b = base.toString();
+    String f = file.toString();
+    if (f.startsWith(b) && (f.length() == b.length() || f.charAt(b.length()) == '/') && !b.endsWith("/")) {
+      return root + f.substring(b.length());
+    }
     Path relative = base.relativize(file);
     StringBuilder s = new StringBuilder(root);
     for (Path part : relative) {

@@ -1,0 +1,260 @@
+package io.github.scratch4j;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How to talk to registries when pushing ({@link Image#pushTo}) and pulling
+ * ({@link Image#from(String)}): credentials, which hosts may use plain HTTP, concurrency, layer
+ * compression, the platform to pull, the local cache, timeouts and retries.
+ *
+ * <p>Credentials given here come first; then those in the files given with {@link #withAuthFile},
+ * then {@code $REGISTRY_AUTH_FILE} or the containers {@code auth.json}
+ * ({@code $XDG_RUNTIME_DIR/containers/auth.json}, {@code ~/.config/containers/auth.json}), then
+ * Docker's {@code config.json} ({@code $DOCKER_CONFIG} or {@code ~/.docker}) with its
+ * {@code credHelpers}, {@code credsStore} and {@code auths}. Without any, requests are anonymous.
+ *
+ * <p>Immutable; every change returns a new instance. {@link #toString()} shows no secrets.
+ */
+public final class RegistryOptions {
+  private static final RegistryOptions DEFAULTS = new RegistryOptions(Map.of(), Set.of(), List.of(), 3,
+      Compression.GZIP, Optional.empty(), Optional.empty(), Duration.ofSeconds(60), 5, Duration.ofMillis(200),
+      16L << 20);
+
+  private final Map<String, RegistryCredentials> credentials;
+  private final Set<String> insecureRegistries;
+  private final List<Path> authFiles;
+  private final int concurrency;
+  private final Compression compression;
+  private final Optional<Platform> platform;
+  private final Optional<Path> cacheDirectory;
+  private final Duration timeout;
+  private final int attempts;
+  private final Duration backoff;
+  private final long chunkSize;
+
+  private RegistryOptions(Map<String, RegistryCredentials> credentials, Set<String> insecureRegistries,
+      List<Path> authFiles, int concurrency, Compression compression, Optional<Platform> platform,
+      Optional<Path> cacheDirectory, Duration timeout, int attempts, Duration backoff, long chunkSize) {
+    this.credentials = Map.copyOf(credentials);
+    this.insecureRegistries = Set.copyOf(insecureRegistries);
+    this.authFiles = List.copyOf(authFiles);
+    this.concurrency = concurrency;
+    this.compression = compression;
+    this.platform = platform;
+    this.cacheDirectory = cacheDirectory;
+    this.timeout = timeout;
+    this.attempts = attempts;
+    this.backoff = backoff;
+    this.chunkSize = chunkSize;
+  }
+
+  /**
+   * Credentials from the usual files, HTTPS everywhere but on the loopback interface, three
+   * concurrent uploads, gzip layers, the platform Java runs on, the user's cache directory, a
+   * 60-second timeout per request, five attempts with backoff from 200 ms, and 16 MiB chunks.
+   */
+  public static RegistryOptions defaults() {
+    return DEFAULTS;
+  }
+
+  private static String key(String registry) {
+    Objects.requireNonNull(registry, "registry");
+    String r = registry.toLowerCase(Locale.ROOT);
+    if (r.isEmpty() || r.contains("/")) {
+      throw new IllegalArgumentException("a registry is a host with an optional port, not '" + registry + "'");
+    }
+    return r;
+  }
+
+  /** A copy that uses these credentials for {@code registry} (a host with an optional port). */
+  public RegistryOptions withCredentials(String registry, RegistryCredentials newCredentials) {
+    Map<String, RegistryCredentials> next = new HashMap<>(credentials);
+    next.put(key(registry), Objects.requireNonNull(newCredentials, "credentials"));
+    return new RegistryOptions(next, insecureRegistries, authFiles, concurrency, compression, platform,
+        cacheDirectory, timeout, attempts, backoff, chunkSize);
+  }
+
+  /**
+   * A copy that may use plain HTTP with {@code registry} (a host with an optional port) when it
+   * does not answer HTTPS. Loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1})
+   * always may; every other host gets HTTPS only, with certificates verified.
+   */
+  public RegistryOptions withInsecureRegistry(String registry) {
+    Set<String> next = new HashSet<>(insecureRegistries);
+    next.add(key(registry));
+    return new RegistryOptions(credentials, next, authFiles, concurrency, compression, platform, cacheDirectory,
+        timeout, attempts, backoff, chunkSize);
+  }
+
+  /**
+   * A copy that reads credentials from {@code file} (Docker's {@code config.json} or a containers
+   * {@code auth.json}) before the default places.
+   */
+  public RegistryOptions withAuthFile(Path file) {
+    List<Path> next = new ArrayList<>(authFiles);
+    next.add(Objects.requireNonNull(file, "file"));
+    return new RegistryOptions(credentials, insecureRegistries, next, concurrency, compression, platform,
+        cacheDirectory, timeout, attempts, backoff, chunkSize);
+  }
+
+  /** A copy that uploads or downloads up to {@code blobs} blobs at once (at least 1). */
+  public RegistryOptions withConcurrency(int blobs) {
+    if (blobs < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, not " + blobs);
+    }
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, blobs, compression, platform,
+        cacheDirectory, timeout, attempts, backoff, chunkSize);
+  }
+
+  /** A copy that compresses the layers it generates for a push this way (gzip by default). */
+  public RegistryOptions withCompression(Compression layers) {
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency,
+        Objects.requireNonNull(layers, "compression"), platform, cacheDirectory, timeout, attempts, backoff,
+        chunkSize);
+  }
+
+  /** A copy that pulls this platform's image from a multi-platform index. */
+  public RegistryOptions withPlatform(Platform wanted) {
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression,
+        Optional.of(wanted), cacheDirectory, timeout, attempts, backoff, chunkSize);
+  }
+
+  /**
+   * A copy that keeps pulled blobs in {@code directory} instead of {@code $XDG_CACHE_HOME/scratch4j}
+   * (or {@code ~/.cache/scratch4j}).
+   */
+  public RegistryOptions withCacheDirectory(Path directory) {
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
+        Optional.of(directory), timeout, attempts, backoff, chunkSize);
+  }
+
+  /**
+   * A copy with this timeout for connecting and for each request to answer; requests that send
+   * or receive a blob get one more second for every MiB it holds.
+   */
+  public RegistryOptions withTimeout(Duration perRequest) {
+    if (perRequest.isNegative() || perRequest.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, not " + perRequest);
+    }
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
+        cacheDirectory, perRequest, attempts, backoff, chunkSize);
+  }
+
+  /**
+   * A copy that tries each request up to {@code maxAttempts} times when the connection fails or
+   * the registry answers 429 or a 5xx status, waiting {@code firstBackoff}, then twice as long each
+   * time (or what the registry's {@code Retry-After} asks, up to a minute).
+   */
+  public RegistryOptions withRetries(int maxAttempts, Duration firstBackoff) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("at least one attempt is needed, not " + maxAttempts);
+    }
+    if (firstBackoff.isNegative()) {
+      throw new IllegalArgumentException("backoff cannot be negative: " + firstBackoff);
+    }
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
+        cacheDirectory, timeout, maxAttempts, firstBackoff, chunkSize);
+  }
+
+  /**
+   * A copy that uploads blobs larger than {@code bytes} in chunks of that size (at least 1 MiB:
+   * registries commonly refuse smaller chunks); smaller blobs go up in one request.
+   */
+  public RegistryOptions withChunkSize(long bytes) {
+    if (bytes < (1 << 20)) {
+      throw new IllegalArgumentException("chunks must be at least 1 MiB, not " + bytes + " bytes");
+    }
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
+        cacheDirectory, timeout, attempts, backoff, bytes);
+  }
+
+  /** The credentials given for {@code registry}, if any. */
+  public Optional<RegistryCredentials> credentials(String registry) {
+    return Optional.ofNullable(credentials.get(key(registry)));
+  }
+
+  /** The registries marked as allowed to use plain HTTP. */
+  public Set<String> insecureRegistries() {
+    return insecureRegistries;
+  }
+
+  /** The credential files read before the default places. */
+  public List<Path> authFiles() {
+    return authFiles;
+  }
+
+  /** How many blobs move at once. */
+  public int concurrency() {
+    return concurrency;
+  }
+
+  /** The compression of layers generated for a push. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** The platform to pull; empty means the one Java runs on. */
+  public Optional<Platform> platform() {
+    return platform;
+  }
+
+  /** The cache directory; empty means the user's default. */
+  public Optional<Path> cacheDirectory() {
+    return cacheDirectory;
+  }
+
+  /** The timeout for connecting and for each request. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** How many times a request is tried at most. */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** The wait before the first retry. */
+  public Duration backoff() {
+    return backoff;
+  }
+
+  /** The size above which blobs are uploaded in chunks, and of those chunks. */
+  public long chunkSize() {
+    return chunkSize;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RegistryOptions r && r.credentials.equals(credentials)
+        && r.insecureRegistries.equals(insecureRegistries) && r.authFiles.equals(authFiles)
+        && r.concurrency == concurrency && r.compression == compression && r.platform.equals(platform)
+        && r.cacheDirectory.equals(cacheDirectory) && r.timeout.equals(timeout) && r.attempts == attempts
+        && r.backoff.equals(backoff) && r.chunkSize == chunkSize;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
+        cacheDirectory, timeout, attempts, backoff, chunkSize);
+  }
+
+  /** The options, with the registries that have credentials named but the credentials not shown. */
+  @Override
+  public String toString() {
+    return "RegistryOptions[credentialsFor=" + new java.util.TreeSet<>(credentials.keySet()) + ", insecure="
+        + insecureRegistries + ", authFiles=" + authFiles + ", concurrency=" + concurrency + ", compression="
+        + compression + ", platform=" + platform.map(Platform::toString).orElse("host") + ", cache="
+        + cacheDirectory.map(Path::toString).orElse("default") + ", timeout=" + timeout + ", attempts=" + attempts
+        + ", backoff=" + backoff + ", chunkSize=" + chunkSize + "]";
+  }
+}

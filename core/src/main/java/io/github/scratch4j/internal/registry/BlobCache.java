@@ -1,0 +1,108 @@
+package io.github.scratch4j.internal.registry;
+
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.DigestMismatchException;
+import io.github.scratch4j.internal.io.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * Pulled blobs on disk, by digest ({@code blobs/sha256/<hex>}, as in an OCI layout). A blob is
+ * written to a temporary sibling, checked against its digest and size, and only then moved into
+ * place, so what the cache holds was verified when it arrived.
+ */
+final class BlobCache {
+  private final Path blobs;
+
+  BlobCache(Path root) {
+    this.blobs = root.resolve("blobs").resolve("sha256");
+  }
+
+  /** {@code $XDG_CACHE_HOME/scratch4j}, or {@code ~/.cache/scratch4j}. */
+  static Path defaultRoot() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "scratch4j");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "scratch4j");
+  }
+
+  Path path(Digest d) {
+    // Digests were validated when parsed ([a-f0-9]{64} for sha256): a safe file name.
+    if (!d.algorithm().equals("sha256")) {
+      throw new IllegalArgumentException("only sha256 blobs are cached, not " + d);
+    }
+    return blobs.resolve(d.hex());
+  }
+
+  Optional<Path> get(Digest d, long size) throws IOException {
+    Path p = path(d);
+    return Files.isRegularFile(p) && Files.size(p) == size ? Optional.of(p) : Optional.empty();
+  }
+
+  /** Forgets a blob that failed a later check. */
+  void evict(Digest d) throws IOException {
+    Files.deleteIfExists(path(d));
+  }
+
+  /** Stores a blob read from {@code in}, failing (and keeping nothing) unless it matches. */
+  Path put(Digest d, long size, InputStream in, String what) throws IOException {
+    Files.createDirectories(blobs);
+    Path temp = Files.createTempFile(blobs, ".tmp-", ".part");
+    try {
+      MessageDigest sha = Sha256.newDigest();
+      long total = 0;
+      byte[] buffer = new byte[1 << 16];
+      try (OutputStream out = Files.newOutputStream(temp)) {
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+          total += n;
+          if (total > size) {
+            throw new DigestMismatchException(what + " is longer than the " + size + " bytes its descriptor says");
+          }
+          sha.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+        }
+      }
+      if (total != size) {
+        throw new DigestMismatchException(what + " ended after " + total + " of the " + size + " bytes its descriptor says");
+      }
+      Digest got = Sha256.toDigest(sha.digest());
+      if (!got.equals(d)) {
+        throw new DigestMismatchException(what + " has digest " + got + ", not " + d);
+      }
+      return moveIntoPlace(temp, d);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Stores a small document already in memory and checked. */
+  Path put(Digest d, byte[] content) throws IOException {
+    Files.createDirectories(blobs);
+    Path temp = Files.createTempFile(blobs, ".tmp-", ".part");
+    try {
+      Files.write(temp, content);
+      return moveIntoPlace(temp, d);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private Path moveIntoPlace(Path temp, Digest d) throws IOException {
+    Path target = path(d);
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return target;
+  }
+}

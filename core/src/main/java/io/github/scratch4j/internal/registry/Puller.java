@@ -1,0 +1,240 @@
+package io.github.scratch4j.internal.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.DigestMismatchException;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.ImageReference;
+import io.github.scratch4j.Manifest;
+import io.github.scratch4j.MediaType;
+import io.github.scratch4j.Platform;
+import io.github.scratch4j.RegistryException;
+import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.internal.io.Sha256;
+import io.github.scratch4j.internal.json.JsonReader;
+import io.github.scratch4j.internal.read.Documents;
+import io.github.scratch4j.internal.read.FetchedImages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * Pulls an image from a registry (OCI distribution-spec, "Pull"): resolves the manifest, picks
+ * the platform from an index, downloads the config and layers into the cache (verifying each
+ * digest and size), and reads the image from there. Blobs already cached are not downloaded.
+ */
+public final class Puller {
+  /** What a manifest request accepts: OCI and Docker schema 2, images and indexes. */
+  static final String ACCEPT = String.join(", ", MediaType.OCI_MANIFEST, MediaType.OCI_INDEX,
+      MediaType.DOCKER_MANIFEST, MediaType.DOCKER_MANIFEST_LIST);
+
+  private final RegistryClient client;
+  private final ImageReference ref;
+  private final RegistryOptions options;
+  private final BlobCache cache;
+  private final List<String> scopes;
+
+  Puller(RegistryClient client, ImageReference ref, RegistryOptions options, BlobCache cache) {
+    this.client = client;
+    this.ref = ref;
+    this.options = options;
+    this.cache = cache;
+    this.scopes = List.of("repository:" + ref.repository() + ":pull");
+  }
+
+  /** Pulls {@code ref} with the given options. */
+  public static Image pull(ImageReference ref, RegistryOptions options) throws IOException {
+    BlobCache cache = new BlobCache(options.cacheDirectory().orElseGet(BlobCache::defaultRoot));
+    return new Puller(RegistryClient.of(ref.registry(), options), ref, options, cache).pull();
+  }
+
+  private record Fetched(Descriptor descriptor, byte[] content) {}
+
+  Image pull() throws IOException {
+    String where = ref.fullName();
+    Fetched top = manifest(ref.digest().map(Digest::toString).orElse(ref.tagOrLatest()), ref.digest());
+    Fetched chosen = top;
+    if (isIndex(top.descriptor().mediaType())) {
+      Descriptor pick = pick(Documents.index(top.content(), "image index " + top.descriptor().digest() + " of " + where));
+      chosen = manifest(pick.digest().toString(), Optional.of(pick.digest()));
+      if (isIndex(chosen.descriptor().mediaType())) {
+        throw new ImageFormatException("the image index of " + where + " names another index for "
+            + pick.platform().map(Platform::toString).orElse("its platform") + "; nested indexes are not pulled");
+      }
+    }
+    Manifest manifest = Documents.manifest(chosen.content(), "manifest " + chosen.descriptor().digest() + " of " + where);
+    List<Descriptor> blobs = new ArrayList<>();
+    blobs.add(manifest.config());
+    blobs.addAll(manifest.layers());
+    List<Callable<Void>> downloads = new ArrayList<>();
+    for (Descriptor d : blobs) {
+      downloads.add(() -> {
+        blob(d);
+        return null;
+      });
+    }
+    Parallel.run(downloads, options.concurrency(), "scratch4j-pull");
+    Descriptor manifestDescriptor = chosen.descriptor();
+    try {
+      return FetchedImages.image(manifestDescriptor, d -> d.digest().equals(manifestDescriptor.digest())
+          ? cache.path(d.digest()) : blob(d), where);
+    } catch (DigestMismatchException e) {
+      // A cached blob that no longer matches (a damaged disk, a meddler): forget it, fail clearly.
+      for (Descriptor d : blobs) {
+        cache.evict(d.digest());
+      }
+      throw e;
+    }
+  }
+
+  private static boolean isIndex(String mediaType) {
+    return mediaType.equals(MediaType.OCI_INDEX) || mediaType.equals(MediaType.DOCKER_MANIFEST_LIST);
+  }
+
+  /** The index entry for the wanted platform: os and architecture equal, and the variant if one is wanted. */
+  private Descriptor pick(List<Descriptor> entries) throws ImageFormatException {
+    Platform wanted = options.platform().orElseGet(Puller::host);
+    for (Descriptor d : entries) {
+      Optional<Platform> p = d.platform();
+      if (p.isPresent() && p.get().os().equals(wanted.os()) && p.get().architecture().equals(wanted.architecture())
+          && (wanted.variant().isEmpty() || p.get().variant().isEmpty() || p.get().variant().equals(wanted.variant()))) {
+        return d;
+      }
+    }
+    throw new ImageFormatException(ref.fullName() + " has no image for " + wanted + "; it has "
+        + entries.stream().map(d -> d.platform().map(Platform::toString).orElse("?")).toList());
+  }
+
+  static Platform host() {
+    String arch = switch (System.getProperty("os.arch")) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      case "x86", "i386", "i686" -> "386";
+      default -> System.getProperty("os.arch");
+    };
+    return new Platform("linux", arch, Optional.empty());
+  }
+
+  /**
+   * A manifest or index, by tag or digest, from the cache when its digest is known and cached
+   * (a tag is resolved with a HEAD request first), else downloaded and checked.
+   */
+  private Fetched manifest(String reference, Optional<Digest> expected) throws IOException {
+    String path = "/v2/" + ref.repository() + "/manifests/" + reference;
+    Optional<Digest> known = expected;
+    if (known.isEmpty()) {
+      HttpResponse<InputStream> head = client.send(
+          RegistryClient.Call.of("HEAD", path, scopes).header("Accept", ACCEPT));
+      RegistryClient.discard(head);
+      if (head.statusCode() == 200) {
+        known = head.headers().firstValue("Docker-Content-Digest").flatMap(Puller::parseDigest);
+      }
+    }
+    if (known.isPresent() && known.get().algorithm().equals("sha256") && Files.isRegularFile(cache.path(known.get()))) {
+      byte[] cached = Files.readAllBytes(cache.path(known.get()));
+      if (Sha256.of(cached).equals(known.get())) {
+        return new Fetched(Descriptor.of(mediaType(cached, Optional.empty(), reference), known.get(), cached.length), cached);
+      }
+      cache.evict(known.get());
+    }
+    RegistryClient.Call get = RegistryClient.Call.of("GET", path, scopes).header("Accept", ACCEPT);
+    HttpResponse<InputStream> r = client.send(get);
+    if (r.statusCode() == 404) {
+      RegistryClient.discard(r);
+      throw new RegistryException(ref.fullName() + ": registry " + ref.registry() + " has no manifest "
+          + reference + " in " + ref.repository(), 404);
+    }
+    if (r.statusCode() != 200) {
+      throw client.failure(get, r);
+    }
+    byte[] content;
+    try (InputStream in = r.body()) {
+      content = in.readNBytes(JsonReader.MAX_DOCUMENT + 1);
+    }
+    if (content.length > JsonReader.MAX_DOCUMENT) {
+      throw new ImageFormatException("manifest " + reference + " of " + ref.fullName() + " is larger than "
+          + JsonReader.MAX_DOCUMENT + " bytes");
+    }
+    Digest digest = Sha256.of(content);
+    if (expected.isPresent() && !expected.get().equals(digest)) {
+      throw new DigestMismatchException("registry " + ref.registry() + " sent manifest " + expected.get()
+          + " of " + ref.repository() + " with digest " + digest);
+    }
+    Optional<Digest> claimed = r.headers().firstValue("Docker-Content-Digest").flatMap(Puller::parseDigest);
+    if (claimed.isPresent() && claimed.get().algorithm().equals("sha256") && !claimed.get().equals(digest)) {
+      throw new DigestMismatchException("registry " + ref.registry() + " sent manifest " + reference + " of "
+          + ref.repository() + " as " + claimed.get() + ", but its content has digest " + digest);
+    }
+    String mediaType = mediaType(content, r.headers().firstValue("Content-Type"), reference);
+    cache.put(digest, content);
+    BlobLocations.seen(client.registry(), digest, ref.repository());
+    return new Fetched(Descriptor.of(mediaType, digest, content.length), content);
+  }
+
+  private static Optional<Digest> parseDigest(String value) {
+    try {
+      return Optional.of(Digest.parse(value.trim()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The document's own mediaType, else the response's Content-Type, else guessed from its shape. */
+  private String mediaType(byte[] content, Optional<String> contentType, String reference) throws ImageFormatException {
+    JsonNode root = JsonReader.parse(content, "manifest " + reference + " of " + ref.fullName());
+    String type = root.path("mediaType").asText("");
+    if (type.isEmpty()) {
+      type = contentType.map(t -> t.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("");
+    }
+    if (type.isEmpty() || type.equals("application/json")) {
+      type = root.has("manifests") ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
+    }
+    if (type.startsWith("application/vnd.docker.distribution.manifest.v1")) {
+      throw new ImageFormatException(ref.fullName() + " is a Docker schema 1 manifest, which nothing has written since"
+          + " 2017 and scratch4j does not read; push it again with a current tool");
+    }
+    if (!List.of(MediaType.OCI_MANIFEST, MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST,
+        MediaType.DOCKER_MANIFEST_LIST).contains(type)) {
+      throw new ImageFormatException("manifest " + reference + " of " + ref.fullName() + " has media type " + type
+          + ", neither an image manifest nor an index");
+    }
+    return type;
+  }
+
+  /** The cached file of a blob, downloaded and checked first if need be. */
+  private Path blob(Descriptor d) throws IOException {
+    Optional<Path> cached = cache.get(d.digest(), d.size());
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    String what = "blob " + d.digest() + " of " + ref.fullName();
+    RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/blobs/" + d.digest(), scopes);
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<InputStream> r = client.send(get);
+      if (r.statusCode() != 200) {
+        throw client.failure(get, r);
+      }
+      try (InputStream in = r.body()) {
+        Path p = cache.put(d.digest(), d.size(), in, what);
+        BlobLocations.seen(client.registry(), d.digest(), ref.repository());
+        return p;
+      } catch (DigestMismatchException e) {
+        throw e;
+      } catch (IOException e) {
+        // The connection broke mid-body: the request succeeded, so the client did not retry it.
+        if (attempt >= options.attempts()) {
+          throw new RegistryException("downloading " + what + " failed after " + attempt + " attempts: " + e, e);
+        }
+      }
+    }
+  }
+}

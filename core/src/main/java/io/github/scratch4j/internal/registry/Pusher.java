@@ -1,0 +1,397 @@
+package io.github.scratch4j.internal.registry;
+
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.DigestMismatchException;
+import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.ImageReference;
+import io.github.scratch4j.Manifest;
+import io.github.scratch4j.MediaType;
+import io.github.scratch4j.RegistryException;
+import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.internal.read.Documents;
+import io.github.scratch4j.internal.read.LayoutIndex;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pushes what an OCI image layout holds to a registry (OCI distribution-spec, "Push"): each
+ * image's blobs (skipped when the repository has them, mounted when another repository of the
+ * registry does, else uploaded in one request or in chunks), concurrently; then its manifest; for
+ * an index, every image's manifest by digest and then the index.
+ */
+public final class Pusher {
+  /** A registry's {@code Range} header: the inclusive last byte it holds ({@code 0--1}: none yet). */
+  private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(-?\\d+)");
+
+  private final RegistryClient client;
+  private final ImageReference ref;
+  private final RegistryOptions options;
+  private final Path blobs;
+  private final String repo;
+
+  Pusher(RegistryClient client, ImageReference ref, RegistryOptions options, Path layout) {
+    this.client = client;
+    this.ref = ref;
+    this.options = options;
+    this.blobs = layout.resolve("blobs").resolve("sha256");
+    this.repo = ref.repository();
+  }
+
+  /**
+   * Pushes the one image or index that {@code layout}'s {@code index.json} lists to {@code ref}:
+   * to its tag ({@code latest} if none), or by its digest, which must then be what is pushed.
+   *
+   * @return the digest of the pushed manifest or index
+   */
+  public static Digest push(Path layout, ImageReference ref, RegistryOptions options) throws IOException {
+    List<Descriptor> top = LayoutIndex.read(layout.resolve("index.json"));
+    if (top.size() != 1) {
+      throw new IllegalStateException("a layout to push lists " + top.size() + " entries, not one");
+    }
+    Descriptor d = top.get(0);
+    if (ref.digest().isPresent() && !ref.digest().get().equals(d.digest())) {
+      throw new DigestMismatchException("cannot push to " + ref.fullName() + ": the image's digest is " + d.digest());
+    }
+    Pusher p = new Pusher(RegistryClient.of(ref.registry(), options), ref, options, layout);
+    p.push(d, ref.tag().isPresent() || ref.digest().isEmpty() ? ref.tagOrLatest() : d.digest().toString());
+    return d.digest();
+  }
+
+  /** Writes an image or index as an OCI layout. */
+  public interface LayoutWriter {
+    void write(Path layout, io.github.scratch4j.WriteOptions options) throws IOException;
+  }
+
+  /**
+   * Writes an image or index to a temporary OCI layout (layers compressed as the options say),
+   * pushes it, and deletes the layout.
+   */
+  public static Digest push(LayoutWriter writer, ImageReference ref, RegistryOptions options) throws IOException {
+    Path dir = Files.createTempDirectory("scratch4j-push-");
+    try {
+      Path layout = dir.resolve("layout");
+      writer.write(layout, io.github.scratch4j.WriteOptions.defaults()
+          .withFormat(io.github.scratch4j.WriteOptions.Format.OCI_LAYOUT).withCompression(options.compression()));
+      return push(layout, ref, options);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private List<String> scopes(Optional<String> mountFrom) {
+    List<String> s = new ArrayList<>();
+    s.add("repository:" + repo + ":pull,push");
+    mountFrom.ifPresent(from -> s.add("repository:" + from + ":pull"));
+    return s;
+  }
+
+  private void push(Descriptor d, String reference) throws IOException {
+    byte[] content = Files.readAllBytes(blob(d.digest()));
+    if (d.mediaType().equals(MediaType.OCI_INDEX) || d.mediaType().equals(MediaType.DOCKER_MANIFEST_LIST)) {
+      // Every manifest an index names must exist before the index (distribution-spec, "Pushing Manifests").
+      for (Descriptor m : Documents.index(content, "image index " + d.digest())) {
+        push(m, m.digest().toString());
+      }
+    } else {
+      Manifest m = Documents.manifest(content, "manifest " + d.digest());
+      Map<Digest, Descriptor> unique = new LinkedHashMap<>();
+      unique.put(m.config().digest(), m.config());
+      m.layers().forEach(l -> unique.putIfAbsent(l.digest(), l));
+      List<Callable<Void>> uploads = new ArrayList<>();
+      for (Descriptor b : unique.values()) {
+        uploads.add(() -> {
+          upload(b);
+          return null;
+        });
+      }
+      Parallel.run(uploads, options.concurrency(), "scratch4j-push");
+    }
+    putManifest(d, content, reference);
+  }
+
+  private Path blob(Digest d) throws ImageFormatException {
+    Path p = blobs.resolve(d.hex());
+    if (!Files.isRegularFile(p)) {
+      throw new ImageFormatException("the layout to push has no blob " + d);
+    }
+    return p;
+  }
+
+  private void putManifest(Descriptor d, byte[] content, String reference) throws IOException {
+    RegistryClient.Call put = RegistryClient.Call.of("PUT", "/v2/" + repo + "/manifests/" + reference, scopes(Optional.empty()))
+        .header("Content-Type", d.mediaType())
+        .body(bytes(content));
+    HttpResponse<InputStream> r = client.expect(put, 201);
+    RegistryClient.discard(r);
+    Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
+    if (said.isPresent() && !said.get().trim().equals(d.digest().toString())) {
+      throw new DigestMismatchException("registry " + ref.registry() + " stored manifest " + d.digest() + " of "
+          + repo + " as " + said.get().trim());
+    }
+  }
+
+  /** Makes sure the repository holds a blob, uploading it only if it must. */
+  private void upload(Descriptor d) throws IOException {
+    Path file = blob(d.digest());
+    long size = Files.size(file);
+    if (size != d.size()) {
+      throw new ImageFormatException("blob " + d.digest() + " is " + size + " bytes, its descriptor says " + d.size());
+    }
+    for (int attempt = 1; ; attempt++) {
+      if (exists(d)) {
+        break;
+      }
+      Optional<String> from = BlobLocations.elsewhere(client.registry(), d.digest(), repo);
+      String start = "/v2/" + repo + "/blobs/uploads/"
+          + from.map(f -> "?mount=" + enc(d.digest().toString()) + "&from=" + enc(f)).orElse("");
+      RegistryClient.Call post = RegistryClient.Call.of("POST", start, scopes(from));
+      HttpResponse<InputStream> r = client.expect(post, 201, 202);
+      RegistryClient.discard(r);
+      if (r.statusCode() == 201) {
+        break; // mounted
+      }
+      String location = location(post, r);
+      boolean done = size <= options.chunkSize() ? monolithic(d, file, location) : chunked(d, file, size, location);
+      if (done) {
+        break;
+      }
+      if (attempt >= options.attempts()) {
+        throw new RegistryException("uploading blob " + d.digest() + " to " + ref.registry() + "/" + repo
+            + " failed " + attempt + " times", -1);
+      }
+    }
+    BlobLocations.seen(client.registry(), d.digest(), repo);
+  }
+
+  private boolean exists(Descriptor d) throws IOException {
+    RegistryClient.Call head = RegistryClient.Call.of("HEAD", "/v2/" + repo + "/blobs/" + d.digest(), scopes(Optional.empty()));
+    HttpResponse<InputStream> r = client.expect(head, 200, 404);
+    RegistryClient.discard(r);
+    return r.statusCode() == 200;
+  }
+
+  /** One PUT with the whole blob; false when it must start over (the upload session is lost). */
+  private boolean monolithic(Descriptor d, Path file, String location) throws IOException {
+    RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
+        .header("Content-Type", "application/octet-stream")
+        .body(fileBody(file, 0, d.size()))
+        .once();
+    return finish(put, d);
+  }
+
+  /** The final PUT of an upload; its loss is checked with a HEAD, since the registry may have it all. */
+  private boolean finish(RegistryClient.Call put, Descriptor d) throws IOException {
+    try {
+      HttpResponse<InputStream> r = client.send(put);
+      RegistryClient.discard(r);
+      if (r.statusCode() == 201) {
+        Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
+        if (said.isPresent() && !said.get().trim().equals(d.digest().toString())) {
+          throw new DigestMismatchException("registry " + ref.registry() + " stored blob " + d.digest() + " as " + said.get());
+        }
+        return true;
+      }
+      if (r.statusCode() == 400) {
+        throw client.failure(put, r);
+      }
+    } catch (RegistryException e) {
+      if (e.status().isPresent()) {
+        throw e;
+      }
+    }
+    return exists(d);
+  }
+
+  /**
+   * PATCHes the blob in chunks (distribution-spec, "Pushing a blob in chunks"). When a chunk's
+   * answer is lost or refused, asks the registry how much it holds and goes on from there.
+   *
+   * @return false when the upload session is gone and the upload must start over
+   */
+  private boolean chunked(Descriptor d, Path file, long size, String location) throws IOException {
+    long offset = 0;
+    int failures = 0;
+    while (offset < size) {
+      long n = Math.min(options.chunkSize(), size - offset);
+      RegistryClient.Call patch = RegistryClient.Call.of("PATCH", location, scopes(Optional.empty()))
+          .header("Content-Type", "application/octet-stream")
+          .header("Content-Range", offset + "-" + (offset + n - 1))
+          .body(fileBody(file, offset, n))
+          .once();
+      try {
+        HttpResponse<InputStream> r = client.send(patch);
+        RegistryClient.discard(r);
+        if (r.statusCode() == 202) {
+          location = location(patch, r);
+          offset = r.headers().firstValue("Range").flatMap(Pusher::rangeEnd).map(e -> e + 1).orElse(offset + n);
+          failures = 0;
+          continue;
+        }
+        if (r.statusCode() == 404) {
+          return false;
+        }
+        if (r.statusCode() != 416 && r.statusCode() != 429 && r.statusCode() < 500) {
+          throw new RegistryException(RegistryClient.describe(patch) + ": registry " + ref.registry() + " answered "
+              + r.statusCode(), r.statusCode());
+        }
+      } catch (RegistryException e) {
+        if (e.status().isPresent()) {
+          throw e;
+        }
+      }
+      if (++failures >= options.attempts()) {
+        throw new RegistryException("uploading blob " + d.digest() + " to " + ref.registry() + "/" + repo
+            + " failed at byte " + offset + " " + failures + " times", -1);
+      }
+      pause(failures);
+      // Where did it get to? (distribution-spec, "Resuming an upload": GET the upload URL.)
+      RegistryClient.Call status = RegistryClient.Call.of("GET", location, scopes(Optional.empty()));
+      HttpResponse<InputStream> r = client.send(status);
+      RegistryClient.discard(r);
+      if (r.statusCode() == 404) {
+        return false;
+      }
+      if (r.statusCode() != 204) {
+        throw new RegistryException(RegistryClient.describe(status) + ": registry " + ref.registry() + " answered "
+            + r.statusCode() + " to an upload status request", r.statusCode());
+      }
+      location = location(status, r);
+      offset = r.headers().firstValue("Range").flatMap(Pusher::rangeEnd).map(e -> e + 1).orElse(0L);
+    }
+    RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
+        .header("Content-Type", "application/octet-stream")
+        .body(bytes(new byte[0]))
+        .once();
+    return finish(put, d);
+  }
+
+  private void pause(int failures) throws InterruptedIOException {
+    try {
+      Thread.sleep(Math.min(60_000, options.backoff().toMillis() << Math.min(failures - 1, 10)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to resume an upload");
+    }
+  }
+
+  static Optional<Long> rangeEnd(String header) {
+    Matcher m = RANGE.matcher(header.trim());
+    return m.matches() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
+  }
+
+  private String location(RegistryClient.Call call, HttpResponse<InputStream> r) throws IOException {
+    String loc = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException(
+        RegistryClient.describe(call) + ": registry " + ref.registry() + " answered " + r.statusCode()
+            + " without a Location", r.statusCode()));
+    URI base = client.base();
+    URI resolved = base.resolve(loc);
+    // The upload must stay on the registry: it is where the credentials go.
+    if (!RegistryClient.sameOrigin(resolved, base)) {
+      throw new RegistryException(RegistryClient.describe(call) + ": registry " + ref.registry()
+          + " sent the upload to another host (" + Hosts.safe(resolved) + "); refused", r.statusCode());
+    }
+    return resolved.toString();
+  }
+
+  private static String withDigest(String location, Digest d) {
+    return location + (location.contains("?") ? "&" : "?") + "digest=" + enc(d.toString());
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static RegistryClient.Body bytes(byte[] content) {
+    return new RegistryClient.Body() {
+      @Override
+      public long length() {
+        return content.length;
+      }
+
+      @Override
+      public HttpRequest.BodyPublisher publisher() {
+        return HttpRequest.BodyPublishers.ofByteArray(content);
+      }
+    };
+  }
+
+  /** {@code length} bytes of {@code file} from {@code offset}, read afresh for every attempt. */
+  private static RegistryClient.Body fileBody(Path file, long offset, long length) {
+    return new RegistryClient.Body() {
+      @Override
+      public long length() {
+        return length;
+      }
+
+      @Override
+      public HttpRequest.BodyPublisher publisher() {
+        if (offset == 0) {
+          try {
+            if (Files.size(file) == length) {
+              return HttpRequest.BodyPublishers.ofFile(file);
+            }
+          } catch (IOException e) {
+            // fall through to the stream, which reports the problem when read
+          }
+        }
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+          try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+            ch.position(offset);
+            return new java.io.FilterInputStream(Channels.newInputStream(ch)) {
+              private long left = length;
+
+              @Override
+              public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+              }
+
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                  return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                  left -= n;
+                }
+                return n;
+              }
+            };
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }), length);
+      }
+    };
+  }
+}
