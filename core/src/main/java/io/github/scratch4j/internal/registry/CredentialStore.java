@@ -186,6 +186,8 @@ final class CredentialStore {
     Process p = pb.start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(server.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // It exited without reading its input: its exit code and output tell why.
     }
     byte[] out;
     byte[] err;

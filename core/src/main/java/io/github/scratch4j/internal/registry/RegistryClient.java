@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.net.ssl.SSLException;
 
 /**
  * Speaks HTTP to one registry for the Distribution API (OCI distribution-spec): picks HTTPS (or
@@ -41,6 +40,11 @@ public final class RegistryClient {
   private static final java.util.Set<Integer> RETRIED = java.util.Set.of(429, 500, 502, 503, 504);
   private static final int MAX_REDIRECTS = 10;
   private static final int MAX_ERROR_BODY = 64 << 10;
+
+  /** How long a host that may use plain HTTP gets to answer a TLS greeting. */
+  private static final Duration PROBE = Duration.ofSeconds(3);
+  /** Which scheme each such host turned out to speak. */
+  private static final Map<String, URI> SCHEMES = new ConcurrentHashMap<>();
 
   private final String registry;
   private final String apiHost;
@@ -97,6 +101,11 @@ public final class RegistryClient {
         .build();
   }
 
+  /** Records that a host speaks plain HTTP, as a probe would find; for tests' own servers. */
+  static void rememberPlainHttp(String registry) {
+    SCHEMES.put(registry, URI.create("http://" + registry + "/"));
+  }
+
   /** A client for {@code registry} (a reference's registry part) with the machine's credentials. */
   public static RegistryClient of(String registry, RegistryOptions options) {
     return new RegistryClient(registry, options, CredentialStore.system(options));
@@ -121,21 +130,28 @@ public final class RegistryClient {
         base = https;
         return base;
       }
+      URI known = SCHEMES.get(apiHost);
+      if (known != null) {
+        base = known;
+        return base;
+      }
       // A host that may use plain HTTP is asked over HTTPS first, as Docker does: a TLS failure
-      // means it speaks plain HTTP. Any HTTP answer means HTTPS works.
+      // (or no answer to the TLS greeting, as from servers that wait for a request line) means it
+      // speaks plain HTTP. Any HTTP answer means HTTPS works. The answer is kept for the process.
       try {
-        HttpRequest probe = HttpRequest.newBuilder(https.resolve("/v2/")).timeout(options.timeout()).GET().build();
+        HttpRequest probe = HttpRequest.newBuilder(https.resolve("/v2/"))
+            .timeout(PROBE.compareTo(options.timeout()) < 0 ? PROBE : options.timeout()).GET().build();
         http.send(probe, HttpResponse.BodyHandlers.discarding());
         base = https;
-      } catch (SSLException e) {
-        base = URI.create("http://" + apiHost + "/");
       } catch (IOException e) {
-        // Not even a connection: plain HTTP fails the same way if so, with a clearer message.
+        // SSLException, a timeout, or not even a connection (plain HTTP then fails the same way,
+        // with a clearer message).
         base = URI.create("http://" + apiHost + "/");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while contacting " + registry);
       }
+      SCHEMES.put(apiHost, base);
       return base;
     }
   }
