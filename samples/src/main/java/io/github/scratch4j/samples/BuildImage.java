@@ -15,8 +15,12 @@ import java.util.List;
  * <pre>
  * java -cp scratch4j-samples.jar io.github.scratch4j.samples.BuildImage \
  *     [--from BASE] --add SRC[:DEST]... [--entrypoint PROGRAM]... [--tag NAME] \
- *     [--gzip | --zstd] [--no-dependency-check] -o OUTPUT
+ *     [--gzip | --zstd | --uncompressed] [--no-dependency-check] (-o OUTPUT | --push REFERENCE)
  * </pre>
+ *
+ * <p>{@code --from} takes an archive or layout path, or else a registry reference. With
+ * {@code --push}, layers are gzipped unless {@code --zstd} or {@code --uncompressed} says
+ * otherwise; loopback registries may use plain HTTP.
  */
 public final class BuildImage {
   private BuildImage() {}
@@ -26,12 +30,17 @@ public final class BuildImage {
     Image image = Image.fromScratch();
     List<String> entrypoint = new ArrayList<>();
     Path output = null;
+    String push = null;
+    Compression pushed = Compression.GZIP;
     WriteOptions options = WriteOptions.defaults();
     boolean check = true;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
-        case "--from" -> image = Image.from(Path.of(args[++i]));
+        case "--from" -> {
+          String base = args[++i];
+          image = java.nio.file.Files.exists(Path.of(base)) ? Image.from(Path.of(base)) : Image.from(base);
+        }
         case "--add" -> {
           String spec = args[++i];
           int colon = spec.lastIndexOf(':');
@@ -40,21 +49,36 @@ public final class BuildImage {
         }
         case "--entrypoint" -> entrypoint.add(args[++i]);
         case "--tag" -> image = image.tag(args[++i]);
-        case "--gzip" -> options = options.withCompression(Compression.GZIP);
-        case "--zstd" -> options = options.withCompression(Compression.ZSTD);
+        case "--gzip" -> {
+          options = options.withCompression(Compression.GZIP);
+          pushed = Compression.GZIP;
+        }
+        case "--zstd" -> {
+          options = options.withCompression(Compression.ZSTD);
+          pushed = Compression.ZSTD;
+        }
+        case "--uncompressed" -> {
+          options = options.withCompression(Compression.NONE);
+          pushed = Compression.NONE;
+        }
+        case "--push" -> push = args[++i];
         case "--no-dependency-check" -> check = false;
         case "-o" -> output = Path.of(args[++i]);
         default -> usage("unknown argument: " + a);
       }
     }
-    if (output == null) {
-      usage("no output: give -o OUTPUT");
+    if ((output == null) == (push == null)) {
+      usage("give one of -o OUTPUT and --push REFERENCE");
     }
     if (!entrypoint.isEmpty()) {
       image = image.entrypoint(entrypoint.toArray(String[]::new));
     }
     if (!check) {
       image = image.withoutDependencyCheck();
+    }
+    if (push != null) {
+      System.out.println(image.pushTo(push, io.github.scratch4j.RegistryOptions.defaults().withCompression(pushed)));
+      return;
     }
     Manifest m = image.writeTo(output, options);
     System.out.println(m.config().digest());
@@ -63,7 +87,7 @@ public final class BuildImage {
   private static void usage(String problem) {
     System.err.println(problem);
     System.err.println("usage: BuildImage [--from BASE] --add SRC[:DEST]... [--entrypoint PROGRAM]... [--tag NAME]"
-        + " [--gzip | --zstd] [--no-dependency-check] -o OUTPUT");
+        + " [--gzip | --zstd | --uncompressed] [--no-dependency-check] (-o OUTPUT | --push REFERENCE)");
     System.exit(2);
   }
 }

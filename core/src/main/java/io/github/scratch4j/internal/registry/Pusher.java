@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * an index, every image's manifest by digest and then the index.
  */
 public final class Pusher {
-  /** A registry's {@code Range} header: the inclusive last byte it holds ({@code 0--1}: none yet). */
+  /** A registry's {@code Range} header: the inclusive last byte it holds. */
   private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(-?\\d+)");
 
   private final RegistryClient client;
@@ -251,7 +251,7 @@ public final class Pusher {
         RegistryClient.discard(r);
         if (r.statusCode() == 202) {
           location = location(patch, r);
-          offset = r.headers().firstValue("Range").flatMap(Pusher::rangeEnd).map(e -> e + 1).orElse(offset + n);
+          offset = r.headers().firstValue("Range").flatMap(Pusher::held).orElse(offset + n);
           failures = 0;
           continue;
         }
@@ -284,7 +284,7 @@ public final class Pusher {
             + r.statusCode() + " to an upload status request", r.statusCode());
       }
       location = location(status, r);
-      offset = r.headers().firstValue("Range").flatMap(Pusher::rangeEnd).map(e -> e + 1).orElse(0L);
+      offset = r.headers().firstValue("Range").flatMap(Pusher::held).orElse(0L);
     }
     RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
         .header("Content-Type", "application/octet-stream")
@@ -302,9 +302,18 @@ public final class Pusher {
     }
   }
 
-  static Optional<Long> rangeEnd(String header) {
+  /**
+   * How many bytes a {@code Range} header says the registry holds. The distribution registry
+   * answers {@code 0-0} for an empty upload as for a one-byte one; chunks are never one byte
+   * long, so it means none.
+   */
+  static Optional<Long> held(String header) {
     Matcher m = RANGE.matcher(header.trim());
-    return m.matches() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    long end = Long.parseLong(m.group(1));
+    return Optional.of(end <= 0 ? 0 : end + 1);
   }
 
   private String location(RegistryClient.Call call, HttpResponse<InputStream> r) throws IOException {

@@ -1,0 +1,276 @@
+package io.github.scratch4j.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.scratch4j.Compression;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageIndex;
+import io.github.scratch4j.Layer;
+import io.github.scratch4j.Platform;
+import io.github.scratch4j.RegistryCredentials;
+import io.github.scratch4j.RegistryException;
+import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.Source;
+import io.github.scratch4j.e2e.FaultProxy.Fault;
+import io.github.scratch4j.e2e.FaultProxy.Recorded;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pushes to and pulls from the real distribution registry, checked with skopeo and Docker. */
+class RegistryIT {
+  @TempDir static Path dir;
+  static Path hello;
+  @TempDir Path cache;
+
+  @BeforeAll
+  static void compile() throws Exception {
+    hello = Commands.compileC(dir, "gcc", "hello", Commands.HELLO_C, "-static");
+  }
+
+  private RegistryOptions options() {
+    // Fresh cache per test, so that what is downloaded is what the test sees.
+    return RegistryOptions.defaults().withCacheDirectory(cache).withRetries(5, Duration.ofMillis(20));
+  }
+
+  private static Image helloImage() {
+    return Image.fromScratch().add(hello).entrypoint("/hello");
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  /** Random bytes: a layer that compression cannot shrink, with a size the test controls. */
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private static List<Recorded> uploads(List<Recorded> records) {
+    return records.stream().filter(r -> r.path().contains("/blobs/uploads/")).toList();
+  }
+
+  @Test
+  void aPushedImageIsCopiedBackBySkopeoAndRunsInDocker() throws Exception {
+    Commands.require("skopeo");
+    Commands.requireDocker();
+    try (RegistryServer registry = RegistryServer.anonymous()) {
+      Digest digest = helloImage().pushTo(registry.host() + "/it/hello:1", options());
+      String raw = Commands.run(Duration.ofMinutes(1), "skopeo", "inspect", "--raw", "--tls-verify=false",
+          "docker://" + registry.host() + "/it/hello:1").assertSuccess().stdout();
+      assertThat("sha256:" + sha256(raw.getBytes(StandardCharsets.UTF_8))).isEqualTo(digest.toString());
+      String tag = "scratch4j-it/registry-hello:" + UUID.randomUUID().toString().substring(0, 8);
+      Commands.run(Duration.ofMinutes(2), "skopeo", "copy", "--src-tls-verify=false",
+          "docker://" + registry.host() + "/it/hello@" + digest, "docker-daemon:" + tag).assertSuccess();
+      try {
+        assertThat(Commands.run(Duration.ofMinutes(1), "docker", "run", "--rm", tag).assertSuccess().stdout())
+            .isEqualTo("hello world\n");
+      } finally {
+        Commands.run(Duration.ofSeconds(30), "docker", "rmi", "-f", tag);
+      }
+    }
+  }
+
+  @Test
+  void aMultiPlatformIndexGoesUpAfterItsManifests() throws Exception {
+    Commands.require("skopeo");
+    try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
+      Image amd = helloImage().platform(Platform.LINUX_AMD64);
+      Image arm = Image.fromScratch().add(Entry.file("/hello", Source.of(new byte[] {1, 2})).withMode(0755))
+          .withoutDependencyCheck().entrypoint("/hello").platform(Platform.LINUX_ARM64);
+      Digest digest = ImageIndex.of(amd, arm).pushTo(proxy.host() + "/it/multi:1", options());
+      JsonNode index = new ObjectMapper().readTree(Commands.run(Duration.ofMinutes(1), "skopeo", "inspect", "--raw",
+          "--tls-verify=false", "docker://" + registry.host() + "/it/multi:1").assertSuccess().stdout());
+      assertThat(index.path("manifests").findValuesAsText("architecture")).containsExactly("amd64", "arm64");
+      assertThat(index.path("manifests").findValuesAsText("os")).containsExactly("linux", "linux");
+      List<Recorded> manifests = proxy.requests().stream().filter(r -> r.method().equals("PUT")
+          && r.path().contains("/manifests/")).toList();
+      assertThat(manifests).hasSize(3);
+      assertThat(manifests.get(2).path()).endsWith("/manifests/1");
+      // The index's digest pins it; the arm64 image can be pulled from it by platform.
+      Image pulled = Image.from(registry.host() + "/it/multi@" + digest, options().withPlatform(Platform.LINUX_ARM64));
+      assertThat(pulled.config().platform()).contains(Platform.LINUX_ARM64);
+      assertThat(pulled.layers()).hasSize(1);
+    }
+  }
+
+  @Test
+  void buildsOnABasePulledFromTheRegistryAndASecondBuildDownloadsNoBlob() throws Exception {
+    Commands.require("skopeo");
+    Commands.requireDocker();
+    try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
+      helloImage().pushTo(registry.host() + "/it/base:1", options());
+      Image base = Image.from(proxy.host() + "/it/base:1", options());
+      assertThat(proxy.requests().stream().filter(r -> r.method().equals("GET") && r.path().contains("/blobs/")))
+          .hasSize(2); // config and layer
+      Image app = base.add(Entry.file("/etc/greeting", Source.of("hi\n".getBytes(StandardCharsets.UTF_8))));
+      assertThat(app.config().entrypoint()).containsExactly("/hello");
+      Digest digest = app.pushTo(registry.host() + "/it/app:1", options());
+
+      proxy.clearRecords();
+      Image again = Image.from(proxy.host() + "/it/base:1", options());
+      assertThat(again.layers()).isEqualTo(base.layers());
+      assertThat(proxy.requests()).extracting(Recorded::method).containsExactly("HEAD");
+
+      String tag = "scratch4j-it/registry-app:" + UUID.randomUUID().toString().substring(0, 8);
+      Commands.run(Duration.ofMinutes(2), "skopeo", "copy", "--src-tls-verify=false",
+          "docker://" + registry.host() + "/it/app@" + digest, "docker-daemon:" + tag).assertSuccess();
+      try {
+        assertThat(Commands.run(Duration.ofMinutes(1), "docker", "run", "--rm", tag).assertSuccess().stdout())
+            .isEqualTo("hello world\n");
+      } finally {
+        Commands.run(Duration.ofSeconds(30), "docker", "rmi", "-f", tag);
+      }
+    }
+  }
+
+  @Test
+  void aSecondPushUploadsNoBlobAndAnotherRepositoryMountsThem() throws Exception {
+    try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
+      Image image = helloImage().add(Entry.file("/data", Source.of(random(3 << 20, 1))));
+      RegistryOptions options = options().withCompression(Compression.NONE);
+      Digest first = image.pushTo(proxy.host() + "/it/again:1", options);
+      assertThat(uploads(proxy.requests())).isNotEmpty();
+
+      proxy.clearRecords();
+      assertThat(image.pushTo(proxy.host() + "/it/again:1", options)).isEqualTo(first);
+      assertThat(uploads(proxy.requests())).isEmpty();
+      assertThat(proxy.requests()).extracting(r -> r.method() + " " + r.status())
+          .containsOnly("HEAD 200", "PUT 201");
+
+      proxy.clearRecords();
+      assertThat(image.pushTo(proxy.host() + "/it/elsewhere:1", options)).isEqualTo(first);
+      List<Recorded> uploads = uploads(proxy.requests());
+      assertThat(uploads).isNotEmpty().allSatisfy(r -> {
+        assertThat(r.method()).isEqualTo("POST");
+        assertThat(r.query()).contains("mount=").contains("from=it%2Fagain");
+        assertThat(r.status()).isEqualTo(201);
+      });
+    }
+  }
+
+  @Test
+  void basicAuthWithCredentialsFromADockerConfig() throws Exception {
+    try (RegistryServer registry = RegistryServer.withBasicAuth("builder", "s3cret-pw")) {
+      String ref = registry.host() + "/it/private:1";
+      assertThatThrownBy(() -> helloImage().pushTo(ref, options()))
+          .isInstanceOf(RegistryException.class).hasMessageContaining("requires authentication")
+          .hasMessageContaining("no credentials were found");
+      RegistryOptions wrong = options().withCredentials(registry.host(), new RegistryCredentials("builder", "wrong-pw"));
+      assertThatThrownBy(() -> helloImage().pushTo(ref, wrong))
+          .isInstanceOf(RegistryException.class).hasMessageContaining("user builder")
+          .hasMessageNotContaining("wrong-pw");
+      Path config = Files.writeString(dir.resolve("config.json"), "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\""
+          + Base64.getEncoder().encodeToString("builder:s3cret-pw".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
+      RegistryOptions fromFile = options().withAuthFile(config);
+      Digest digest = helloImage().pushTo(ref, fromFile);
+      Image pulled = Image.from(ref, fromFile);
+      assertThat(pulled.config().entrypoint()).containsExactly("/hello");
+      assertThat(Image.from(registry.host() + "/it/private@" + digest, fromFile).layers()).isEqualTo(pulled.layers());
+    }
+  }
+
+  @Test
+  void tokenAuthRenewsATokenThatExpiresMidPush() throws Exception {
+    Commands.require("skopeo");
+    try (TokenService tokens = new TokenService("builder", "token-pw");
+        RegistryServer registry = RegistryServer.withTokenAuth(tokens);
+        FaultProxy proxy = new FaultProxy(registry.host())) {
+      RegistryOptions options = options().withCredentials(proxy.host(), new RegistryCredentials("builder", "token-pw"))
+          .withConcurrency(1);
+      Digest first = helloImage().pushTo(proxy.host() + "/it/tokens:1", options);
+      assertThat(tokens.tokenRequests()).isPositive();
+      assertThat(tokens.queries().get(0)).contains("service=scratch4j-test-registry")
+          .contains("scope=repository%3Ait%2Ftokens%3Apull%2Cpush");
+
+      // Tokens now die after 2 s but claim to live 300 s; the push waits 2.5 s in the middle.
+      tokens.setLifetimeSeconds(2);
+      tokens.setAdvertisedLifetimeSeconds(300);
+      int before = tokens.tokenRequests();
+      // The first blob request fetches a token; the second one waits until it has expired.
+      java.util.concurrent.atomic.AtomicInteger heads = new java.util.concurrent.atomic.AtomicInteger();
+      proxy.fail(r -> r.method().equals("HEAD") && r.path().contains("/blobs/") && heads.incrementAndGet() == 3,
+          Fault.DELAY, 1);
+      Image bigger = helloImage().add(Entry.file("/data", Source.of(random(1 << 20, 2))));
+      Digest second = bigger.pushTo(proxy.host() + "/it/tokens:2", options.withAuthFile(dir.resolve("absent.json")));
+      assertThat(tokens.tokenRequests()).isGreaterThanOrEqualTo(before + 2);
+      assertThat(proxy.requests()).anySatisfy(r -> assertThat(r.status()).isEqualTo(401));
+      String raw = Commands.run(Duration.ofMinutes(1), "skopeo", "inspect", "--raw", "--tls-verify=false",
+          "--creds", "builder:token-pw", "docker://" + registry.host() + "/it/tokens:2").assertSuccess().stdout();
+      assertThat("sha256:" + sha256(raw.getBytes(StandardCharsets.UTF_8))).isEqualTo(second.toString());
+      assertThat(first).isNotEqualTo(second);
+
+      RegistryOptions wrong = options().withCredentials(proxy.host(), new RegistryCredentials("builder", "nope-pw"));
+      assertThatThrownBy(() -> helloImage().pushTo(proxy.host() + "/it/tokens:3", wrong))
+          .isInstanceOf(RegistryException.class).hasMessageContaining("token service")
+          .hasMessageContaining("user builder").hasMessageNotContaining("nope-pw");
+    }
+  }
+
+  @Test
+  void faultsAreRetriedAndABrokenChunkedUploadResumesWithTheSameDigests() throws Exception {
+    Image image = helloImage().add(Layer.builder().addFile("/data", Source.of(random(5 << 20, 3))).build());
+    RegistryOptions options = options().withCompression(Compression.NONE).withChunkSize(1 << 20).withConcurrency(2);
+    Digest clean;
+    try (RegistryServer reference = RegistryServer.anonymous()) {
+      clean = image.pushTo(reference.host() + "/it/faults:1", options);
+    }
+    long layer = image.writeTo(dir.resolve("faults.tar")).layers().get(1).size();
+    try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
+      proxy.fail(FaultProxy.request("HEAD", "/blobs/"), Fault.STATUS_500, 2);
+      proxy.fail(FaultProxy.request("POST", "/blobs/uploads/"), Fault.STATUS_429, 1);
+      proxy.fail(FaultProxy.request("POST", "/blobs/uploads/"), Fault.RESET_BEFORE, 1);
+      // Chunks: one connection dropped, one refused; then the final PUT's answer is lost.
+      proxy.fail(FaultProxy.request("PATCH", "/blobs/uploads/"), Fault.RESET_BEFORE, 1);
+      proxy.fail(FaultProxy.request("PATCH", "/blobs/uploads/"), Fault.STATUS_500, 1);
+      proxy.fail(r -> r.method().equals("PUT") && r.query().contains("digest="), Fault.RESET_AFTER_FORWARD, 1);
+      proxy.fail(FaultProxy.request("PUT", "/manifests/"), Fault.RESET_AFTER_FORWARD, 1);
+      proxy.fail(FaultProxy.request("PUT", "/manifests/"), Fault.STATUS_500, 1);
+      Digest digest = image.pushTo(proxy.host() + "/it/faults:1", options);
+      assertThat(digest).isEqualTo(clean);
+
+      List<Recorded> all = proxy.requests();
+      assertThat(all).extracting(Recorded::fault).contains("STATUS_500", "STATUS_429", "RESET_BEFORE",
+          "RESET_AFTER_FORWARD");
+      // Each broken chunk was followed by an upload status request, and the upload went on from
+      // the registry's range: the registry received every byte of the layer exactly once.
+      assertThat(all).filteredOn(r -> r.method().equals("GET") && r.path().contains("/blobs/uploads/"))
+          .hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(204));
+      long received = all.stream().filter(r -> r.method().equals("PATCH") && r.status() == 202)
+          .mapToLong(Recorded::bodyBytes).sum();
+      assertThat(received).isEqualTo(layer);
+      assertThat(Image.from(registry.host() + "/it/faults@" + digest, options()).layers()).hasSize(2);
+    }
+  }
+
+  @Test
+  void aChunkWhoseAnswerIsLostStartsTheUploadOverOnThisRegistry() throws Exception {
+    // distribution 2.8 signs the upload's offset into its URL (_state) and cancels an upload
+    // asked about with an outdated one: after a lost answer, the only way on is a new upload.
+    Image image = helloImage().add(Layer.builder().addFile("/data", Source.of(random(3 << 20, 4))).build());
+    RegistryOptions options = options().withCompression(Compression.NONE).withChunkSize(1 << 20);
+    try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
+      proxy.fail(FaultProxy.request("PATCH", "/blobs/uploads/"), Fault.RESET_AFTER_FORWARD, 1);
+      Digest digest = image.pushTo(proxy.host() + "/it/lost:1", options);
+      assertThat(Image.from(registry.host() + "/it/lost@" + digest, options()).layers()).hasSize(2);
+      assertThat(proxy.requests()).filteredOn(r -> r.method().equals("POST")).hasSizeGreaterThanOrEqualTo(3);
+    }
+  }
+}

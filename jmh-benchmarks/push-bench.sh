@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Push benchmark: a 512 MiB single-file image pushed to a local registry (Debian's
+# docker-registry, the distribution registry, on 127.0.0.1 with storage in a temporary folder,
+# restarted empty before every run) by scratch4j's command-line sample (build + push, one
+# process) against `skopeo copy` of the same image, already written as a docker-archive, to it.
+# Both gzip the layer (skopeo always compresses layers it sends to a registry). Prints the median
+# wall time of RUNS runs, the peak RSS, and each time as a ratio of scratch4j's.
+#
+#   jmh-benchmarks/push-bench.sh [RUNS]        (default 5; the jars are built if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+work=${BENCH_DIR:-$PWD/jmh-benchmarks/target/push-bench}
+samples=$PWD/samples/target/scratch4j-samples.jar
+benchjar=$PWD/jmh-benchmarks/target/benchmarks.jar
+for tool in docker-registry skopeo /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "push-bench needs $tool" >&2; exit 1; }
+done
+if [ ! -f "$samples" ] || [ ! -f "$benchjar" ]; then mvn -q -DskipTests package; fi
+mkdir -p "$work"
+mapfile -t inputs < <(java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$MakeInputs' "$work/inputs")
+big=${inputs[0]}
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+registry_pid=
+
+start_registry() {
+  stop_registry
+  rm -rf "$work/storage"; mkdir -p "$work/storage"
+  cat > "$work/registry.yml" <<YML
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $work/storage
+http:
+  addr: 127.0.0.1:$port
+YML
+  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 100); do
+    curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "the registry did not start; see $work/registry.log" >&2; exit 1
+}
+stop_registry() {
+  if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; fi
+  registry_pid=
+}
+trap stop_registry EXIT
+
+# The archive skopeo copies, written once (not timed).
+java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big" --no-dependency-check -o "$work/big.tar" >/dev/null
+
+measure() {  # measure CMD...: median wall time ($median) and peak RSS ($rss) over $runs empty-registry runs
+  local times=() peak=0
+  for i in $(seq 0 "$runs"); do
+    start_registry
+    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>"$work/err.txt" \
+      || { echo "failed: $*" >&2; cat "$work/err.txt" >&2; exit 1; }
+    [ "$i" -eq 0 ] && continue  # warm-up
+    local out; out=$(tail -1 "$work/time.txt")
+    times+=("${out% *}")
+    [ "${out#* }" -gt "$peak" ] && peak=${out#* }
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+  rss=$((peak / 1024))
+}
+
+printf '%-44s %10s %10s %12s\n' tool "median s" "RSS MiB" "x scratch4j"
+measure java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"
+base=$median
+printf '%-44s %10s %10s %12s\n' "scratch4j BuildImage --push (gzip)" "$median" "$rss" 1.00
+row() { printf '%-44s %10s %10s %12.2f\n' "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
+measure skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
+row "skopeo copy docker-archive -> registry (gzip)"
+measure java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"
+row "scratch4j BuildImage --push --uncompressed"
