@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How to talk to registries when pushing ({@link Image#pushTo}) and pulling
  * ({@link Image#from(String)}): credentials, which hosts may use plain HTTP, concurrency, layer
- * compression, the platform to pull, the local cache, timeouts and retries.
+ * compression, the platform to pull, the local cache, timeouts, retries and progress reports.
  *
  * <p>Credentials given here come first; then those in the files given with {@link #withAuthFile},
  * then {@code $REGISTRY_AUTH_FILE} or the containers {@code auth.json}
@@ -28,7 +29,7 @@ import java.util.Set;
 public final class RegistryOptions {
   private static final RegistryOptions DEFAULTS = new RegistryOptions(Map.of(), Set.of(), List.of(), 3,
       Compression.GZIP, Optional.empty(), Optional.empty(), Duration.ofSeconds(60), 5, Duration.ofMillis(200),
-      16L << 20);
+      16L << 20, Optional.empty());
 
   private final Map<String, RegistryCredentials> credentials;
   private final Set<String> insecureRegistries;
@@ -41,10 +42,12 @@ public final class RegistryOptions {
   private final int attempts;
   private final Duration backoff;
   private final long chunkSize;
+  private final Optional<Consumer<TransferEvent>> progress;
 
   private RegistryOptions(Map<String, RegistryCredentials> credentials, Set<String> insecureRegistries,
       List<Path> authFiles, int concurrency, Compression compression, Optional<Platform> platform,
-      Optional<Path> cacheDirectory, Duration timeout, int attempts, Duration backoff, long chunkSize) {
+      Optional<Path> cacheDirectory, Duration timeout, int attempts, Duration backoff, long chunkSize,
+      Optional<Consumer<TransferEvent>> progress) {
     this.credentials = Map.copyOf(credentials);
     this.insecureRegistries = Set.copyOf(insecureRegistries);
     this.authFiles = List.copyOf(authFiles);
@@ -56,6 +59,7 @@ public final class RegistryOptions {
     this.attempts = attempts;
     this.backoff = backoff;
     this.chunkSize = chunkSize;
+    this.progress = progress;
   }
 
   /**
@@ -81,7 +85,7 @@ public final class RegistryOptions {
     Map<String, RegistryCredentials> next = new HashMap<>(credentials);
     next.put(key(registry), Objects.requireNonNull(newCredentials, "credentials"));
     return new RegistryOptions(next, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
   }
 
   /**
@@ -93,7 +97,7 @@ public final class RegistryOptions {
     Set<String> next = new HashSet<>(insecureRegistries);
     next.add(key(registry));
     return new RegistryOptions(credentials, next, authFiles, concurrency, compression, platform, cacheDirectory,
-        timeout, attempts, backoff, chunkSize);
+        timeout, attempts, backoff, chunkSize, progress);
   }
 
   /**
@@ -104,7 +108,7 @@ public final class RegistryOptions {
     List<Path> next = new ArrayList<>(authFiles);
     next.add(Objects.requireNonNull(file, "file"));
     return new RegistryOptions(credentials, insecureRegistries, next, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
   }
 
   /** A copy that uploads or downloads up to {@code blobs} blobs at once (at least 1). */
@@ -113,20 +117,20 @@ public final class RegistryOptions {
       throw new IllegalArgumentException("concurrency must be at least 1, not " + blobs);
     }
     return new RegistryOptions(credentials, insecureRegistries, authFiles, blobs, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
   }
 
   /** A copy that compresses the layers it generates for a push this way (gzip by default). */
   public RegistryOptions withCompression(Compression layers) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency,
         Objects.requireNonNull(layers, "compression"), platform, cacheDirectory, timeout, attempts, backoff,
-        chunkSize);
+        chunkSize, progress);
   }
 
   /** A copy that pulls this platform's image from a multi-platform index. */
   public RegistryOptions withPlatform(Platform wanted) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression,
-        Optional.of(wanted), cacheDirectory, timeout, attempts, backoff, chunkSize);
+        Optional.of(wanted), cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
   }
 
   /**
@@ -135,7 +139,7 @@ public final class RegistryOptions {
    */
   public RegistryOptions withCacheDirectory(Path directory) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        Optional.of(directory), timeout, attempts, backoff, chunkSize);
+        Optional.of(directory), timeout, attempts, backoff, chunkSize, progress);
   }
 
   /**
@@ -147,7 +151,7 @@ public final class RegistryOptions {
       throw new IllegalArgumentException("timeout must be positive, not " + perRequest);
     }
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, perRequest, attempts, backoff, chunkSize);
+        cacheDirectory, perRequest, attempts, backoff, chunkSize, progress);
   }
 
   /**
@@ -163,7 +167,7 @@ public final class RegistryOptions {
       throw new IllegalArgumentException("backoff cannot be negative: " + firstBackoff);
     }
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, maxAttempts, firstBackoff, chunkSize);
+        cacheDirectory, timeout, maxAttempts, firstBackoff, chunkSize, progress);
   }
 
   /**
@@ -175,7 +179,17 @@ public final class RegistryOptions {
       throw new IllegalArgumentException("chunks must be at least 1 MiB, not " + bytes + " bytes");
     }
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, bytes);
+        cacheDirectory, timeout, attempts, backoff, bytes, progress);
+  }
+
+  /**
+   * A copy that reports each blob's and manifest's progress to {@code listener}. It is called from
+   * the threads that move blobs, several at once, so it must be thread-safe and quick; what it
+   * throws ends the push or pull with that exception.
+   */
+  public RegistryOptions withProgress(Consumer<TransferEvent> listener) {
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
+        cacheDirectory, timeout, attempts, backoff, chunkSize, Optional.of(Objects.requireNonNull(listener, "listener")));
   }
 
   /** The credentials given for {@code registry}, if any. */
@@ -233,19 +247,24 @@ public final class RegistryOptions {
     return chunkSize;
   }
 
+  /** The progress listener, if one was given. */
+  public Optional<Consumer<TransferEvent>> progress() {
+    return progress;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RegistryOptions r && r.credentials.equals(credentials)
         && r.insecureRegistries.equals(insecureRegistries) && r.authFiles.equals(authFiles)
         && r.concurrency == concurrency && r.compression == compression && r.platform.equals(platform)
         && r.cacheDirectory.equals(cacheDirectory) && r.timeout.equals(timeout) && r.attempts == attempts
-        && r.backoff.equals(backoff) && r.chunkSize == chunkSize;
+        && r.backoff.equals(backoff) && r.chunkSize == chunkSize && r.progress.equals(progress);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
   }
 
   /** The options, with the registries that have credentials named but the credentials not shown. */
@@ -255,6 +274,6 @@ public final class RegistryOptions {
         + insecureRegistries + ", authFiles=" + authFiles + ", concurrency=" + concurrency + ", compression="
         + compression + ", platform=" + platform.map(Platform::toString).orElse("host") + ", cache="
         + cacheDirectory.map(Path::toString).orElse("default") + ", timeout=" + timeout + ", attempts=" + attempts
-        + ", backoff=" + backoff + ", chunkSize=" + chunkSize + "]";
+        + ", backoff=" + backoff + ", chunkSize=" + chunkSize + ", progress=" + progress.isPresent() + "]";
   }
 }

@@ -6,16 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.scratch4j.Compression;
+import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Digest;
 import io.github.scratch4j.Entry;
 import io.github.scratch4j.Image;
 import io.github.scratch4j.ImageIndex;
 import io.github.scratch4j.Layer;
+import io.github.scratch4j.Manifest;
 import io.github.scratch4j.Platform;
 import io.github.scratch4j.RegistryCredentials;
 import io.github.scratch4j.RegistryException;
 import io.github.scratch4j.RegistryOptions;
 import io.github.scratch4j.Source;
+import io.github.scratch4j.TransferEvent;
+import io.github.scratch4j.TransferEvent.Kind;
 import io.github.scratch4j.e2e.FaultProxy.Fault;
 import io.github.scratch4j.e2e.FaultProxy.Recorded;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +123,10 @@ class RegistryIT {
     Commands.requireDocker();
     try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
       helloImage().pushTo(registry.host() + "/it/base:1", options());
-      Image base = Image.from(proxy.host() + "/it/base:1", options());
+      List<TransferEvent> events = new CopyOnWriteArrayList<>();
+      Image base = Image.from(proxy.host() + "/it/base:1", options().withProgress(events::add));
+      assertThat(events).filteredOn(e -> e.kind() == Kind.DOWNLOADED).hasSize(2);
+      assertThat(events).allSatisfy(e -> assertThat(e.kind()).isIn(Kind.DOWNLOADING, Kind.DOWNLOADED));
       assertThat(proxy.requests().stream().filter(r -> r.method().equals("GET") && r.path().contains("/blobs/")))
           .hasSize(2); // config and layer
       Image app = base.add(Entry.file("/etc/greeting", Source.of("hi\n".getBytes(StandardCharsets.UTF_8))));
@@ -125,7 +134,9 @@ class RegistryIT {
       Digest digest = app.pushTo(registry.host() + "/it/app:1", options());
 
       proxy.clearRecords();
-      Image again = Image.from(proxy.host() + "/it/base:1", options());
+      events.clear();
+      Image again = Image.from(proxy.host() + "/it/base:1", options().withProgress(events::add));
+      assertThat(events).extracting(TransferEvent::kind).containsExactly(Kind.CACHED, Kind.CACHED);
       assertThat(again.layers()).isEqualTo(base.layers());
       assertThat(proxy.requests()).extracting(Recorded::method).containsExactly("HEAD");
 
@@ -145,17 +156,37 @@ class RegistryIT {
   void aSecondPushUploadsNoBlobAndAnotherRepositoryMountsThem() throws Exception {
     try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
       Image image = helloImage().add(Entry.file("/data", Source.of(random(3 << 20, 1))));
-      RegistryOptions options = options().withCompression(Compression.NONE);
+      List<TransferEvent> events = new CopyOnWriteArrayList<>();
+      RegistryOptions options = options().withCompression(Compression.NONE).withProgress(events::add);
       Digest first = image.pushTo(proxy.host() + "/it/again:1", options);
       assertThat(uploads(proxy.requests())).isNotEmpty();
+      Manifest manifest = image.writeTo(dir.resolve("again.tar"));
+      List<Descriptor> blobs = new ArrayList<>(manifest.layers());
+      blobs.add(manifest.config());
+      // Each blob reports its bytes as they go, never past its size, then its end; the manifest last.
+      for (Descriptor blob : blobs) {
+        List<TransferEvent> mine = events.stream().filter(e -> e.digest().equals(blob.digest())).toList();
+        assertThat(mine).last().isEqualTo(new TransferEvent(Kind.UPLOADED, blob.digest(), blob.size(), blob.size()));
+        List<Long> sent = mine.stream().filter(e -> e.kind() == Kind.UPLOADING).map(TransferEvent::bytes).toList();
+        assertThat(sent).isNotEmpty().isSorted();
+      }
+      Digest biggest = manifest.layers().get(manifest.layers().size() - 1).digest();
+      assertThat(events.stream().filter(e -> e.digest().equals(biggest) && e.kind() == Kind.UPLOADING))
+          .hasSizeGreaterThan(5); // the layer with 3 MiB of data, in steps
+      assertThat(events).last().extracting(TransferEvent::kind, TransferEvent::digest)
+          .containsExactly(Kind.MANIFEST_PUSHED, first);
 
       proxy.clearRecords();
+      events.clear();
       assertThat(image.pushTo(proxy.host() + "/it/again:1", options)).isEqualTo(first);
       assertThat(uploads(proxy.requests())).isEmpty();
       assertThat(proxy.requests()).extracting(r -> r.method() + " " + r.status())
           .containsOnly("HEAD 200", "PUT 201");
+      assertThat(events).extracting(TransferEvent::kind).containsOnly(Kind.PRESENT, Kind.MANIFEST_PUSHED)
+          .hasSize(blobs.size() + 1);
 
       proxy.clearRecords();
+      events.clear();
       assertThat(image.pushTo(proxy.host() + "/it/elsewhere:1", options)).isEqualTo(first);
       List<Recorded> uploads = uploads(proxy.requests());
       assertThat(uploads).isNotEmpty().allSatisfy(r -> {
@@ -163,6 +194,18 @@ class RegistryIT {
         assertThat(r.query()).contains("mount=").contains("from=it%2Fagain");
         assertThat(r.status()).isEqualTo(201);
       });
+      assertThat(events).extracting(TransferEvent::kind).containsOnly(Kind.MOUNTED, Kind.MANIFEST_PUSHED)
+          .hasSize(blobs.size() + 1);
+
+      // A listener that throws ends the push with its exception, and no manifest goes up.
+      IllegalStateException stop = new IllegalStateException("stop");
+      Image other = helloImage().add(Entry.file("/data", Source.of(random(2 << 20, 2))));
+      assertThatThrownBy(() -> other.pushTo(proxy.host() + "/it/stopped:1", options().withProgress(e -> {
+        if (e.kind() == Kind.UPLOADING) {
+          throw stop;
+        }
+      }))).isSameAs(stop);
+      assertThat(proxy.requests()).noneMatch(r -> r.path().contains("/it/stopped/manifests/"));
     }
   }
 

@@ -3,6 +3,8 @@ package io.github.scratch4j.samples;
 import io.github.scratch4j.Compression;
 import io.github.scratch4j.Image;
 import io.github.scratch4j.Manifest;
+import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.TransferEvent;
 import io.github.scratch4j.WriteOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,7 +25,27 @@ import java.util.List;
  * otherwise; loopback registries may use plain HTTP.
  */
 public final class BuildImage {
+  /** Registry options that say on standard error what happened to each blob. */
+  private static RegistryOptions registry() {
+    return RegistryOptions.defaults().withProgress(BuildImage::report);
+  }
+
   private BuildImage() {}
+
+  private static void report(TransferEvent e) {
+    String what = switch (e.kind()) {
+      case PRESENT -> "already there";
+      case MOUNTED -> "mounted";
+      case UPLOADED -> "uploaded";
+      case MANIFEST_PUSHED -> "manifest pushed";
+      case CACHED -> "cached";
+      case DOWNLOADED -> "downloaded";
+      case UPLOADING, DOWNLOADING -> null;
+    };
+    if (what != null) {
+      System.err.printf("%s %s (%,d bytes)%n", e.digest().toString().substring(0, 19), what, e.size());
+    }
+  }
 
   /** Builds the image the arguments describe. */
   public static void main(String[] args) throws IOException {
@@ -39,7 +61,7 @@ public final class BuildImage {
       switch (a) {
         case "--from" -> {
           String base = args[++i];
-          image = java.nio.file.Files.exists(Path.of(base)) ? Image.from(Path.of(base)) : Image.from(base);
+          image = java.nio.file.Files.exists(Path.of(base)) ? Image.from(Path.of(base)) : Image.from(base, registry());
         }
         case "--add" -> {
           String spec = args[++i];
@@ -77,7 +99,7 @@ public final class BuildImage {
       image = image.withoutDependencyCheck();
     }
     if (push != null) {
-      System.out.println(image.pushTo(push, io.github.scratch4j.RegistryOptions.defaults().withCompression(pushed)));
+      System.out.println(image.pushTo(push, registry().withCompression(pushed)));
       return;
     }
     Manifest m = image.writeTo(output, options);

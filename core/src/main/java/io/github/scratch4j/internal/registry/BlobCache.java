@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Pulled blobs on disk, by digest ({@code blobs/sha256/<hex>}, as in an OCI layout). A blob is
@@ -53,7 +54,7 @@ final class BlobCache {
   }
 
   /** Stores a blob read from {@code in}, failing (and keeping nothing) unless it matches. */
-  Path put(Digest d, long size, InputStream in, String what) throws IOException {
+  Path put(Digest d, long size, InputStream in, String what, LongConsumer received) throws IOException {
     Files.createDirectories(blobs);
     Path temp = Files.createTempFile(blobs, ".tmp-", ".part");
     try {
@@ -69,6 +70,7 @@ final class BlobCache {
           }
           sha.update(buffer, 0, n);
           out.write(buffer, 0, n);
+          received.accept(n);
         }
       }
       if (total != size) {

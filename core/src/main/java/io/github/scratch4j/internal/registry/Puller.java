@@ -12,6 +12,7 @@ import io.github.scratch4j.MediaType;
 import io.github.scratch4j.Platform;
 import io.github.scratch4j.RegistryException;
 import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.TransferEvent;
 import io.github.scratch4j.internal.io.Sha256;
 import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.read.Documents;
@@ -22,8 +23,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -75,18 +78,20 @@ public final class Puller {
     List<Descriptor> blobs = new ArrayList<>();
     blobs.add(manifest.config());
     blobs.addAll(manifest.layers());
-    List<Callable<Void>> downloads = new ArrayList<>();
+    List<Callable<Path>> downloads = new ArrayList<>();
     for (Descriptor d : blobs) {
-      downloads.add(() -> {
-        blob(d);
-        return null;
-      });
+      downloads.add(() -> blob(d));
     }
-    Parallel.run(downloads, options.concurrency(), "scratch4j-pull");
+    List<Path> files = Parallel.run(downloads, options.concurrency(), "scratch4j-pull");
+    Map<Digest, Path> fetched = new HashMap<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      fetched.put(blobs.get(i).digest(), files.get(i));
+    }
     Descriptor manifestDescriptor = chosen.descriptor();
+    fetched.put(manifestDescriptor.digest(), cache.path(manifestDescriptor.digest()));
     try {
-      return FetchedImages.image(manifestDescriptor, d -> d.digest().equals(manifestDescriptor.digest())
-          ? cache.path(d.digest()) : blob(d), where);
+      return FetchedImages.image(manifestDescriptor, d -> fetched.containsKey(d.digest())
+          ? fetched.get(d.digest()) : blob(d), where);
     } catch (DigestMismatchException e) {
       // A cached blob that no longer matches (a damaged disk, a meddler): forget it, fail clearly.
       for (Descriptor d : blobs) {
@@ -214,8 +219,10 @@ public final class Puller {
   private Path blob(Descriptor d) throws IOException {
     Optional<Path> cached = cache.get(d.digest(), d.size());
     if (cached.isPresent()) {
+      Progress.done(options.progress(), TransferEvent.Kind.CACHED, d);
       return cached.get();
     }
+    Progress progress = Progress.download(options.progress(), d);
     String what = "blob " + d.digest() + " of " + ref.fullName();
     RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/blobs/" + d.digest(), scopes);
     for (int attempt = 1; ; attempt++) {
@@ -224,8 +231,11 @@ public final class Puller {
         throw client.failure(get, r);
       }
       try (InputStream in = r.body()) {
-        Path p = cache.put(d.digest(), d.size(), in, what);
+        progress.from(0);
+        Path p = cache.put(d.digest(), d.size(), in, what, progress::add);
+        progress.check();
         BlobLocations.seen(client.registry(), d.digest(), ref.repository());
+        Progress.done(options.progress(), TransferEvent.Kind.DOWNLOADED, d);
         return p;
       } catch (DigestMismatchException e) {
         throw e;

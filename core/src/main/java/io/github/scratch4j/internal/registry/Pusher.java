@@ -9,6 +9,7 @@ import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
 import io.github.scratch4j.RegistryException;
 import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.TransferEvent;
 import io.github.scratch4j.internal.read.Documents;
 import io.github.scratch4j.internal.read.LayoutIndex;
 import java.io.IOException;
@@ -135,6 +136,7 @@ public final class Pusher {
       Parallel.run(uploads, options.concurrency(), "scratch4j-push");
     }
     putManifest(d, content, reference);
+    Progress.done(options.progress(), TransferEvent.Kind.MANIFEST_PUSHED, d);
   }
 
   private Path blob(Digest d) throws ImageFormatException {
@@ -165,8 +167,10 @@ public final class Pusher {
     if (size != d.size()) {
       throw new ImageFormatException("blob " + d.digest() + " is " + size + " bytes, its descriptor says " + d.size());
     }
+    Progress progress = Progress.upload(options.progress(), d);
     for (int attempt = 1; ; attempt++) {
       if (exists(d)) {
+        Progress.done(options.progress(), attempt == 1 ? TransferEvent.Kind.PRESENT : TransferEvent.Kind.UPLOADED, d);
         break;
       }
       Optional<String> from = BlobLocations.elsewhere(client.registry(), d.digest(), repo);
@@ -176,11 +180,15 @@ public final class Pusher {
       HttpResponse<InputStream> r = client.expect(post, 201, 202);
       RegistryClient.discard(r);
       if (r.statusCode() == 201) {
-        break; // mounted
+        Progress.done(options.progress(), TransferEvent.Kind.MOUNTED, d);
+        break;
       }
       String location = location(post, r);
-      boolean done = size <= options.chunkSize() ? monolithic(d, file, location) : chunked(d, file, size, location);
+      boolean done = size <= options.chunkSize()
+          ? monolithic(d, file, location, progress) : chunked(d, file, size, location, progress);
+      progress.check();
       if (done) {
+        Progress.done(options.progress(), TransferEvent.Kind.UPLOADED, d);
         break;
       }
       if (attempt >= options.attempts()) {
@@ -199,10 +207,10 @@ public final class Pusher {
   }
 
   /** One PUT with the whole blob; false when it must start over (the upload session is lost). */
-  private boolean monolithic(Descriptor d, Path file, String location) throws IOException {
+  private boolean monolithic(Descriptor d, Path file, String location, Progress progress) throws IOException {
     RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
         .header("Content-Type", "application/octet-stream")
-        .body(fileBody(file, 0, d.size()))
+        .body(counted(fileBody(file, 0, d.size()), progress, 0))
         .once();
     return finish(put, d);
   }
@@ -236,7 +244,7 @@ public final class Pusher {
    *
    * @return false when the upload session is gone and the upload must start over
    */
-  private boolean chunked(Descriptor d, Path file, long size, String location) throws IOException {
+  private boolean chunked(Descriptor d, Path file, long size, String location, Progress progress) throws IOException {
     long offset = 0;
     int failures = 0;
     while (offset < size) {
@@ -244,7 +252,7 @@ public final class Pusher {
       RegistryClient.Call patch = RegistryClient.Call.of("PATCH", location, scopes(Optional.empty()))
           .header("Content-Type", "application/octet-stream")
           .header("Content-Range", offset + "-" + (offset + n - 1))
-          .body(fileBody(file, offset, n))
+          .body(counted(fileBody(file, offset, n), progress, offset))
           .once();
       try {
         HttpResponse<InputStream> r = client.send(patch);
@@ -348,6 +356,22 @@ public final class Pusher {
       @Override
       public HttpRequest.BodyPublisher publisher() {
         return HttpRequest.BodyPublishers.ofByteArray(content);
+      }
+    };
+  }
+
+  /** A body whose bytes count as the blob's from {@code offset} on. */
+  private static RegistryClient.Body counted(RegistryClient.Body body, Progress progress, long offset) {
+    return new RegistryClient.Body() {
+      @Override
+      public long length() {
+        return body.length();
+      }
+
+      @Override
+      public HttpRequest.BodyPublisher publisher() {
+        progress.from(offset);
+        return progress.counting(body.publisher());
       }
     };
   }
