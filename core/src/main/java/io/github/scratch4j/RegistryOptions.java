@@ -29,7 +29,9 @@ import java.util.function.Consumer;
 public final class RegistryOptions {
   private static final RegistryOptions DEFAULTS = new RegistryOptions(Map.of(), Set.of(), List.of(), 3,
       Compression.GZIP, Optional.empty(), Optional.empty(), Duration.ofSeconds(60), 5, Duration.ofMillis(200),
-      16L << 20, Optional.empty());
+      // Measured (README, "Registries"): pushing 512 MiB to a local registry in 16 MiB chunks took
+      // 6.05 s, in 64 MiB chunks 5.41 s, in one request 5.12 s; 64 MiB keeps a resume cheap.
+      64L << 20, Optional.empty());
 
   private final Map<String, RegistryCredentials> credentials;
   private final Set<String> insecureRegistries;
@@ -65,7 +67,7 @@ public final class RegistryOptions {
   /**
    * Credentials from the usual files, HTTPS everywhere but on the loopback interface, three
    * concurrent uploads, gzip layers, the platform Java runs on, the user's cache directory, a
-   * 60-second timeout per request, five attempts with backoff from 200 ms, and 16 MiB chunks.
+   * 60-second timeout per request, five attempts with backoff from 200 ms, and 64 MiB chunks.
    */
   public static RegistryOptions defaults() {
     return DEFAULTS;

@@ -98,8 +98,18 @@ public final class EntryPaths {
    */
   private static int compare(String a, String b) {
     // Component by component, without allocating: this runs n log n times for a layer of n files.
-    int i = 1;
-    int j = 1;
+    // The components before the first differing character are equal, so start at the component
+    // that holds it: sibling paths share most of their length.
+    int n = Math.min(a.length(), b.length());
+    int k = 0;
+    while (k < n && a.charAt(k) == b.charAt(k)) {
+      k++;
+    }
+    if (k == a.length() && k == b.length()) {
+      return 0;
+    }
+    int i = Math.max(1, a.lastIndexOf('/', k - 1) + 1);
+    int j = i;
     while (true) {
       boolean aDone = i > a.length();
       boolean bDone = j > b.length();

@@ -84,7 +84,8 @@ class ImageShapesIT {
     Commands.requireDocker();
     String tag = tag("hello-" + compression.name().toLowerCase());
     Path archive = dir.resolve(compression + ".tar");
-    Image.fromScratch().add(hello).entrypoint("/hello").tag(tag)
+    // With 1 MiB of random bytes too: parallel gzip stores such blocks instead of deflating them.
+    Image.fromScratch().add(hello).add(Entry.file("/noise", Source.of(noise()))).entrypoint("/hello").tag(tag)
         .writeTo(archive, WriteOptions.defaults().withCompression(compression));
     Commands.run(Duration.ofMinutes(2), "docker", "load", "-i", archive.toString()).assertSuccess();
     assertThat(dockerRun(tag)).isEqualTo("hello world\n");
@@ -101,13 +102,21 @@ class ImageShapesIT {
     assertThat(raw.get("layers").get(0).get("mediaType").asText()).endsWith(compression == Compression.GZIP ? "+gzip" : "+zstd");
   }
 
+  /** 1 MiB of random bytes, the same every time. */
+  private static byte[] noise() {
+    byte[] b = new byte[1 << 20];
+    new java.util.Random(11).nextBytes(b);
+    return b;
+  }
+
   @Test
   void gzipLayoutUnpacksWithUmoci() throws Exception {
     Path layout = Files.createDirectory(dir.resolve("gzip-layout"));
-    Image.fromScratch().add(hello).entrypoint("/hello").tag("hello:gz")
+    Image.fromScratch().add(hello).add(Entry.file("/noise", Source.of(noise()))).entrypoint("/hello").tag("hello:gz")
         .writeTo(layout, WriteOptions.defaults().withCompression(Compression.GZIP));
     Path bundle = RunBundles.unpack(layout, "gz", dir.resolve("gz-bundle"));
     assertThat(RunBundles.run(bundle).assertSuccess().stdout()).isEqualTo("hello world\n");
+    assertThat(bundle.resolve("rootfs/noise")).hasBinaryContent(noise());
   }
 
   @Test

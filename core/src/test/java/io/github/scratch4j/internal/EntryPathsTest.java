@@ -57,6 +57,52 @@ class EntryPathsTest {
     assertThat(paths).containsExactly("/A", "/a", "/a/.wh..wh..opq", "/a/.wh.c", "/a/a", "/a/b", "/a-b");
   }
 
+  /** The order spelled out: components compared in turn, (rank, name), a path before its children. */
+  private static int reference(String a, String b) {
+    String[] x = a.substring(1).split("/", -1);
+    String[] y = b.substring(1).split("/", -1);
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      int c = Integer.compare(rank(x[i]), rank(y[i]));
+      if (c == 0) {
+        c = x[i].compareTo(y[i]);
+      }
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(x.length, y.length);
+  }
+
+  private static int rank(String name) {
+    return name.equals(".wh..wh..opq") ? 0 : name.startsWith(".wh.") ? 1 : 2;
+  }
+
+  @Test
+  void theOrderMatchesComponentByComponentComparisonOnRandomPaths() {
+    String[] parts = {"a", "b", "ab", "a-b", "a.b", ".wh.a", ".wh..wh..opq", ".wh", "A", "a b", "\u00e9"};
+    java.util.Random random = new java.util.Random(5);
+    List<String> paths = new ArrayList<>();
+    for (int n = 0; n < 3000; n++) {
+      StringBuilder p = new StringBuilder();
+      for (int depth = 1 + random.nextInt(4); depth > 0; depth--) {
+        p.append('/').append(parts[random.nextInt(parts.length)]);
+      }
+      paths.add(p.toString());
+    }
+    for (int n = 0; n < paths.size() - 1; n++) {
+      String a = paths.get(n);
+      String b = paths.get(n + 1);
+      assertThat(Integer.signum(EntryPaths.ORDER.compare(a, b))).as(a + " vs " + b)
+          .isEqualTo(Integer.signum(reference(a, b)));
+      assertThat(Integer.signum(EntryPaths.ORDER.compare(a, a))).isZero();
+    }
+    List<String> sorted = new ArrayList<>(paths);
+    sorted.sort(EntryPaths.ORDER);
+    List<String> expected = new ArrayList<>(paths);
+    expected.sort(EntryPathsTest::reference);
+    assertThat(sorted).isEqualTo(expected);
+  }
+
   @Test
   void whiteoutsOccupyTheirMarkerPath() {
     assertThat(EntryPaths.key(Whiteout.of("/etc/motd"))).isEqualTo("/etc/.wh.motd");

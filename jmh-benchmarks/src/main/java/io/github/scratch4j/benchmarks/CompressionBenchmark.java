@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Compressing 64 MiB of log-like text: the JDK's GZIPOutputStream, scratch4j's single-stream gzip,
+ * Compressing 64 MiB of log-like text or of random bytes: the JDK's GZIPOutputStream, scratch4j's single-stream gzip,
  * its block-parallel gzip on every core (block sizes 128 KiB and 1 MiB), and zstd without and with
  * workers. Each benchmark also reports the output size through a secondary counter.
  */
@@ -38,13 +38,17 @@ public class CompressionBenchmark {
   @Param({"1", "6", "9"})
   public int level;
 
+  /** {@code text}: log-like text; {@code random}: incompressible bytes, like a compressed file's. */
+  @Param({"text", "random"})
+  public String input;
+
   private byte[] data;
   private ExecutorService pool;
   private final int threads = Runtime.getRuntime().availableProcessors();
 
   @Setup(Level.Trial)
   public void setUp() {
-    data = Inputs.logText(64);
+    data = input.equals("random") ? Inputs.random(64 << 20, 64) : Inputs.logText(64);
     pool = Executors.newFixedThreadPool(threads);
   }
 

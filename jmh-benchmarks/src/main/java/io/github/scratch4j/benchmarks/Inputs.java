@@ -81,6 +81,13 @@ public final class Inputs {
     return sb.substring(0, mib << 20).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
+  /** {@code size} random bytes from a fixed seed: incompressible, like an already compressed file. */
+  public static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
   /** Deletes a file or directory tree, quietly. */
   static void delete(Path p) throws IOException {
     if (!Files.exists(p)) {

@@ -19,10 +19,21 @@ import java.util.zip.Deflater;
  * blocks' outputs join into one valid deflate stream (RFC 1951). The CRC-32 and length are
  * computed over the input as it arrives. The output depends only on the input, the level and the
  * block size, never on the number of threads.
+ *
+ * <p>A block whose bytes look random (already compressed or encrypted data: an order-0 entropy
+ * above {@value #STORE_ABOVE} bits per byte) is written as stored blocks without trying to
+ * compress it. zlib would store such a block too, or save at most a fraction of a percent, after
+ * spending most of its time failing to find matches; stored, it costs a copy.
  */
 public final class ParallelGzipOutputStream extends OutputStream {
   /** Deflate's window: the most a match can reach back (RFC 1951 section 3.2.5). */
   static final int DICTIONARY = 32 << 10;
+  /** Order-0 entropy, in bits per byte, above which a block is stored rather than compressed. */
+  static final double STORE_ABOVE = 7.99;
+  /** Blocks shorter than this are always compressed: their entropy says little. */
+  private static final int MIN_STORED = 16 << 10;
+  /** Longest stored block (RFC 1951 section 3.2.4: LEN is 16 bits). */
+  private static final int MAX_STORED = 65535;
 
   private final OutputStream out;
   private final int level;
@@ -99,6 +110,9 @@ public final class ParallelGzipOutputStream extends OutputStream {
   }
 
   private byte[] compress(byte[] input, int inputLength, byte[] dict, boolean last) {
+    if (level != Deflater.NO_COMPRESSION && looksRandom(input, inputLength)) {
+      return stored(input, inputLength, last);
+    }
     Deflater d = deflaters.get();
     d.reset();
     if (dict != null) {
@@ -121,6 +135,62 @@ public final class ParallelGzipOutputStream extends OutputStream {
       } while (n == buffer.length || !d.needsInput());
     }
     return result.toByteArray();
+  }
+
+  /**
+   * Whether the block's order-0 entropy is above {@link #STORE_ABOVE}: judged on its first 16 KiB
+   * first, which settles text and code at once, then on all of it. {@link StrictMath} keeps the
+   * verdict, and so the output, the same on every JVM.
+   */
+  static boolean looksRandom(byte[] input, int length) {
+    if (length < MIN_STORED) {
+      return false;
+    }
+    int[] counts = new int[256];
+    for (int i = 0; i < MIN_STORED; i++) {
+      counts[input[i] & 0xff]++;
+    }
+    if (entropy(counts, MIN_STORED) < STORE_ABOVE - 0.2) {
+      return false;
+    }
+    for (int i = MIN_STORED; i < length; i++) {
+      counts[input[i] & 0xff]++;
+    }
+    return entropy(counts, length) > STORE_ABOVE;
+  }
+
+  private static double entropy(int[] counts, int total) {
+    double sum = 0;
+    for (int c : counts) {
+      if (c > 0) {
+        sum += c * StrictMath.log(c);
+      }
+    }
+    return (StrictMath.log(total) - sum / total) / StrictMath.log(2);
+  }
+
+  /**
+   * The block as stored deflate blocks (RFC 1951 section 3.2.4): a header byte (BFINAL on the last
+   * one of the stream, BTYPE 00; the stream is byte-aligned here, so the padding is in the byte),
+   * LEN and its complement NLEN, little-endian, then the bytes. Byte-aligned at the end, like a
+   * sync flush.
+   */
+  static byte[] stored(byte[] input, int length, boolean last) {
+    int pieces = Math.max(1, (length + MAX_STORED - 1) / MAX_STORED);
+    byte[] out = new byte[length + 5 * pieces];
+    int at = 0;
+    for (int p = 0, off = 0; p < pieces; p++) {
+      int n = Math.min(MAX_STORED, length - off);
+      out[at++] = (byte) (last && p == pieces - 1 ? 1 : 0);
+      out[at++] = (byte) n;
+      out[at++] = (byte) (n >>> 8);
+      out[at++] = (byte) ~n;
+      out[at++] = (byte) (~n >>> 8);
+      System.arraycopy(input, off, out, at, n);
+      at += n;
+      off += n;
+    }
+    return out;
   }
 
   private void drainOne() throws IOException {

@@ -26,12 +26,17 @@ public record PathSource(Path path, long size) implements Source {
       throw new UncheckedIOException(
           "source is not a regular file: " + file, new IOException(file + " is not a regular file"));
     }
+    return readable(file, attributes.size());
+  }
+
+  /** A regular file whose size is already known (from a directory walk); checks it can be read. */
+  static PathSource readable(Path file, long size) {
     if (!Files.isReadable(file)) {
       throw new UncheckedIOException(
           "source file is not readable: " + file,
           new java.nio.file.AccessDeniedException(file.toString()));
     }
-    return new PathSource(file, attributes.size());
+    return new PathSource(file, size);
   }
 
   @Override

@@ -125,4 +125,69 @@ class ParallelGzipOutputStreamTest {
     Tools.Result out = Tools.run(List.of(gzip.toString(), "-dc", file.toString()));
     assertThat(out.stdout()).isEqualTo(new String(input, StandardCharsets.US_ASCII));
   }
+
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** Text, random bytes (some blocks, some not aligned to them), text again, and random to the end. */
+  private static byte[] mixed() {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(text(3 * BLOCK + 100));
+    b.writeBytes(random(4 * BLOCK, 7));
+    b.writeBytes(text(BLOCK / 2));
+    b.writeBytes(random(2 * BLOCK + 65535 * 3, 8));
+    return b.toByteArray();
+  }
+
+  @Test
+  void randomBlocksAreStoredAndTextBlocksCompressed() {
+    assertThat(ParallelGzipOutputStream.looksRandom(random(BLOCK, 1), BLOCK)).isTrue();
+    assertThat(ParallelGzipOutputStream.looksRandom(text(BLOCK), BLOCK)).isFalse();
+    // Random bytes drawn from 200 values only: entropy about 7.64 bits, worth compressing.
+    byte[] skewed = random(BLOCK, 2);
+    for (int i = 0; i < skewed.length; i++) {
+      skewed[i] = (byte) ((skewed[i] & 0xff) % 200);
+    }
+    assertThat(ParallelGzipOutputStream.looksRandom(skewed, BLOCK)).isFalse();
+    // Too short to judge.
+    assertThat(ParallelGzipOutputStream.looksRandom(random(BLOCK, 3), (16 << 10) - 1)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 6, 9})
+  void mixedInputRoundTripsAndDoesNotDependOnTheThreads(int level) throws Exception {
+    byte[] input = mixed();
+    byte[] one = compress(input, level, 1, 1 << 20);
+    assertThat(compress(input, level, 4, 10_007)).isEqualTo(one);
+    assertThat(gunzip(one)).isEqualTo(input);
+  }
+
+  @Test
+  void randomInputIsNoLargerThanZlibMakesIt() throws Exception {
+    byte[] input = random(40 * BLOCK + 12345, 9);
+    ByteArrayOutputStream single = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(single)) {
+      gz.write(input);
+    }
+    byte[] parallel = compress(input, 6, 2, 1 << 20);
+    assertThat(gunzip(parallel)).isEqualTo(input);
+    // 5 bytes per stored block of at most 64 KiB, header and trailer: zlib stores such data too.
+    assertThat(parallel.length).isLessThanOrEqualTo(single.size() + 64)
+        .isLessThanOrEqualTo(input.length + 5 * (input.length / 65535 + 41) + 18);
+  }
+
+  @Test
+  void storedBlocksEndingTheStreamAreAcceptedByGzip() throws Exception {
+    Path gzip = Tools.require("gzip");
+    byte[] input = mixed();
+    Path file = Files.write(dir.resolve("mixed.gz"), compress(input, 6, 2, 10_000));
+    Tools.Result test = Tools.run(List.of(gzip.toString(), "-t", file.toString()));
+    assertThat(test.exitCode()).as(test.stderr()).isZero();
+    Tools.Result list = Tools.run(List.of(gzip.toString(), "-lv", file.toString()));
+    assertThat(list.exitCode()).as(list.stderr()).isZero();
+    assertThat(list.stdout()).contains(Integer.toString(input.length));
+  }
 }
