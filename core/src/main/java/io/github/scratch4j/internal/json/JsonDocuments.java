@@ -1,7 +1,5 @@
 package io.github.scratch4j.internal.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Digest;
 import io.github.scratch4j.History;
@@ -9,9 +7,6 @@ import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.Platform;
 import io.github.scratch4j.internal.ConfigExtras;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -24,8 +19,6 @@ import java.util.Optional;
  * so equal documents have equal digests.
  */
 public final class JsonDocuments {
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
-
   private JsonDocuments() {}
 
   /** The fixed content of an image layout's {@code oci-layout} file (OCI image-layout.md). */
@@ -89,7 +82,7 @@ public final class JsonDocuments {
   }
 
   /** Fields kept from a base image's configuration, written back as they were read. */
-  private static void raw(JsonGenerator g, Map<String, String> fields) throws IOException {
+  private static void raw(JsonWriter g, Map<String, String> fields) {
     for (Map.Entry<String, String> f : fields.entrySet()) {
       g.writeFieldName(f.getKey());
       g.writeRawValue(f.getValue());
@@ -156,7 +149,7 @@ public final class JsonDocuments {
     });
   }
 
-  private static void descriptor(JsonGenerator g, Descriptor d) throws IOException {
+  private static void descriptor(JsonWriter g, Descriptor d) {
     g.writeStartObject();
     g.writeStringField("mediaType", d.mediaType());
     g.writeStringField("digest", d.digest().toString());
@@ -173,13 +166,13 @@ public final class JsonDocuments {
     g.writeEndObject();
   }
 
-  private static void optional(JsonGenerator g, String name, Optional<String> value) throws IOException {
+  private static void optional(JsonWriter g, String name, Optional<String> value) {
     if (value.isPresent()) {
       g.writeStringField(name, value.get());
     }
   }
 
-  private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
+  private static void strings(JsonWriter g, String name, List<String> values) {
     if (!values.isEmpty()) {
       g.writeArrayFieldStart(name);
       for (String v : values) {
@@ -189,7 +182,7 @@ public final class JsonDocuments {
     }
   }
 
-  private static void emptyObjects(JsonGenerator g, String name, Collection<String> keys) throws IOException {
+  private static void emptyObjects(JsonWriter g, String name, Collection<String> keys) {
     if (!keys.isEmpty()) {
       g.writeObjectFieldStart(name);
       for (String k : keys) {
@@ -200,7 +193,7 @@ public final class JsonDocuments {
     }
   }
 
-  private static void map(JsonGenerator g, String name, Map<String, String> values) throws IOException {
+  private static void map(JsonWriter g, String name, Map<String, String> values) {
     if (!values.isEmpty()) {
       g.writeObjectFieldStart(name);
       for (Map.Entry<String, String> e : new java.util.TreeMap<>(values).entrySet()) {
@@ -211,16 +204,12 @@ public final class JsonDocuments {
   }
 
   private interface Body {
-    void write(JsonGenerator g) throws IOException;
+    void write(JsonWriter g);
   }
 
   private static byte[] write(Body body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      body.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    JsonWriter g = new JsonWriter();
+    body.write(g);
+    return g.toByteArray();
   }
 }
