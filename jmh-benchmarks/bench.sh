@@ -5,10 +5,14 @@
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
 # a ratio of scratch4j's; then builds a 4 GiB layer under -Xmx64m and prints its peak RSS.
 #
-#   jmh-benchmarks/bench.sh [RUNS]        (default 5; the jars are built if missing)
+#   jmh-benchmarks/bench.sh [RUNS] [INPUT...]   (default 5 runs of hello, small-files and big-512m;
+#                                                the jars are built if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+shift || true
+selected=("$@")
+[ ${#selected[@]} -gt 0 ] || selected=(hello small-files big-512m)
 work=${BENCH_DIR:-$PWD/jmh-benchmarks/target/process-bench}
 samples=$PWD/samples/target/scratch4j-samples.jar
 benchjar=$PWD/jmh-benchmarks/target/benchmarks.jar
@@ -50,7 +54,7 @@ export -f docker_build
 export work
 
 printf '%-12s %-28s %10s %10s %10s\n' input tool "median s" "RSS MiB" "x scratch4j"
-for name in hello small-files big-512m; do
+for name in "${selected[@]}"; do
   src=${input[$name]}
   measure scratch4j java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar"
   base=$median
@@ -72,6 +76,7 @@ done
 docker rmi -f scratch4j-bench:latest >/dev/null 2>&1 || true
 
 # Flat memory: a 4 GiB layer (a sparse file: its content does not change the memory needed).
+[ $# -eq 0 ] || exit 0
 big4=$work/inputs/big-4g.bin
 [ -f "$big4" ] || truncate -s 4G "$big4"
 cleanup
