@@ -81,18 +81,20 @@ public final class ArchiveWriting {
     byte[] random = new byte[6];
     RANDOM.nextBytes(random);
     Path temp = parent.resolve("." + absolute.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
-    boolean done = false;
+    Files.createDirectory(temp);
     try {
-      Files.createDirectory(temp);
       List<Manifest> manifests = OciLayoutWriter.write(artifacts, temp, BUFFER, options);
       Files.deleteIfExists(absolute);
       Files.move(temp, absolute, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      done = true;
       return manifests;
-    } finally {
-      if (!done) {
+    } catch (IOException | RuntimeException | Error e) {
+      // The write's own failure is what the caller needs; a failed clean-up only adds to it.
+      try {
         deleteTree(temp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
       }
+      throw e;
     }
   }
 

@@ -1,17 +1,15 @@
 package io.github.scratch4j.internal.registry;
 
+import io.github.scratch4j.internal.io.Tasks;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Runs transfers side by side on a pool of their own and fails with the first failure. */
+/** Runs transfers side by side on a pool of their own; see {@link Tasks} for what a failure does. */
 final class Parallel {
   private Parallel() {}
 
@@ -30,30 +28,8 @@ final class Parallel {
       return t;
     });
     try {
-      List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> t : tasks) {
-        futures.add(pool.submit(t));
-      }
-      List<T> out = new ArrayList<>();
-      for (Future<T> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          futures.forEach(other -> other.cancel(true));
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IOException(cause.toString(), cause);
-        }
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted during a transfer");
+      // A failed transfer interrupts the others, and returns once none is left running.
+      return Tasks.runAll(tasks, pool, true);
     } finally {
       pool.shutdownNow();
     }

@@ -1,0 +1,163 @@
+package io.github.scratch4j.internal.io;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Runs tasks side by side and returns their results in task order. The first failure in time ends
+ * the run: tasks not yet started are skipped, running ones are optionally interrupted, and the
+ * failure is thrown only once no task is still running, so a caller that cleans up after it never
+ * races a task that is still writing. Later failures are attached as suppressed.
+ */
+public final class Tasks {
+  private final Object lock = new Object();
+  private final int total;
+  private int finished;
+  private int running;
+  private boolean aborted;
+  private Throwable first;
+  private final List<Throwable> later = new ArrayList<>();
+
+  private Tasks(int total) {
+    this.total = total;
+  }
+
+  /**
+   * Runs {@code tasks} on {@code pool}.
+   *
+   * @param interrupt whether tasks still running when another fails are interrupted (transfers), or
+   *     left to finish (local writes, where an interrupt would only add noise)
+   */
+  public static <T> List<T> runAll(List<? extends Callable<T>> tasks, ExecutorService pool, boolean interrupt)
+      throws IOException {
+    Tasks run = new Tasks(tasks.size());
+    @SuppressWarnings("unchecked")
+    T[] results = (T[]) new Object[tasks.size()];
+    List<Future<?>> futures = new ArrayList<>(tasks.size());
+    for (int i = 0; i < tasks.size(); i++) {
+      int index = i;
+      Callable<T> task = tasks.get(i);
+      futures.add(pool.submit(() -> run.execute(task, results, index)));
+    }
+    boolean interrupted = run.awaitFirstFailureOrAll();
+    if (run.failed()) {
+      run.abort();
+      if (interrupt) {
+        futures.forEach(f -> f.cancel(true));
+      }
+      interrupted |= run.awaitIdle();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    run.rethrow();
+    List<T> out = new ArrayList<>(results.length);
+    for (T r : results) {
+      out.add(r);
+    }
+    return out;
+  }
+
+  private <T> void execute(Callable<T> task, T[] results, int index) {
+    synchronized (lock) {
+      if (aborted) {
+        finished++;
+        lock.notifyAll();
+        return;
+      }
+      running++;
+    }
+    Throwable failure = null;
+    T value = null;
+    try {
+      value = task.call();
+    } catch (Throwable e) {
+      failure = e;
+    }
+    synchronized (lock) {
+      results[index] = value;
+      running--;
+      finished++;
+      if (failure != null) {
+        if (first == null) {
+          first = failure;
+        } else {
+          later.add(failure);
+        }
+      }
+      lock.notifyAll();
+    }
+  }
+
+  /** Waits until every task finished or one failed; returns whether the wait was interrupted. */
+  private boolean awaitFirstFailureOrAll() {
+    synchronized (lock) {
+      while (finished < total && first == null) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          first = new InterruptedIOException("interrupted while waiting for " + (total - finished) + " task(s)");
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private boolean failed() {
+    synchronized (lock) {
+      return first != null;
+    }
+  }
+
+  private void abort() {
+    synchronized (lock) {
+      aborted = true;
+    }
+  }
+
+  /** Waits, even through interrupts, until no task runs; returns whether an interrupt came. */
+  private boolean awaitIdle() {
+    boolean interrupted = false;
+    synchronized (lock) {
+      while (running > 0) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    return interrupted;
+  }
+
+  private void rethrow() throws IOException {
+    Throwable cause;
+    synchronized (lock) {
+      cause = first;
+      if (cause == null) {
+        return;
+      }
+      for (Throwable t : later) {
+        if (t != cause) {
+          cause.addSuppressed(t);
+        }
+      }
+    }
+    if (cause instanceof IOException io) {
+      throw io;
+    }
+    if (cause instanceof RuntimeException r) {
+      throw r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    throw new IOException(cause.toString(), cause);
+  }
+}
