@@ -5,14 +5,16 @@
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
 # a ratio of scratch4j's; then builds a 4 GiB layer under -Xmx64m and prints its peak RSS.
 #
-#   jmh-benchmarks/bench.sh [RUNS] [INPUT...]   (default 5 runs of hello, small-files and big-512m;
-#                                                the jars are built if missing)
+# With log-256m, compares `gzip -6` with BuildImage --gzip on 256 MiB of log-like text.
+#
+#   jmh-benchmarks/bench.sh [RUNS] [INPUT...]   (default 5 runs of hello, small-files, big-512m and
+#                                                log-256m; the jars are built if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 shift || true
 selected=("$@")
-[ ${#selected[@]} -gt 0 ] || selected=(hello small-files big-512m)
+[ ${#selected[@]} -gt 0 ] || selected=(hello small-files big-512m log-256m)
 work=${BENCH_DIR:-$PWD/jmh-benchmarks/target/process-bench}
 samples=$PWD/samples/target/scratch4j-samples.jar
 benchjar=$PWD/jmh-benchmarks/target/benchmarks.jar
@@ -55,6 +57,7 @@ export work
 
 printf '%-12s %-28s %10s %10s %10s\n' input tool "median s" "RSS MiB" "x scratch4j"
 for name in "${selected[@]}"; do
+  [ "$name" != log-256m ] || continue
   src=${input[$name]}
   measure scratch4j java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar"
   base=$median
@@ -68,12 +71,25 @@ for name in "${selected[@]}"; do
   measure scratch4j-cds java -XX:SharedArchiveFile="$jsa" -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j BuildImage, AppCDS"
   measure tar-openssl sh -c "tar -cf - -C '$(dirname "$src")' '$(basename "$src")' | openssl dgst -sha256"; row "tar | openssl dgst"
   measure jdk-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK SHA-256 alone"
+  measure bc-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFilesBouncyCastle' "$src"; row "Bouncy Castle SHA-256 alone"
   measure jib java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; row "Jib-core 0.27.3 (cold)"
   if $have_docker; then
     measure docker bash -c "docker_build '$src'"; row "docker build + docker save"
   fi
 done
 docker rmi -f scratch4j-bench:latest >/dev/null 2>&1 || true
+
+# Compression as a whole process: gzip -6 of 256 MiB of log-like text, against a gzipped image of it.
+if [[ " ${selected[*]} " == *" log-256m "* ]]; then
+  name=log-256m
+  log=$work/inputs/log-256m.txt
+  java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$LogText' "$log" 256
+  measure scratch4j-gzip java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$log" --gzip --no-dependency-check -o "$work/out.tar"
+  base=$median
+  printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j BuildImage --gzip" "$median" "$rss" "1.00"
+  row() { printf '%-12s %-28s %10s %10s %10.2f\n' "$name" "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
+  measure gzip sh -c "gzip -6 -c '$log' > '$work/out.tar'"; row "gzip -6"
+fi
 
 # Flat memory: a 4 GiB layer (a sparse file: its content does not change the memory needed).
 [ $# -eq 0 ] || exit 0

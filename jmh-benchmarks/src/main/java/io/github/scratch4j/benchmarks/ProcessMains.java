@@ -46,6 +46,37 @@ public final class ProcessMains {
     }
   }
 
+  /** Bouncy Castle's SHA256Digest over every regular file under a path, read in 1 MiB chunks. */
+  public static final class HashFilesBouncyCastle {
+    public static void main(String[] args) throws Exception {
+      org.bouncycastle.crypto.digests.SHA256Digest md = new org.bouncycastle.crypto.digests.SHA256Digest();
+      byte[] buffer = new byte[1 << 20];
+      try (Stream<Path> files = Files.walk(Path.of(args[0]))) {
+        for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+          try (java.io.InputStream in = Files.newInputStream(p)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+              md.update(buffer, 0, n);
+            }
+          }
+        }
+      }
+      byte[] out = new byte[32];
+      md.doFinal(out, 0);
+      System.out.println(HexFormat.of().formatHex(out));
+    }
+  }
+
+  /** Writes {@code MiB} MiB of log-like text to a file: {@code LogText FILE MIB}. */
+  public static final class LogText {
+    public static void main(String[] args) throws Exception {
+      Path file = Path.of(args[0]);
+      if (!Files.exists(file)) {
+        Files.write(file, Inputs.logText(Integer.parseInt(args[1])));
+      }
+    }
+  }
+
   /** Jib-core building a scratch image of a path to a tar, with new, empty caches: {@code JibBuild SRC OUT CACHE}. */
   public static final class JibBuild {
     public static void main(String[] args) throws Exception {
