@@ -302,6 +302,8 @@ public final class Layer {
      * @throws InvalidEntryException if an entry lies under a path that is not a directory
      */
     public Layer build() {
+      // Parents are looked up by hash: a lookup in the sorted map costs log n path comparisons.
+      Map<String, Entry> byPath = new java.util.HashMap<>(entries);
       Map<String, Entry> all = new TreeMap<>(EntryPaths.ORDER);
       all.putAll(entries);
       Set<String> implied = new TreeSet<>();
@@ -309,9 +311,11 @@ public final class Layer {
         for (String parent = EntryPaths.parent(EntryPaths.key(e));
             !parent.isEmpty();
             parent = EntryPaths.parent(parent)) {
-          Entry existing = all.get(parent);
+          Entry existing = byPath.get(parent);
           if (existing == null) {
-            all.put(parent, new DirectoryEntry(parent, 0755, 0, 0, mtime));
+            Entry directory = new DirectoryEntry(parent, 0755, 0, 0, mtime);
+            byPath.put(parent, directory);
+            all.put(parent, directory);
             implied.add(parent);
           } else if (existing instanceof DirectoryEntry) {
             break;

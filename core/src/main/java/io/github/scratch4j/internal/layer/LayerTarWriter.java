@@ -53,7 +53,7 @@ public final class LayerTarWriter {
     long size = END.length;
     for (Entry e : plan.entries()) {
       Fields fields = fields(e);
-      size += TarHeader.encode(fields).length + TarHeader.padded(fields.size());
+      size += TarHeader.length(fields) + TarHeader.padded(fields.size());
     }
     return size;
   }

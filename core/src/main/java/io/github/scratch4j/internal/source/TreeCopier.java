@@ -77,6 +77,13 @@ public final class TreeCopier {
       out.add(entry(source, root, attributes));
       return out;
     }
+    if (posixView && !follow()) {
+      if (!atRoot) {
+        out.add(entry(source, root, attributes));
+      }
+      walk(source, root, out);
+      return out;
+    }
     Set<FileVisitOption> visit = follow() ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : Set.of();
     try {
       Files.walkFileTree(source, visit, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
@@ -109,13 +116,45 @@ public final class TreeCopier {
     return out;
   }
 
+  /**
+   * Walks a tree without following links, reading each entry's attributes once: its type, size and
+   * permission bits come from one lstat (a file walk followed by a permission read took two, and a
+   * readability check a third system call per file, measured on 10,000 files).
+   */
+  private void walk(Path source, String root, List<Entry> out) {
+    java.util.ArrayDeque<Path> directories = new java.util.ArrayDeque<>();
+    directories.push(source);
+    String base = source.toString();
+    while (!directories.isEmpty()) {
+      Path dir = directories.pop();
+      try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+        for (Path child : children) {
+          PosixFileAttributes attributes =
+              Files.readAttributes(child, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          out.add(entry(child, place(root, base, source, child), attributes));
+          if (attributes.isDirectory()) {
+            directories.push(child);
+          }
+        }
+      } catch (java.nio.file.DirectoryIteratorException e) {
+        throw new UncheckedIOException(
+            "cannot read source tree " + source + ": " + e.getCause().getMessage(), e.getCause());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read source tree " + source + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
   private boolean follow() {
     return options.contains(CopyOption.FOLLOW_LINKS);
   }
 
   private static String place(String root, Path base, Path file) {
+    return place(root, base.toString(), base, file);
+  }
+
+  private static String place(String root, String b, Path base, Path file) {
     // The walk resolves every file from base, so base's text is its prefix: no relativize needed.
-    String b = base.toString();
     String f = file.toString();
     if (f.startsWith(b) && (f.length() == b.length() || f.charAt(b.length()) == '/') && !b.endsWith("/")) {
       return root + f.substring(b.length());
@@ -144,8 +183,15 @@ public final class TreeCopier {
       return new DirectoryEntry(path, keep() ? permissions(file) : 0755, uid, gid, mtime);
     }
     if (attributes.isRegularFile()) {
-      int mode = keep() ? permissions(file) : executable(file) ? 0755 : 0644;
-      return new FileEntry(path, PathSource.readable(file, attributes.size()), mode, uid, gid, mtime);
+      Set<PosixFilePermission> known =
+          attributes instanceof PosixFileAttributes posix ? posix.permissions() : null;
+      int mode = keep() ? permissions(file)
+          : (known != null ? executable(known) : executable(file)) ? 0755 : 0644;
+      // A file every user may read needs no access check (that is a system call per file).
+      PathSource source = known != null && known.contains(PosixFilePermission.OTHERS_READ)
+          ? new PathSource(file, attributes.size())
+          : PathSource.readable(file, attributes.size());
+      return new FileEntry(path, source, mode, uid, gid, mtime);
     }
     return special(file, path, permissions(file));
   }
@@ -217,13 +263,16 @@ public final class TreeCopier {
   private boolean executable(Path file) {
     try {
       if (posixView) {
-        Set<PosixFilePermission> p = Files.readAttributes(file, PosixFileAttributes.class, how()).permissions();
-        return p.contains(PosixFilePermission.OWNER_EXECUTE) || p.contains(PosixFilePermission.GROUP_EXECUTE)
-            || p.contains(PosixFilePermission.OTHERS_EXECUTE);
+        return executable(Files.readAttributes(file, PosixFileAttributes.class, how()).permissions());
       }
       return Files.isExecutable(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read permissions of " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean executable(Set<PosixFilePermission> p) {
+    return p.contains(PosixFilePermission.OWNER_EXECUTE) || p.contains(PosixFilePermission.GROUP_EXECUTE)
+        || p.contains(PosixFilePermission.OTHERS_EXECUTE);
   }
 }

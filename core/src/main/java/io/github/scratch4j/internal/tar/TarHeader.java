@@ -71,6 +71,33 @@ public final class TarHeader {
   }
 
   /**
+   * The number of bytes {@link #encode(Fields)} returns for {@code f}: one block when ustar holds
+   * every field, which is checked without building the header.
+   */
+  public static int length(Fields f) {
+    if (fitsUstar(f.name()) && fitsUstar(f.linkName()) && f.size() <= MAX_OCTAL_11
+        && f.uid() <= MAX_OCTAL_7 && f.gid() <= MAX_OCTAL_7
+        && f.mtimeSeconds() >= 0 && f.mtimeSeconds() <= MAX_OCTAL_11) {
+      return BLOCK;
+    }
+    return encode(f).length;
+  }
+
+  /** Whether a name is printable ASCII of at most 100 characters, which needs neither pax nor a prefix. */
+  private static boolean fitsUstar(String name) {
+    if (name.length() > NAME_LEN) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The header of a blob whose size is not known until it has been written. When {@code maxSize}
    * fits ustar, it is one block; otherwise a pax header carries the size as a fixed-width
    * zero-padded number, so the placeholder and the final header have the same length whatever the

@@ -138,4 +138,33 @@ class TarHeaderTest {
     }
     assertThat(TarHeader.encodeBlob("blobs/sha256/x", 5, 1 << 20, 1)).hasSize(512);
   }
+
+  @Test
+  void lengthIsTheEncodedLengthForAnyFields() {
+    java.util.Random random = new java.util.Random(7);
+    String[] pieces = {"a", "dir/", "é", "\u00ff", "日本", "\ud83d\ude00", "x".repeat(60), "y".repeat(99), "\u0001", " "};
+    long[] numbers = {0, 1, 07777777L, 010000000L, 077777777777L, 0100000000000L, -1, Long.MAX_VALUE};
+    int padded = 0;
+    for (int i = 0; i < 5000; i++) {
+      StringBuilder name = new StringBuilder();
+      StringBuilder link = new StringBuilder();
+      for (int k = random.nextInt(6); k > 0; k--) {
+        name.append(pieces[random.nextInt(pieces.length)]);
+      }
+      for (int k = random.nextInt(3); k > 0; k--) {
+        link.append(pieces[random.nextInt(pieces.length)]);
+      }
+      if (name.length() == 0) {
+        name.append('n');
+      }
+      Fields f = new Fields(name.toString(), Type.values()[random.nextInt(Type.values().length - 1)], 0644,
+          Math.abs(numbers[random.nextInt(4)]), Math.abs(numbers[random.nextInt(4)]),
+          Math.abs(numbers[random.nextInt(6)]), numbers[random.nextInt(numbers.length)], link.toString(), 0, 0);
+      int length = TarHeader.encode(f).length;
+      assertThat(TarHeader.length(f)).as("%s", f).isEqualTo(length);
+      padded += length > 512 ? 1 : 0;
+    }
+    // Both kinds occur, so both paths of length() were compared.
+    assertThat(padded).isBetween(100, 4900);
+  }
 }
