@@ -25,6 +25,11 @@ public final class EntryPaths {
    * longer than Linux accepts.
    */
   public static String normalize(String path) {
+    return isNormal(path) ? path : normalizeFully(path);
+  }
+
+  /** {@link #normalize} without the fast path for paths that are already normal. */
+  static String normalizeFully(String path) {
     if (path.isEmpty()) {
       throw new InvalidEntryException("entry path is empty");
     }
@@ -60,6 +65,47 @@ public final class EntryPaths {
           "entry path is longer than " + MAX_PATH_BYTES + " bytes: '" + normalized.substring(0, 64) + "...'");
     }
     return normalized;
+  }
+
+  /**
+   * Whether {@link #normalize} would return {@code path} unchanged, checked in one pass without
+   * allocating (a tree walk normalizes every path it makes). Anything unusual, such as a
+   * surrogate or a reserved name, is left to the full check.
+   */
+  private static boolean isNormal(String path) {
+    int n = path.length();
+    if (n < 2 || n > MAX_PATH_BYTES || path.charAt(0) != '/') {
+      return false;
+    }
+    int total = 0;
+    int start = 1;
+    int bytes = 0;
+    for (int i = 1; i <= n; i++) {
+      char c = i < n ? path.charAt(i) : '/';
+      if (c == '/') {
+        int len = i - start;
+        if (len == 0 || bytes > MAX_NAME_BYTES
+            || (path.charAt(start) == '.' && (len <= 2 && (len == 1 || path.charAt(start + 1) == '.')
+                || path.startsWith(".wh.", start)))) {
+          return false;
+        }
+        total += bytes + 1;
+        start = i + 1;
+        bytes = 0;
+      } else if (c < 0x80) {
+        if (c == 0) {
+          return false;
+        }
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      } else {
+        bytes += 3;
+      }
+    }
+    return total <= MAX_PATH_BYTES;
   }
 
   /** The parent of a normalized path, or "" for a top-level entry. */

@@ -108,4 +108,57 @@ class EntryPathsTest {
     assertThat(EntryPaths.key(Whiteout.of("/etc/motd"))).isEqualTo("/etc/.wh.motd");
     assertThat(EntryPaths.key(Whiteout.opaque("/var/cache"))).isEqualTo("/var/cache/.wh..wh..opq");
   }
+
+  @Test
+  void theFastPathAgreesWithTheFullNormalization() {
+    java.util.Random random = new java.util.Random(11);
+    String[] names = {"a", "bc", ".", "..", ".wh.", ".wh..wh..opq", "..a", ".b", "wh", "é", "日", "\ud83d\ude00",
+        "\ud83d", "a\0b", "", "x".repeat(127), "ü".repeat(128), "z".repeat(255), "z".repeat(256), "日".repeat(85),
+        "日".repeat(86)};
+    int unchanged = 0;
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder p = new StringBuilder();
+      for (int k = random.nextInt(8); k > 0; k--) {
+        // Mostly plausible names, sometimes odd ones; mostly one slash, sometimes none or two.
+        p.append(random.nextInt(20) == 0 ? "" : random.nextInt(20) == 0 ? "//" : "/");
+        p.append(random.nextInt(3) > 0 ? names[random.nextInt(3)] : names[random.nextInt(names.length)]);
+      }
+      if (random.nextInt(20) == 0) {
+        p.append('/');
+      }
+      if (random.nextInt(50) == 0) {
+        p.append(("/" + "q".repeat(200)).repeat(20));
+      }
+      String path = p.toString();
+      String expected;
+      try {
+        expected = EntryPaths.normalizeFully(path);
+      } catch (io.github.scratch4j.InvalidEntryException e) {
+        expected = "error: " + e.getMessage();
+      }
+      String actual;
+      try {
+        actual = EntryPaths.normalize(path);
+      } catch (io.github.scratch4j.InvalidEntryException e) {
+        actual = "error: " + e.getMessage();
+      }
+      assertThat(actual).as("normalize(%s)", path).isEqualTo(expected);
+      unchanged += path.equals(actual) ? 1 : 0;
+    }
+    assertThat(unchanged).as("paths that were already normal").isGreaterThan(1000);
+  }
+
+  @Test
+  void pathsAtTheLengthLimitsAreNormalAndOneByteMoreIsNot() {
+    String name = "n".repeat(EntryPaths.MAX_NAME_BYTES);
+    assertThat(EntryPaths.normalize("/" + name)).isEqualTo("/" + name);
+    assertThatThrownBy(() -> EntryPaths.normalize("/" + name + "n")).hasMessageContaining("longer than 255");
+    String longest = ("/" + "p".repeat(254)).repeat(16) + "/" + "p".repeat(EntryPaths.MAX_PATH_BYTES - 16 * 255 - 1);
+    assertThat(longest.length()).isEqualTo(EntryPaths.MAX_PATH_BYTES);
+    assertThat(EntryPaths.normalize(longest)).isSameAs(longest);
+    assertThatThrownBy(() -> EntryPaths.normalize(longest + "p")).hasMessageContaining("longer than 4095");
+    String wide = "/" + "é".repeat(127);
+    assertThat(EntryPaths.normalize(wide)).isSameAs(wide);
+    assertThatThrownBy(() -> EntryPaths.normalize(wide + "é")).hasMessageContaining("longer than 255");
+  }
 }

@@ -65,7 +65,7 @@ public final class Tasks {
 
   private <T> void execute(Callable<T> task, T[] results, int index) {
     synchronized (lock) {
-      if (aborted) {
+      if (aborted || first != null) {
         finished++;
         lock.notifyAll();
         return;
