@@ -187,7 +187,8 @@ public final class Layer {
 
   /** Collects entries for a {@link Layer}. Not thread-safe. */
   public static final class Builder {
-    private final Map<String, Entry> entries = new TreeMap<>(EntryPaths.ORDER);
+    // By path, unordered: the order is made once, in build().
+    private final Map<String, Entry> entries = new java.util.HashMap<>();
     private Optional<String> createdBy = Optional.empty();
     private int uid;
     private int gid;
@@ -302,10 +303,7 @@ public final class Layer {
      * @throws InvalidEntryException if an entry lies under a path that is not a directory
      */
     public Layer build() {
-      // Parents are looked up by hash: a lookup in the sorted map costs log n path comparisons.
       Map<String, Entry> byPath = new java.util.HashMap<>(entries);
-      Map<String, Entry> all = new TreeMap<>(EntryPaths.ORDER);
-      all.putAll(entries);
       Set<String> implied = new TreeSet<>();
       for (Entry e : entries.values()) {
         for (String parent = EntryPaths.parent(EntryPaths.key(e));
@@ -313,9 +311,7 @@ public final class Layer {
             parent = EntryPaths.parent(parent)) {
           Entry existing = byPath.get(parent);
           if (existing == null) {
-            Entry directory = new DirectoryEntry(parent, 0755, 0, 0, mtime);
-            byPath.put(parent, directory);
-            all.put(parent, directory);
+            byPath.put(parent, new DirectoryEntry(parent, 0755, 0, 0, mtime));
             implied.add(parent);
           } else if (existing instanceof DirectoryEntry) {
             break;
@@ -326,7 +322,7 @@ public final class Layer {
           }
         }
       }
-      return new Layer(new ArrayList<>(all.values()), implied, createdBy);
+      return new Layer(EntryPaths.sorted(byPath.values()), implied, createdBy);
     }
 
     private static String describe(Entry e) {

@@ -138,6 +138,53 @@ public final class EntryPaths {
   }
 
   /**
+   * Returns the entries sorted by {@link #key} in {@link #ORDER}. Each key is turned once into a
+   * string whose plain {@code String} order is that order, so sorting n entries costs n small
+   * allocations and n log n intrinsic string comparisons rather than n log n walks through
+   * components (measured on a 10,000-file layer).
+   */
+  public static java.util.List<io.github.scratch4j.Entry> sorted(
+      java.util.Collection<? extends io.github.scratch4j.Entry> entries) {
+    Keyed[] keyed = new Keyed[entries.size()];
+    int i = 0;
+    for (io.github.scratch4j.Entry e : entries) {
+      keyed[i++] = new Keyed(sortKey(key(e)), e);
+    }
+    java.util.Arrays.sort(keyed);
+    java.util.List<io.github.scratch4j.Entry> out = new java.util.ArrayList<>(keyed.length);
+    for (Keyed k : keyed) {
+      out.add(k.entry);
+    }
+    return out;
+  }
+
+  private record Keyed(String key, io.github.scratch4j.Entry entry) implements Comparable<Keyed> {
+    @Override
+    public int compareTo(Keyed o) {
+      return key.compareTo(o.key);
+    }
+  }
+
+  /**
+   * A string that sorts, by {@link String#compareTo}, as {@code path} does in {@link #ORDER}: each
+   * component becomes NUL, a rank character ({@code \1} opaque marker, {@code \2} whiteout,
+   * {@code \3} other) and its name. NUL is below every character a name may hold, so a component
+   * sorts before any longer one it begins, as in the component comparison.
+   */
+  static String sortKey(String path) {
+    StringBuilder s = new StringBuilder(path.length() + 16);
+    int i = 1;
+    int n = path.length();
+    while (i <= n) {
+      int end = path.indexOf('/', i);
+      end = end < 0 ? n : end;
+      s.append('\0').append((char) (1 + rank(path, i, end))).append(path, i, end);
+      i = end + 1;
+    }
+    return s.toString();
+  }
+
+  /**
    * Compares component by component; within one directory, the opaque marker comes first, then
    * other whiteouts, then everything else by name, as OCI layer.md asks whiteouts to precede their
    * siblings.

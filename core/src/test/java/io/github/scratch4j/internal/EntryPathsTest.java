@@ -104,6 +104,43 @@ class EntryPathsTest {
   }
 
   @Test
+  void sortKeysOrderAsTheComponentComparisonDoes() {
+    // Names may hold the characters the keys use for ranks; only NUL is impossible in a name.
+    String[] parts = {"a", "b", "ab", "a-b", "a.b", ".wh.a", ".wh..wh..opq", ".wh", "A", "\u0001", "a\u0002",
+        "\u0003x", "\u00e9", "\uffff", "\ud83d\ude00", "\ud83d\ude00b", " ", "~"};
+    java.util.Random random = new java.util.Random(9);
+    List<String> paths = new ArrayList<>();
+    for (int n = 0; n < 4000; n++) {
+      StringBuilder p = new StringBuilder();
+      for (int depth = 1 + random.nextInt(4); depth > 0; depth--) {
+        p.append('/').append(parts[random.nextInt(parts.length)]);
+      }
+      paths.add(p.toString());
+    }
+    for (int n = 0; n < paths.size() - 1; n++) {
+      String a = paths.get(n);
+      String b = paths.get(n + 1);
+      assertThat(Integer.signum(EntryPaths.sortKey(a).compareTo(EntryPaths.sortKey(b)))).as(a + " vs " + b)
+          .isEqualTo(Integer.signum(reference(a, b)));
+    }
+    List<io.github.scratch4j.Entry> entries = new ArrayList<>();
+    for (String p : new java.util.LinkedHashSet<>(paths)) {
+      if (p.contains("/.wh.")) {
+        continue;
+      }
+      int kind = random.nextInt(3);
+      entries.add(kind == 0 ? Whiteout.of(p) : kind == 1 ? Whiteout.opaque(p)
+          : new io.github.scratch4j.DirectoryEntry(p, 0755, 0, 0, java.time.Instant.EPOCH));
+    }
+    List<String> expected = new ArrayList<>();
+    entries.forEach(e -> expected.add(EntryPaths.key(e)));
+    expected.sort(EntryPathsTest::reference);
+    List<String> actual = new ArrayList<>();
+    EntryPaths.sorted(entries).forEach(e -> actual.add(EntryPaths.key(e)));
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
   void whiteoutsOccupyTheirMarkerPath() {
     assertThat(EntryPaths.key(Whiteout.of("/etc/motd"))).isEqualTo("/etc/.wh.motd");
     assertThat(EntryPaths.key(Whiteout.opaque("/var/cache"))).isEqualTo("/var/cache/.wh..wh..opq");
