@@ -77,18 +77,23 @@ class EntryPathsTest {
     return name.equals(".wh..wh..opq") ? 0 : name.startsWith(".wh.") ? 1 : 2;
   }
 
-  @Test
-  void theOrderMatchesComponentByComponentComparisonOnRandomPaths() {
-    String[] parts = {"a", "b", "ab", "a-b", "a.b", ".wh.a", ".wh..wh..opq", ".wh", "A", "a b", "\u00e9"};
-    java.util.Random random = new java.util.Random(5);
+  /** Paths of one to four components drawn from {@code parts}. */
+  private static List<String> randomPaths(String[] parts, int count, java.util.Random random) {
     List<String> paths = new ArrayList<>();
-    for (int n = 0; n < 3000; n++) {
+    for (int n = 0; n < count; n++) {
       StringBuilder p = new StringBuilder();
       for (int depth = 1 + random.nextInt(4); depth > 0; depth--) {
         p.append('/').append(parts[random.nextInt(parts.length)]);
       }
       paths.add(p.toString());
     }
+    return paths;
+  }
+
+  @Test
+  void theOrderMatchesComponentByComponentComparisonOnRandomPaths() {
+    String[] parts = {"a", "b", "ab", "a-b", "a.b", ".wh.a", ".wh..wh..opq", ".wh", "A", "a b", "\u00e9"};
+    List<String> paths = randomPaths(parts, 3000, new java.util.Random(5));
     for (int n = 0; n < paths.size() - 1; n++) {
       String a = paths.get(n);
       String b = paths.get(n + 1);
@@ -109,14 +114,7 @@ class EntryPathsTest {
     String[] parts = {"a", "b", "ab", "a-b", "a.b", ".wh.a", ".wh..wh..opq", ".wh", "A", "\u0001", "a\u0002",
         "\u0003x", "\u00e9", "\uffff", "\ud83d\ude00", "\ud83d\ude00b", " ", "~"};
     java.util.Random random = new java.util.Random(9);
-    List<String> paths = new ArrayList<>();
-    for (int n = 0; n < 4000; n++) {
-      StringBuilder p = new StringBuilder();
-      for (int depth = 1 + random.nextInt(4); depth > 0; depth--) {
-        p.append('/').append(parts[random.nextInt(parts.length)]);
-      }
-      paths.add(p.toString());
-    }
+    List<String> paths = randomPaths(parts, 4000, random);
     for (int n = 0; n < paths.size() - 1; n++) {
       String a = paths.get(n);
       String b = paths.get(n + 1);
