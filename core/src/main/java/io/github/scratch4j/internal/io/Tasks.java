@@ -19,7 +19,6 @@ public final class Tasks {
   private final int total;
   private int finished;
   private int running;
-  private boolean aborted;
   private Throwable first;
   private final List<Throwable> later = new ArrayList<>();
 
@@ -46,7 +45,6 @@ public final class Tasks {
     }
     boolean interrupted = run.awaitFirstFailureOrAll();
     if (run.failed()) {
-      run.abort();
       if (interrupt) {
         futures.forEach(f -> f.cancel(true));
       }
@@ -65,7 +63,8 @@ public final class Tasks {
 
   private <T> void execute(Callable<T> task, T[] results, int index) {
     synchronized (lock) {
-      if (aborted || first != null) {
+      // Once a task has failed, those not yet started are skipped.
+      if (first != null) {
         finished++;
         lock.notifyAll();
         return;
@@ -112,12 +111,6 @@ public final class Tasks {
   private boolean failed() {
     synchronized (lock) {
       return first != null;
-    }
-  }
-
-  private void abort() {
-    synchronized (lock) {
-      aborted = true;
     }
   }
 
