@@ -150,6 +150,23 @@ class LayerTest {
   }
 
   @Test
+  void refusesASocketDeepInATreeAndKeepsTheBuilderAsItWas() throws Exception {
+    Path deep = Files.createDirectories(dir.resolve("a/b"));
+    Files.writeString(dir.resolve("a/file"), "x");
+    Path socket = deep.resolve("s.sock");
+    try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(socket));
+      Layer.Builder builder = Layer.builder().addFile("/kept", Source.of(new byte[] {1}));
+      assertThatThrownBy(() -> builder.addPath(dir, "/d", CopyOption.INCLUDE_SPECIAL_FILES))
+          .isInstanceOf(InvalidEntryException.class)
+          .hasMessageContaining(socket.toString())
+          .hasMessageContaining("a socket, which a layer cannot hold");
+      assertThat(builder.has("/d")).isFalse();
+      assertThat(builder.build().entries()).extracting(Entry::path).containsExactly("/kept");
+    }
+  }
+
+  @Test
   void devicesKeepTheirNumbers() {
     Layer layer = Layer.builder().addPath(Path.of("/dev/null"), "/dev/null", CopyOption.INCLUDE_SPECIAL_FILES).build();
     SpecialFileEntry nul = (SpecialFileEntry) layer.entry("/dev/null").orElseThrow();
