@@ -37,17 +37,30 @@ public final class Archive {
   /**
    * Reads an archive: a docker-archive or OCI archive tar (as {@code docker save} and scratch4j
    * write), an OCI image layout directory, or a plain root file system tarball (gzipped or not),
-   * which reads as one image of one layer. Every blob's digest and size are checked against its
-   * descriptor and every layer's diff_id against the configuration before this returns. Layers
-   * are not loaded into memory: their content is read from {@code source} when used, and checked
-   * again as it is copied.
+   * which reads as one image of one layer. Before this returns, every blob's digest and size are
+   * checked against its descriptor, every layer's diff_id against the configuration, and every
+   * layer entry as an extraction would need it (no entry may leave the root), each compressed
+   * layer decompressed once, within the {@linkplain ReadOptions#defaults() default limits}.
+   * Layer content is not loaded into memory: it is read from {@code source} when used, and
+   * checked again as it is copied.
    *
    * @throws ImageFormatException naming what is wrong and where, for malformed or hostile input, a
    *     missing blob, or a digest or size that does not match
    */
   public static Archive read(Path source) throws IOException {
+    return read(source, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads an archive as {@link #read(Path)} does, within the given limits on what its layers may
+   * expand to.
+   *
+   * @throws ImageFormatException as {@link #read(Path)} does, and when a limit of {@code options}
+   *     is passed, naming the limit
+   */
+  public static Archive read(Path source, ReadOptions options) throws IOException {
     Builder b = builder();
-    for (Object artifact : ArchiveReader.read(source)) {
+    for (Object artifact : ArchiveReader.read(source, Objects.requireNonNull(options, "options"))) {
       if (artifact instanceof Image i) {
         b.add(i);
       } else {
@@ -111,7 +124,7 @@ public final class Archive {
     return ArchiveWriting.toStream(plans(), out, options);
   }
 
-  private List<Planned> plans() {
+  private List<Planned> plans() throws IOException {
     if (artifacts.isEmpty()) {
       throw new IllegalStateException("an archive needs at least one image");
     }

@@ -76,7 +76,15 @@ public final class Image {
    * @throws ImageFormatException if the file is malformed, hostile, or a digest does not match
    */
   public static Image from(Path source) throws IOException {
-    Archive archive = Archive.read(source);
+    return from(source, ReadOptions.defaults());
+  }
+
+  /**
+   * Starts from an existing image as {@link #from(Path)} does, within the given limits on what its
+   * layers may expand to.
+   */
+  public static Image from(Path source, ReadOptions options) throws IOException {
+    Archive archive = Archive.read(source, options);
     List<Image> candidates = archive.images();
     if (archive.indexes().size() == 1 && candidates.isEmpty()) {
       candidates = List.of(archive.indexes().get(0).forHost());
@@ -413,8 +421,17 @@ public final class Image {
     return ArchiveWriting.toStream(List.of(plan()), out, options).get(0);
   }
 
-  PlannedImage plan() {
-    return ImagePlanner.plan(layers, config, tags, dependencyCheck, platformFromBase);
+  /**
+   * Every decision of a write, made once. A layer made with {@link Layer#ofBlob} reads its entries
+   * here, through an API that cannot throw a checked exception: its failure is unwrapped back into
+   * the {@code IOException} it is.
+   */
+  PlannedImage plan() throws IOException {
+    try {
+      return ImagePlanner.plan(layers, config, tags, dependencyCheck, platformFromBase);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   @Override

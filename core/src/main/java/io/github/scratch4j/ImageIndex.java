@@ -84,8 +84,12 @@ public final class ImageIndex {
         + images.stream().map(i -> i.config().platform().map(Platform::toString).orElse("?")).toList());
   }
 
-  io.github.scratch4j.internal.build.PlannedIndex plan() {
-    return new io.github.scratch4j.internal.build.PlannedIndex(images.stream().map(Image::plan).toList(), tags);
+  io.github.scratch4j.internal.build.PlannedIndex plan() throws IOException {
+    List<io.github.scratch4j.internal.build.PlannedImage> plans = new java.util.ArrayList<>();
+    for (Image i : images) {
+      plans.add(i.plan());
+    }
+    return new io.github.scratch4j.internal.build.PlannedIndex(plans, tags);
   }
 
   /** Writes the index and its images; see {@link Image#writeTo(Path)}. */

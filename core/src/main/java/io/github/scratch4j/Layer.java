@@ -54,6 +54,14 @@ public final class Layer {
     this.blobContent = Optional.of(content);
   }
 
+  static {
+    io.github.scratch4j.internal.layer.StoredLayers.install((blob, diffId, content, read) -> {
+      Layer layer = ofBlob(blob, diffId, content);
+      layer.storedEntries = List.copyOf(read);
+      return layer;
+    });
+  }
+
   /** A new, empty builder. */
   public static Builder builder() {
     return new Builder();
@@ -92,11 +100,14 @@ public final class Layer {
   }
 
   /**
-   * Every entry, implied parent directories included, sorted by path. For a stored layer the blob
-   * is read (and decompressed) the first time; a file entry's source then reads its bytes from the
-   * blob.
+   * Every entry, implied parent directories included, sorted by path. A file entry of a stored
+   * layer reads its bytes from the blob. The entries of a layer read with {@link Archive#read},
+   * {@link Image#from(Path)} or {@link Image#from(String)} were read and validated with it; those
+   * of a layer made with {@link #ofBlob} are read from the blob (decompressing it) the first time.
    *
-   * @throws java.io.UncheckedIOException if a stored blob cannot be read or is not a valid layer
+   * @throws java.io.UncheckedIOException only for a layer made with {@link #ofBlob}, if its blob
+   *     cannot be read or is not a valid layer; its cause is the {@link ImageFormatException} or
+   *     other {@code IOException}
    */
   public List<Entry> entries() {
     if (blob.isEmpty()) {

@@ -1,10 +1,13 @@
 package io.github.scratch4j.internal.compress;
 
 import io.github.scratch4j.Compression;
+import io.github.scratch4j.ImageFormatException;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /** Compresses and decompresses layer streams. */
@@ -59,5 +62,133 @@ public final class Codecs {
       case GZIP -> new GZIPInputStream(in, 64 * 1024);
       case ZSTD -> Zstd.decompress(in);
     };
+  }
+
+  /**
+   * Decompresses input that came from outside: a stream that is corrupt or cut short fails with
+   * an {@link ImageFormatException} naming {@code what}, the codec and how many compressed bytes
+   * had been read, instead of the codec's own {@code EOFException}, {@code ZipException} or
+   * {@code ZstdIOException}. A failure to read {@code in} itself is passed on unchanged.
+   */
+  public static InputStream decompress(Compression compression, InputStream in, String what) throws IOException {
+    if (compression == Compression.NONE) {
+      return in;
+    }
+    Checked checked = new Checked(in, compression, what);
+    if (compression == Compression.ZSTD) {
+      // Reads nothing yet; fails only when the optional zstd-jni is missing, which is no input's fault.
+      checked.decompressed = Zstd.decompress(checked.counted);
+    } else {
+      try {
+        checked.decompressed = new GZIPInputStream(checked.counted, 64 * 1024);
+      } catch (IOException e) {
+        throw checked.translate(e);
+      }
+    }
+    return checked;
+  }
+
+  /** The decompressed stream, translating the codec's errors. */
+  private static final class Checked extends InputStream {
+    private final Counted counted;
+    private final Compression compression;
+    private final String what;
+    private InputStream decompressed;
+
+    Checked(InputStream in, Compression compression, String what) {
+      this.counted = new Counted(in);
+      this.compression = compression;
+      this.what = what;
+    }
+
+    IOException translate(IOException e) {
+      if (e instanceof ImageFormatException || counted.failure != null) {
+        return e;
+      }
+      return new ImageFormatException(what + ": the " + compression.name().toLowerCase(Locale.ROOT)
+          + " stream is corrupt or cut short after " + counted.count + " compressed bytes (" + e.getMessage() + ")", e);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return decompressed.read();
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return decompressed.read(b, off, len);
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return decompressed.skip(n);
+      } catch (IOException e) {
+        throw translate(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      decompressed.close();
+    }
+  }
+
+  /** Counts what the codec reads, and remembers whether reading the input itself failed. */
+  private static final class Counted extends FilterInputStream {
+    private long count;
+    private IOException failure;
+
+    Counted(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        int b = super.read();
+        if (b >= 0) {
+          count++;
+        }
+        return b;
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          count += n;
+        }
+        return n;
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        long k = super.skip(n);
+        count += Math.max(0, k);
+        return k;
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
   }
 }

@@ -12,7 +12,7 @@ import java.security.MessageDigest;
  */
 public final class HashingInputStream extends FilterInputStream {
   private final MessageDigest digest = Sha256.newDigest();
-  private final byte[] skipBuffer = new byte[8192];
+  private byte[] skipBuffer;
   private long count;
 
   /** Hashes what is read from {@code in}. */
@@ -42,6 +42,9 @@ public final class HashingInputStream extends FilterInputStream {
 
   @Override
   public long skip(long n) throws IOException {
+    if (skipBuffer == null) {
+      skipBuffer = new byte[1 << 16];
+    }
     int r = read(skipBuffer, 0, (int) Math.min(n, skipBuffer.length));
     return Math.max(r, 0);
   }

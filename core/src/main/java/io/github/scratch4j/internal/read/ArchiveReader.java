@@ -13,7 +13,12 @@ import io.github.scratch4j.Layer;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
 import io.github.scratch4j.internal.compress.LayerMediaTypes;
+import io.github.scratch4j.ReadOptions;
+import io.github.scratch4j.Source;
+import io.github.scratch4j.internal.layer.LayerListing;
 import io.github.scratch4j.internal.layer.StoredLayerEntries;
+import io.github.scratch4j.internal.layer.StoredLayers;
+import io.github.scratch4j.internal.source.FileRegionSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -35,34 +40,54 @@ public final class ArchiveReader {
 
   /** Finds blobs by digest, checked against the descriptor that names them. */
   interface Blobs {
+    /** The blob, read. */
     BlobFile get(Descriptor d, String referencedBy) throws IOException;
+
+    /** The blob, decompressed and listed as a layer. */
+    default BlobFile layer(Descriptor d, String referencedBy) throws IOException {
+      return get(d, referencedBy);
+    }
   }
 
   private ArchiveReader() {}
 
   /** Reads every image and index in {@code source}; see {@link io.github.scratch4j.Archive#read}. */
-  public static List<Object> read(Path source) throws IOException {
+  public static List<Object> read(Path source, ReadOptions options) throws IOException {
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new NoSuchFileException(source.toString(), null, "no archive or image layout there");
     }
-    if (Files.isDirectory(source)) {
-      return LayoutDirectory.read(source);
+    ReadBudget budget = new ReadBudget(options);
+    try {
+      if (Files.isDirectory(source)) {
+        return LayoutDirectory.read(source, budget);
+      }
+      ArchiveScan scan = ArchiveScan.of(source, budget);
+      if (scan.has("index.json")) {
+        byte[] index = ArchiveScan.content(scan.regular("index.json", source.toString()));
+        return fromIndex(Documents.index(index, source + " index.json"), new Blobs() {
+          @Override
+          public BlobFile get(Descriptor d, String referencedBy) throws IOException {
+            return check(scan.regular(blobName(d), referencedBy), d, source.toString());
+          }
+
+          @Override
+          public BlobFile layer(Descriptor d, String referencedBy) throws IOException {
+            return check(scan.layer(blobName(d), referencedBy), d, source.toString());
+          }
+        }, source.toString(), budget);
+      }
+      if (scan.has("manifest.json")) {
+        return fromDockerManifest(scan);
+      }
+      return List.of(fromRootFileSystem(scan));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // Whatever the model refuses here came from the input: say so as bad input, not a caller's mistake.
+      throw new ImageFormatException(source + ": " + e.getMessage(), e);
     }
-    ArchiveScan scan = ArchiveScan.of(source);
-    if (scan.files.containsKey("index.json")) {
-      byte[] index = ArchiveScan.content(scan.regular("index.json", source.toString()));
-      return fromIndex(Documents.index(index, source + " index.json"), (d, by) -> tarBlob(scan, d, by),
-          source.toString());
-    }
-    if (scan.files.containsKey("manifest.json")) {
-      return fromDockerManifest(scan);
-    }
-    return List.of(fromRootFileSystem(scan));
   }
 
-  private static BlobFile tarBlob(ArchiveScan scan, Descriptor d, String referencedBy) throws IOException {
-    BlobFile f = scan.regular("blobs/" + d.digest().algorithm() + "/" + d.digest().hex(), referencedBy);
-    return check(f, d, scan.file.toString());
+  private static String blobName(Descriptor d) {
+    return "blobs/" + d.digest().algorithm() + "/" + d.digest().hex();
   }
 
   /** Checks a blob's size and digest against its descriptor. */
@@ -82,7 +107,8 @@ public final class ArchiveReader {
   }
 
   /** The images and indexes an OCI index lists, with the names its annotations give. */
-  static List<Object> fromIndex(List<Descriptor> descriptors, Blobs blobs, String where) throws IOException {
+  static List<Object> fromIndex(List<Descriptor> descriptors, Blobs blobs, String where, ReadBudget budget)
+      throws IOException {
     Map<Digest, Descriptor> byDigest = new LinkedHashMap<>();
     Map<Digest, List<ImageReference>> names = new LinkedHashMap<>();
     for (Descriptor d : descriptors) {
@@ -96,7 +122,7 @@ public final class ArchiveReader {
       List<ImageReference> tags = names.get(d.digest());
       switch (d.mediaType()) {
         case MediaType.OCI_MANIFEST, MediaType.DOCKER_MANIFEST -> {
-          Image image = image(d, blobs, what);
+          Image image = image(d, blobs, what, budget);
           for (ImageReference t : tags) {
             image = image.tag(t.familiarName());
           }
@@ -107,7 +133,7 @@ public final class ArchiveReader {
           List<Image> images = new ArrayList<>();
           for (Descriptor m : Documents.index(ArchiveScan.content(f), "image index " + d.digest())) {
             if (m.mediaType().equals(MediaType.OCI_MANIFEST) || m.mediaType().equals(MediaType.DOCKER_MANIFEST)) {
-              images.add(image(m, blobs, "image index " + d.digest()));
+              images.add(image(m, blobs, "image index " + d.digest(), budget));
             }
           }
           if (images.isEmpty()) {
@@ -144,7 +170,7 @@ public final class ArchiveReader {
     return Optional.empty();
   }
 
-  private static Image image(Descriptor d, Blobs blobs, String where) throws IOException {
+  private static Image image(Descriptor d, Blobs blobs, String where, ReadBudget budget) throws IOException {
     BlobFile manifestFile = blobs.get(d, where);
     String what = "manifest " + d.digest();
     Manifest manifest = Documents.manifest(ArchiveScan.content(manifestFile), what);
@@ -155,6 +181,7 @@ public final class ArchiveReader {
           + config.diffIds().size() + " diff_ids");
     }
     Image image = Image.fromScratch();
+    long total = 0;
     for (int i = 0; i < manifest.layers().size(); i++) {
       Descriptor layer = manifest.layers().get(i);
       Optional<Compression> compression = LayerMediaTypes.compression(layer.mediaType());
@@ -162,15 +189,27 @@ public final class ArchiveReader {
         throw new ImageFormatException(what + " layer " + i + " has media type " + layer.mediaType()
             + ", which is not a layer type scratch4j reads");
       }
-      BlobFile f = blobs.get(layer, what + " layer " + i);
+      BlobFile f = blobs.layer(layer, what + " layer " + i);
+      total = checkImageSize(total, f, what, budget);
       image = image.add(layer(f, layer, compression.get(), config.diffIds().get(i), what + " layer " + i));
     }
     return image.config(config.config());
   }
 
-  /** A stored layer, after checking its diff_id. */
-  private static Layer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what)
+  /** Adds a layer's uncompressed size to its image's, refusing an image larger than the options allow. */
+  private static long checkImageSize(long total, BlobFile f, String what, ReadBudget budget)
       throws ImageFormatException {
+    long sum = total + f.uncompressedSize();
+    if (sum < 0 || sum > budget.options().maxImageSize()) {
+      throw new ImageFormatException(what + ": its layers hold more than " + budget.options().maxImageSize()
+          + " bytes uncompressed, the most one image may hold (ReadOptions.maxImageSize)");
+    }
+    return sum;
+  }
+
+  /** A stored layer, after checking its diff_id, with the entries its blob's headers describe. */
+  private static Layer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what)
+      throws IOException {
     if (f.compression() != declared) {
       throw new ImageFormatException(what + " (" + d.digest() + ") is declared " + d.mediaType()
           + " but its content is " + f.compression().name().toLowerCase(java.util.Locale.ROOT));
@@ -179,7 +218,16 @@ public final class ArchiveReader {
       throw new DigestMismatchException(what + " (" + d.digest() + ") uncompresses to " + f.diffId()
           + " but the config's diff_id is " + diffId);
     }
-    return Layer.ofBlob(d, diffId, f.source());
+    LayerListing listing = f.listing().orElseThrow(() -> new IllegalStateException(f.name() + " was not listed"));
+    String named = what + " (" + d.digest() + ")";
+    List<io.github.scratch4j.Entry> entries;
+    try {
+      entries = StoredLayerEntries.of(listing.headers(), f.compression(), f.source(), named);
+    } catch (ImageFormatException e) {
+      throw e.getMessage().startsWith(named) ? e : new ImageFormatException(named + " is not a valid layer: "
+          + e.getMessage(), e);
+    }
+    return StoredLayers.of(d, diffId, f.source(), entries);
   }
 
   private static List<Object> fromDockerManifest(ArchiveScan scan) throws IOException {
@@ -196,8 +244,10 @@ public final class ArchiveReader {
             + config.diffIds().size() + " diff_ids");
       }
       Image image = Image.fromScratch();
+      long total = 0;
       for (int i = 0; i < e.layers().size(); i++) {
-        BlobFile f = scan.regular(e.layers().get(i), what + " Layers[" + i + "]");
+        BlobFile f = scan.layer(e.layers().get(i), what + " Layers[" + i + "]");
+        total = checkImageSize(total, f, what, scan.budget);
         Descriptor d = Descriptor.of(LayerMediaTypes.oci(f.compression()), f.digest(), f.size());
         image = image.add(layer(f, d, f.compression(), config.diffIds().get(i), what + " Layers[" + i + "]"));
       }
@@ -216,10 +266,16 @@ public final class ArchiveReader {
 
   /** A plain root file system tarball: one layer, no configuration. */
   private static Image fromRootFileSystem(ArchiveScan scan) throws IOException {
+    if (scan.tarSize > scan.budget.options().maxLayerSize()) {
+      throw new ImageFormatException(scan.file + " is a root file system of " + scan.tarSize
+          + " bytes uncompressed, more than the " + scan.budget.options().maxLayerSize()
+          + " one layer may hold (ReadOptions.maxLayerSize)");
+    }
     Descriptor d = Descriptor.of(LayerMediaTypes.oci(scan.outer), scan.fileDigest, scan.fileSize);
-    Layer layer = Layer.ofBlob(d, scan.tarDigest, io.github.scratch4j.Source.of(scan.file));
+    Source content = new FileRegionSource(scan.file, 0, scan.fileSize);
     // Every entry must be a valid layer entry: a name that escapes the root is refused here.
-    StoredLayerEntries.read(d, layer.blobContent().orElseThrow());
-    return Image.fromScratch().add(layer);
+    List<io.github.scratch4j.Entry> entries =
+        StoredLayerEntries.of(scan.headers, scan.outer, content, scan.file + " (a root file system tarball)");
+    return Image.fromScratch().add(StoredLayers.of(d, scan.tarDigest, content, entries));
   }
 }

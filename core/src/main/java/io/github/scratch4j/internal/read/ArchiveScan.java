@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.read;
 
 import io.github.scratch4j.Compression;
+import io.github.scratch4j.Digest;
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.internal.compress.Codecs;
@@ -15,86 +16,121 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One pass over an archive tar (possibly compressed as a whole): every entry's name, type and
- * offset, and for every regular file its digest, compression and uncompressed digest. Small
- * documents are kept so that they need no second read.
+ * offset, and for every regular file its digest and compression; files that may be layer blobs
+ * are also decompressed and their tar headers read, in the same pass. Small documents are kept so
+ * that they need no second read.
  */
 final class ArchiveScan {
   private static final long KEEP_TOTAL = 64L << 20;
 
   final Path file;
   final Compression outer;
-  final Map<String, BlobFile> files = new LinkedHashMap<>();
-  /** Names of every entry, as normalized (for a root file system tarball, to check them all). */
-  final List<String> problems = new ArrayList<>();
-  io.github.scratch4j.Digest fileDigest;
-  io.github.scratch4j.Digest tarDigest;
+  final ReadBudget budget;
+  private final Map<String, BlobFile> files = new LinkedHashMap<>();
+  /** Names that appear more than once: an archive that names one is ambiguous. */
+  private final Set<String> duplicated = new HashSet<>();
+  /** Every header of the archive tar, in order: for a root file system tarball, its layer's entries. */
+  final List<TarEntry> headers = new ArrayList<>();
+  Digest fileDigest;
+  Digest tarDigest;
   long fileSize;
+  long tarSize;
 
-  private ArchiveScan(Path file, Compression outer) {
+  private ArchiveScan(Path file, Compression outer, ReadBudget budget) {
     this.file = file;
     this.outer = outer;
+    this.budget = budget;
   }
 
-  static ArchiveScan of(Path file) throws IOException {
+  static ArchiveScan of(Path file, ReadBudget budget) throws IOException {
     Compression outer;
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(4);
       outer = Codecs.sniff(head, head.length);
     }
-    ArchiveScan scan = new ArchiveScan(file, outer);
+    ArchiveScan scan = new ArchiveScan(file, outer, budget);
     scan.run();
     return scan;
+  }
+
+  /** Whether the archive has an entry named {@code name}. */
+  boolean has(String name) {
+    return files.containsKey(name);
   }
 
   private void run() throws IOException {
     String what = file.toString();
     long kept = 0;
     HashingInputStream raw = new HashingInputStream(Files.newInputStream(file));
-    HashingInputStream tar = new HashingInputStream(
-        outer == Compression.NONE ? raw : Codecs.decompress(outer, raw));
-    try (raw; tar; TarReader reader = new TarReader(tar, what)) {
+    // An uncompressed archive is its own tar: hash it once.
+    HashingInputStream tar = outer == Compression.NONE ? raw
+        : new HashingInputStream(budget.limitTotal(Codecs.decompress(outer, raw, what), what));
+    TarReader.Limits limits = TarReader.Limits.defaults().withMaxEntries(budget.options().maxLayerEntries());
+    try (raw; tar; TarReader reader = new TarReader(tar, what, limits)) {
       Optional<TarEntry> next;
       while ((next = reader.next()).isPresent()) {
         TarEntry e = next.get();
+        headers.add(e);
         String name = ArchivePaths.normalize(e.name());
         if (name == null) {
-          problems.add("entry '" + e.name() + "' at offset " + e.headerOffset() + " escapes the archive root");
-          continue;
+          // docker load refuses such an archive; so does a root file system's extraction.
+          throw new ImageFormatException(what + ": entry '" + ArchivePaths.printable(e.name()) + "' at offset "
+              + e.headerOffset() + " escapes the archive: its name is absolute or has a '..' component");
         }
-        boolean regular = e.type().name().equals("FILE");
-        if (!regular) {
-          files.put(name, new BlobFile(name, false, 0, io.github.scratch4j.internal.io.Sha256.of(new byte[0]),
-              Compression.NONE, Optional.empty(), Optional.empty(), Source.of(new byte[0])));
-          continue;
+        BlobFile f;
+        if (e.type() != TarEntry.Type.FILE) {
+          f = new BlobFile(name, false, 0, io.github.scratch4j.internal.io.Sha256.of(new byte[0]), Compression.NONE,
+              Optional.empty(), 0, Optional.empty(), Optional.empty(), Source.of(new byte[0]));
+        } else {
+          int keepUpTo = kept < KEEP_TOTAL && e.size() <= JsonReader.MAX_DOCUMENT ? JsonReader.MAX_DOCUMENT : 0;
+          BlobPass.Result r = BlobPass.read(reader.content(), what + " entry " + name, keepUpTo, mayBeLayer(name),
+              budget);
+          if (r.kept().isPresent()) {
+            kept += r.size();
+          }
+          f = BlobFile.of(name, r, source(e, name));
         }
-        int keepUpTo = kept < KEEP_TOTAL && e.size() <= JsonReader.MAX_DOCUMENT ? JsonReader.MAX_DOCUMENT : 0;
-        ContentDigests.Result r = ContentDigests.read(reader.content(), what + " entry " + name, keepUpTo);
-        if (r.kept().isPresent()) {
-          kept += r.size();
+        if (files.put(name, f) != null) {
+          duplicated.add(name);
         }
-        Source source = outer == Compression.NONE
-            ? new FileRegionSource(file, e.dataOffset(), e.size())
-            : new DerivedSource(Source.of(file), in -> Codecs.decompress(outer, in), e.dataOffset(), e.size(),
-                what + " entry " + name);
-        files.put(name, new BlobFile(name, true, r.size(), r.digest(), r.compression(), r.uncompressed(), r.kept(), source));
       }
       // Whatever follows the end of the archive still belongs to the file's digest.
       tar.transferTo(java.io.OutputStream.nullOutputStream());
       raw.transferTo(java.io.OutputStream.nullOutputStream());
     }
     fileDigest = raw.digest();
-    tarDigest = tar.digest();
-    fileSize = Files.size(file);
+    fileSize = raw.count();
+    tarDigest = tar == raw ? fileDigest : tar.digest();
+    tarSize = tar.count();
   }
 
-  /** The regular file named {@code name}; refuses links and missing entries. */
+  private Source source(TarEntry e, String name) {
+    return outer == Compression.NONE
+        ? new FileRegionSource(file, e.dataOffset(), e.size())
+        : new DerivedSource(Source.of(file), in -> Codecs.decompress(outer, in, file.toString()),
+            e.dataOffset(), e.size(), file + " entry " + name);
+  }
+
+  /**
+   * Whether a file may be a layer blob, and so is worth decompressing and listing during the scan:
+   * the names docker save (old and new), OCI layouts, skopeo, Jib and go-containerregistry give
+   * layers. A manifest may name any file as a layer; one not examined here is examined when used.
+   */
+  static boolean mayBeLayer(String name) {
+    return name.startsWith("blobs/") || name.endsWith(".tar") || name.endsWith(".tar.gz") || name.endsWith(".tgz")
+        || name.endsWith(".tar.zst");
+  }
+
+  /** The regular file named {@code name}; refuses links, missing entries and names the archive has twice. */
   BlobFile regular(String name, String referencedBy) throws ImageFormatException {
     String normalized = ArchivePaths.normalize(name);
     if (normalized == null) {
@@ -104,11 +140,30 @@ final class ArchiveScan {
     if (f == null) {
       throw new ImageFormatException(referencedBy + " names '" + name + "', which " + file + " does not have");
     }
+    if (duplicated.contains(normalized)) {
+      throw new ImageFormatException(referencedBy + " names '" + name + "', which " + file
+          + " holds more than once: which one counts is ambiguous");
+    }
     if (!f.regular()) {
       throw new ImageFormatException(referencedBy + " names '" + name + "', which in " + file
           + " is a link or special file, not a regular file");
     }
     return f;
+  }
+
+  /** The regular file named {@code name}, decompressed and listed as a layer (now, if the scan did not). */
+  BlobFile layer(String name, String referencedBy) throws IOException {
+    BlobFile f = regular(name, referencedBy);
+    if (f.listing().isPresent()) {
+      return f;
+    }
+    BlobPass.Result r;
+    try (InputStream in = f.source().open()) {
+      r = BlobPass.read(in, file + " entry " + f.name(), 0, true, budget);
+    }
+    BlobFile examined = BlobFile.of(f.name(), r, f.source());
+    files.put(f.name(), examined);
+    return examined;
   }
 
   /** The bytes of a document. */

@@ -13,7 +13,6 @@ import io.github.scratch4j.internal.ConfigExtras;
 import io.github.scratch4j.internal.json.JsonReader;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,10 +37,66 @@ public final class Documents {
   private static final Set<String> KNOWN_CONFIG = Set.of(
       "User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes", "WorkingDir", "Labels", "StopSignal");
 
+  private static final Set<String> MANIFEST_TYPES = Set.of(MediaType.OCI_MANIFEST, MediaType.DOCKER_MANIFEST);
+  private static final Set<String> INDEX_TYPES = Set.of(MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST);
+  private static final Set<String> CONFIG_TYPES = Set.of(MediaType.OCI_CONFIG, MediaType.DOCKER_CONFIG);
+
+  /**
+   * The media type of a manifest or index document that arrived with {@code declared} (a
+   * registry's Content-Type; empty or {@code application/json} when it says nothing): its own
+   * {@code mediaType} field, else the declared type, else its shape. Refuses a document whose
+   * fields contradict each other or the declared type (see {@link #manifest} and {@link #index}),
+   * so that no document can be read as an image by one reader and as an index by another.
+   */
+  public static String mediaType(byte[] json, Optional<String> declared, String what) throws ImageFormatException {
+    JsonNode root = object(JsonReader.parse(json, what), what);
+    Optional<String> own = optionalText(root, "mediaType", what);
+    Optional<String> header = declared.map(t -> t.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT))
+        .filter(t -> !t.isEmpty() && !t.equals("application/json"));
+    boolean looksLikeIndex = root.has("manifests");
+    boolean looksLikeManifest = root.has("config") || root.has("layers");
+    if (looksLikeIndex && looksLikeManifest) {
+      throw ambiguous(what);
+    }
+    if (own.isPresent() && header.isPresent() && kind(own.get()) != kind(header.get())) {
+      throw new ImageFormatException(what + " was sent as " + header.get() + " but says it is " + own.get());
+    }
+    String type = own.or(() -> header).orElse(looksLikeIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST);
+    if ((kind(type) == Kind.INDEX && looksLikeManifest) || (kind(type) == Kind.MANIFEST && looksLikeIndex)) {
+      throw new ImageFormatException(what + " has media type " + type + " but the fields of "
+          + (looksLikeIndex ? "an image index (manifests)" : "an image manifest (config, layers)"));
+    }
+    return type;
+  }
+
+  private enum Kind { MANIFEST, INDEX, OTHER }
+
+  private static Kind kind(String mediaType) {
+    return MANIFEST_TYPES.contains(mediaType) ? Kind.MANIFEST : INDEX_TYPES.contains(mediaType) ? Kind.INDEX : Kind.OTHER;
+  }
+
+  /**
+   * OCI image-spec v1.1, manifest.md and image-index.md (after CVE-2021-41190): a manifest must
+   * not have {@code manifests}, an index must not have {@code config} or {@code layers}.
+   */
+  private static ImageFormatException ambiguous(String what) {
+    return new ImageFormatException(what + " has both the fields of an image manifest (config, layers) and of an"
+        + " image index (manifests): it could be read as either, so it is refused (CVE-2021-41190)");
+  }
+
   /** An OCI image index or Docker manifest list: its manifest descriptors. */
   public static List<Descriptor> index(byte[] json, String what) throws ImageFormatException {
     JsonNode root = object(JsonReader.parse(json, what), what);
     schemaVersion(root, what);
+    Optional<String> mediaType = optionalText(root, "mediaType", what);
+    if (mediaType.isPresent() && !INDEX_TYPES.contains(mediaType.get())) {
+      throw new ImageFormatException(what + " has media type " + mediaType.get() + ", not an image index");
+    }
+    if (root.has("config") || root.has("layers")) {
+      throw root.has("manifests") ? ambiguous(what)
+          : new ImageFormatException(what + " is read as an image index but has the fields of an image manifest"
+              + " (config, layers)");
+    }
     List<Descriptor> out = new ArrayList<>();
     JsonNode manifests = root.get("manifests");
     if (manifests == null || manifests.isNull()) {
@@ -64,12 +119,23 @@ public final class Documents {
         && !mediaType.get().equals(MediaType.OCI_MANIFEST) && !mediaType.get().equals(MediaType.DOCKER_MANIFEST)) {
       throw new ImageFormatException(what + " has media type " + mediaType.get() + ", not an image manifest");
     }
+    if (root.has("manifests")) {
+      throw root.has("config") || root.has("layers") ? ambiguous(what)
+          : new ImageFormatException(what + " is read as an image manifest but has the fields of an image index"
+              + " (manifests)");
+    }
     b.mediaType(mediaType.orElse(MediaType.OCI_MANIFEST));
     JsonNode config = root.get("config");
     if (config == null) {
       throw new ImageFormatException(what + " has no config descriptor");
     }
-    b.config(descriptor(config, what + " config"));
+    Descriptor configDescriptor = descriptor(config, what + " config");
+    if (!CONFIG_TYPES.contains(configDescriptor.mediaType())) {
+      // An artifact (a signature, an SBOM, a Helm chart) has a manifest too, but no image config.
+      throw new ImageFormatException(what + " has a config of media type " + configDescriptor.mediaType()
+          + ": it describes an artifact, not a container image");
+    }
+    b.config(configDescriptor);
     JsonNode layers = root.get("layers");
     if (layers != null && !layers.isNull()) {
       int i = 0;
@@ -225,7 +291,7 @@ public final class Documents {
   private static Instant instant(String value, String what) throws ImageFormatException {
     try {
       return OffsetDateTime.parse(value).toInstant();
-    } catch (DateTimeParseException e) {
+    } catch (java.time.DateTimeException e) {
       throw new ImageFormatException(what + " is not an RFC 3339 time: '" + value + "'", e);
     }
   }

@@ -17,7 +17,7 @@ import java.util.Optional;
 final class LayoutDirectory {
   private LayoutDirectory() {}
 
-  static List<Object> read(Path dir) throws IOException {
+  static List<Object> read(Path dir, ReadBudget budget) throws IOException {
     Path marker = dir.resolve("oci-layout");
     if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
       throw new ImageFormatException(dir + " is a directory but not an OCI image layout: it has no oci-layout file");
@@ -30,14 +30,14 @@ final class LayoutDirectory {
     return ArchiveReader.fromIndex(LayoutIndex.read(dir.resolve("index.json")), (d, by) -> {
       BlobFile f = seen.get(d.digest().toString());
       if (f == null) {
-        f = blob(dir, d, by);
+        f = blob(dir, d, by, budget);
         seen.put(d.digest().toString(), f);
       }
       return ArchiveReader.check(f, d, dir.toString());
-    }, dir.toString());
+    }, dir.toString(), budget);
   }
 
-  private static BlobFile blob(Path dir, Descriptor d, String referencedBy) throws IOException {
+  private static BlobFile blob(Path dir, Descriptor d, String referencedBy, ReadBudget budget) throws IOException {
     // The digest was validated when parsed ([a-f0-9]{64} for sha256), so it is a safe file name.
     Path file = dir.resolve("blobs").resolve(d.digest().algorithm()).resolve(d.digest().hex());
     for (Path p = file; !p.equals(dir); p = p.getParent()) {
@@ -52,19 +52,22 @@ final class LayoutDirectory {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new ImageFormatException(referencedBy + " names blob " + d.digest() + ", which is not a regular file");
     }
-    return blobAt(file, d);
+    return blobAt(file, d, budget);
   }
 
-  /** Reads a blob file once for its digests (and its content, for a small document). */
-  static BlobFile blobAt(Path file, Descriptor d) throws IOException {
+  /**
+   * Reads a blob file once for its digests, its content (for a small document) and, for a blob
+   * that may be a layer, its tar headers.
+   */
+  static BlobFile blobAt(Path file, Descriptor d, ReadBudget budget) throws IOException {
     int keep = d.size() <= io.github.scratch4j.internal.json.JsonReader.MAX_DOCUMENT
         ? io.github.scratch4j.internal.json.JsonReader.MAX_DOCUMENT : 0;
-    ContentDigests.Result r;
+    BlobPass.Result r;
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      r = ContentDigests.read(in, file.toString(), keep);
+      r = BlobPass.read(in, file.toString(), keep,
+          io.github.scratch4j.internal.compress.LayerMediaTypes.isLayer(d.mediaType()), budget);
     }
-    return new BlobFile(file.toString(), true, r.size(), r.digest(), r.compression(), r.uncompressed(),
-        r.kept(), new FileRegionSource(file, 0, r.size()));
+    return BlobFile.of(file.toString(), r, new FileRegionSource(file, 0, r.size()));
   }
 
 }

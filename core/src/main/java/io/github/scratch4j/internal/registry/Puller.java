@@ -91,7 +91,7 @@ public final class Puller {
     fetched.put(manifestDescriptor.digest(), cache.path(manifestDescriptor.digest()));
     try {
       return FetchedImages.image(manifestDescriptor, d -> fetched.containsKey(d.digest())
-          ? fetched.get(d.digest()) : blob(d), where);
+          ? fetched.get(d.digest()) : blob(d), where, io.github.scratch4j.ReadOptions.defaults());
     } catch (DigestMismatchException e) {
       // A cached blob that no longer matches (a damaged disk, a meddler): forget it, fail clearly.
       for (Descriptor d : blobs) {
@@ -193,24 +193,17 @@ public final class Puller {
     }
   }
 
-  /** The document's own mediaType, else the response's Content-Type, else guessed from its shape. */
+  /** The document's own mediaType, else the response's Content-Type, else its shape; refuses contradictions. */
   private String mediaType(byte[] content, Optional<String> contentType, String reference) throws ImageFormatException {
-    JsonNode root = JsonReader.parse(content, "manifest " + reference + " of " + ref.fullName());
-    String type = root.path("mediaType").asText("");
-    if (type.isEmpty()) {
-      type = contentType.map(t -> t.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("");
-    }
-    if (type.isEmpty() || type.equals("application/json")) {
-      type = root.has("manifests") ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
-    }
+    String what = "manifest " + reference + " of " + ref.fullName();
+    String type = Documents.mediaType(content, contentType, what);
     if (type.startsWith("application/vnd.docker.distribution.manifest.v1")) {
       throw new ImageFormatException(ref.fullName() + " is a Docker schema 1 manifest, which nothing has written since"
           + " 2017 and scratch4j does not read; push it again with a current tool");
     }
     if (!List.of(MediaType.OCI_MANIFEST, MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST,
         MediaType.DOCKER_MANIFEST_LIST).contains(type)) {
-      throw new ImageFormatException("manifest " + reference + " of " + ref.fullName() + " has media type " + type
-          + ", neither an image manifest nor an index");
+      throw new ImageFormatException(what + " has media type " + type + ", neither an image manifest nor an index");
     }
     return type;
   }

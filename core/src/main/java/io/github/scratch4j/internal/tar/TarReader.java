@@ -31,11 +31,33 @@ public final class TarReader implements Closeable {
    *     the stream's digest and size itself may accept one without
    */
   public record Limits(int maxPaxHeaderBytes, int maxLongNameBytes, long maxEntries, boolean requireEndMarker) {
-    /** 1 MiB pax headers, 64 KiB names, ten million entries, end marker required. */
+    /** 1 MiB pax headers, 64 KiB GNU long-name headers, ten million entries, end marker required. */
     public static Limits defaults() {
       return new Limits(1 << 20, 64 << 10, 10_000_000, true);
     }
+
+    /** A copy that accepts at most {@code n} entries. */
+    public Limits withMaxEntries(long n) {
+      return new Limits(maxPaxHeaderBytes, maxLongNameBytes, n, requireEndMarker);
+    }
   }
+
+  /**
+   * The longest name or link target accepted, in bytes: a path Linux accepts (PATH_MAX, 4096 with
+   * its NUL) plus a leading {@code ./} and a trailing {@code /}, as tar writers add. Checked before
+   * a name is decoded or looked at, so that no later step spends more than this per entry.
+   */
+  public static final int MAX_NAME_BYTES = 4095 + 3;
+
+  /** The earliest and latest modification times accepted: those {@link java.time.Instant} can hold. */
+  private static final long MIN_SECONDS = java.time.Instant.MIN.getEpochSecond();
+  private static final long MAX_SECONDS = java.time.Instant.MAX.getEpochSecond();
+  /** The largest content size whose padded end still fits a long. */
+  private static final long MAX_SIZE = Long.MAX_VALUE - BLOCK;
+
+  /** pax keys whose values are numbers (POSIX.1-2008, pax, "pax Extended Header Keywords"). */
+  private static final java.util.Set<String> NUMERIC_KEYS =
+      java.util.Set.of("size", "uid", "gid", "mtime", "atime", "ctime");
 
   private final InputStream in;
   private final String what;
@@ -137,14 +159,16 @@ public final class TarReader implements Closeable {
           if (longName != null) {
             throw error(headerAt, "two GNU long names for one entry");
           }
-          longName = cString(readCapped(size, limits.maxLongNameBytes(), headerAt, "GNU long name"), headerAt);
+          longName = name(cString(readCapped(size, limits.maxLongNameBytes(), headerAt, "GNU long name"), headerAt),
+              headerAt, "GNU long name");
           continue;
         }
         case 'K' -> {
           if (longLink != null) {
             throw error(headerAt, "two GNU long link names for one entry");
           }
-          longLink = cString(readCapped(size, limits.maxLongNameBytes(), headerAt, "GNU long link name"), headerAt);
+          longLink = name(cString(readCapped(size, limits.maxLongNameBytes(), headerAt, "GNU long link name"),
+              headerAt), headerAt, "GNU long link name");
           continue;
         }
         case 'S' -> throw error(headerAt, "GNU sparse files are not supported");
@@ -180,8 +204,8 @@ public final class TarReader implements Closeable {
     int mode = (int) (number(100, 8, headerAt, "mode") & 07777);
     String user = ustar ? string(265, 32, headerAt) : "";
     String group = ustar ? string(297, 32, headerAt) : "";
-    int major = ustar ? (int) Math.min(Integer.MAX_VALUE, number(329, 8, headerAt, "devmajor")) : 0;
-    int minor = ustar ? (int) Math.min(Integer.MAX_VALUE, number(337, 8, headerAt, "devminor")) : 0;
+    int major = ustar ? device(number(329, 8, headerAt, "devmajor"), headerAt, "devmajor") : 0;
+    int minor = ustar ? device(number(337, 8, headerAt, "devminor"), headerAt, "devminor") : 0;
     if (longName != null) {
       name = longName;
     }
@@ -202,6 +226,13 @@ public final class TarReader implements Closeable {
     }
     if (name.isEmpty()) {
       throw error(headerAt, "an entry has an empty name");
+    }
+    if (mtime < MIN_SECONDS || mtime > MAX_SECONDS) {
+      throw error(headerAt, "entry '" + abbreviate(name) + "' has modification time " + mtime
+          + " s, outside the times that can be represented (" + MIN_SECONDS + " to " + MAX_SECONDS + ")");
+    }
+    if (size > MAX_SIZE) {
+      throw error(headerAt, "entry '" + abbreviate(name) + "' declares " + size + " bytes of content, more than a tar can hold");
     }
     TarEntry.Type type = switch (typeFlag) {
       case '0', '\0', '7' -> TarEntry.Type.FILE;
@@ -442,8 +473,17 @@ public final class TarReader implements Closeable {
         throw error(headerAt, "pax record at byte " + i + " has no key=value");
       }
       String key = utf8(data, space + 1, eq - space - 1, headerAt);
-      String value = utf8(data, eq + 1, end - 1 - eq - 1, headerAt);
-      if ((key.equals("path") || key.equals("linkpath")) && value.indexOf('\0') >= 0) {
+      int valueLength = end - 1 - eq - 1;
+      boolean isName = key.equals("path") || key.equals("linkpath");
+      if (isName && valueLength > MAX_NAME_BYTES) {
+        throw error(headerAt, "pax " + key + " of " + valueLength + " bytes is longer than the " + MAX_NAME_BYTES
+            + " bytes a path can have");
+      }
+      if (!isName && NUMERIC_KEYS.contains(key) && valueLength > 40) {
+        throw error(headerAt, "pax " + key + " of " + valueLength + " bytes is not a number any header can hold");
+      }
+      String value = utf8(data, eq + 1, valueLength, headerAt);
+      if (isName && value.indexOf('\0') >= 0) {
         throw error(headerAt, "pax " + key + " contains a NUL character");
       }
       out.put(key, value);
@@ -458,7 +498,7 @@ public final class TarReader implements Closeable {
       return fallback;
     }
     if (!v.matches("[0-9]{1,19}")) {
-      throw error(headerAt, "pax " + key + " is not a non-negative number: '" + abbreviate(v) + "'");
+      throw error(headerAt, "pax " + key + " is not a non-negative number of at most 19 digits: '" + abbreviate(v) + "'");
     }
     try {
       return Long.parseLong(v);
@@ -480,7 +520,25 @@ public final class TarReader implements Closeable {
   }
 
   private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    return s.length() <= 80 ? s : s.substring(0, 80) + "... (" + s.length() + " characters)";
+  }
+
+  /** Refuses a GNU long name or link target longer than a path can be. */
+  private String name(String value, long headerAt, String kind) throws ImageFormatException {
+    // Each char is at least one UTF-8 byte, so the char count is a lower bound on the byte count.
+    if (value.length() > MAX_NAME_BYTES
+        || value.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw error(headerAt, kind + " is longer than the " + MAX_NAME_BYTES + " bytes a path can have");
+    }
+    return value;
+  }
+
+  /** A device number, which Linux keeps in 32 bits. */
+  private int device(long value, long headerAt, String field) throws ImageFormatException {
+    if (value > Integer.MAX_VALUE) {
+      throw error(headerAt, field + " " + value + " is out of range");
+    }
+    return (int) value;
   }
 
   private static boolean isZero(byte[] b) {

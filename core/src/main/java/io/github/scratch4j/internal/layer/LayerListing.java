@@ -1,0 +1,118 @@
+package io.github.scratch4j.internal.layer;
+
+import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.internal.tar.TarEntry;
+import io.github.scratch4j.internal.tar.TarReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The tar headers of a blob that may be a layer, read in the same pass that hashes it, or why it is
+ * not a valid tar. Reading a blob does not yet tell whether it is a layer (an archive's blobs are
+ * read before its manifests say which is which), so a blob that does not parse is not an error
+ * until it is used as a layer.
+ */
+public final class LayerListing {
+  private final List<TarEntry> headers;
+  private final ImageFormatException failure;
+
+  private LayerListing(List<TarEntry> headers, ImageFormatException failure) {
+    this.headers = headers;
+    this.failure = failure;
+  }
+
+  /**
+   * Reads the tar headers of {@code tar}, skipping (and so passing through whatever hashes it)
+   * every entry's content. Stops at the end-of-archive blocks or at the first malformed header;
+   * the caller reads whatever follows. A failure of the stream itself is thrown; a malformed
+   * tar is recorded.
+   *
+   * @param maxEntries most entries accepted before the listing counts as failed
+   */
+  public static LayerListing read(InputStream tar, String what, long maxEntries) throws IOException {
+    Watched watched = new Watched(tar);
+    List<TarEntry> headers = new ArrayList<>();
+    // The caller closes the stream; the reader must not.
+    TarReader reader = new TarReader(watched, what, TarReader.Limits.defaults().withMaxEntries(maxEntries));
+    try {
+      Optional<TarEntry> next;
+      while ((next = reader.next()).isPresent()) {
+        headers.add(next.get());
+      }
+    } catch (IOException e) {
+      if (watched.failure != null) {
+        throw watched.failure; // decompression, a read limit or the file itself: not the tar's shape
+      }
+      if (e instanceof ImageFormatException f) {
+        return new LayerListing(List.of(), f);
+      }
+      throw e;
+    }
+    return new LayerListing(headers, null);
+  }
+
+  /** A listing of headers already read. */
+  public static LayerListing of(List<TarEntry> headers) {
+    return new LayerListing(List.copyOf(headers), null);
+  }
+
+  /**
+   * The headers, in tar order.
+   *
+   * @throws ImageFormatException why the blob is not a valid tar
+   */
+  public List<TarEntry> headers() throws ImageFormatException {
+    if (failure != null) {
+      throw new ImageFormatException(failure.getMessage(), failure);
+    }
+    return headers;
+  }
+
+  /** Remembers a failure of the underlying stream, to tell it from a malformed tar. */
+  private static final class Watched extends FilterInputStream {
+    private IOException failure;
+
+    Watched(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return super.skip(n);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      // The caller owns the stream.
+    }
+  }
+}
