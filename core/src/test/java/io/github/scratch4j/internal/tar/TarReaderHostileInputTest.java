@@ -2,6 +2,7 @@ package io.github.scratch4j.internal.tar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.internal.tar.TarHeader.Fields;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -294,5 +296,97 @@ class TarReaderHostileInputTest {
         assertThat(expected.getMessage()).isNotBlank();
       }
     }
+  }
+
+  private static String paxRecord(String key, String value) {
+    String body = " " + key + "=" + value + "\n";
+    int length = body.getBytes(StandardCharsets.UTF_8).length;
+    int digits = String.valueOf(length).length();
+    int total = length + digits;
+    if (String.valueOf(total).length() != digits) {
+      total++;
+    }
+    return total + body;
+  }
+
+  @Test
+  void refusesAPaxPathLongerThanAPathCanBeBeforeLookingAtIt() {
+    // The shape that made a trailing-slash regex backtrack for minutes: ~1 MiB of '/' then a letter.
+    String name = "/".repeat((1 << 20) - 64) + "a";
+    byte[] t = tar(paxHeader(paxRecord("path", name)), file("a", new byte[1]));
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+        assertThatThrownBy(() -> readAll(t)).isInstanceOf(ImageFormatException.class)
+            .hasMessageContaining("pax path of " + (name.length()) + " bytes")
+            .hasMessageContaining(TarReader.MAX_NAME_BYTES + " bytes a path can have"));
+    byte[] link = tar(paxHeader(paxRecord("linkpath", "x/".repeat(3000))), file("l", new byte[0]));
+    assertThatThrownBy(() -> readAll(link)).hasMessageContaining("pax linkpath of 6000 bytes");
+  }
+
+  @Test
+  void acceptsNamesUpToTheLimit() throws IOException {
+    String name = "./" + ("d".repeat(254) + "/").repeat(15) + "f".repeat(TarReader.MAX_NAME_BYTES - 2 - 255 * 15 - 1) + "/";
+    assertThat(name.length()).isEqualTo(TarReader.MAX_NAME_BYTES);
+    byte[] t = tar(paxHeader(paxRecord("path", name)), file("a", new byte[1]));
+    assertThat(readAll(t)).extracting(TarEntry::name).containsExactly(name);
+  }
+
+  @Test
+  void refusesAGnuLongNameLongerThanAPathCanBe() {
+    byte[] body = ("/".repeat(60_000) + "a").getBytes(StandardCharsets.US_ASCII);
+    byte[] h = rawHeader("././@LongLink", 'L', String.format("%011o", body.length));
+    byte[] longName = new byte[512 + (int) TarHeader.padded(body.length)];
+    System.arraycopy(h, 0, longName, 0, 512);
+    System.arraycopy(body, 0, longName, 512, body.length);
+    assertThatThrownBy(() -> readAll(tar(longName, file("a", new byte[1]))))
+        .isInstanceOf(ImageFormatException.class).hasMessageContaining("GNU long name is longer than");
+  }
+
+  @Test
+  void refusesTimesInstantCannotHold() {
+    for (String value : List.of("9000000000000000000", "-9000000000000000000", "-9000000000000000000.5",
+        String.valueOf(java.time.Instant.MAX.getEpochSecond() + 1))) {
+      byte[] t = tar(paxHeader(paxRecord("mtime", value)), file("a", new byte[1]));
+      assertThatThrownBy(() -> readAll(t)).as(value).isInstanceOf(ImageFormatException.class)
+          .hasMessageContaining("modification time").hasMessageContaining("outside the times");
+    }
+    byte[] huge = rawHeader("a", '0', "00000000000");
+    Arrays.fill(huge, 136, 148, (byte) 0);
+    huge[136] = (byte) 0x80;
+    huge[140] = 0x40; // 2^62 seconds, in base-256
+    fixChecksum(huge);
+    assertThatThrownBy(() -> readAll(tar(huge))).isInstanceOf(ImageFormatException.class)
+        .hasMessageContaining("modification time 4611686018427387904");
+  }
+
+  @Test
+  void acceptsTheExtremeTimesInstantCanHold() throws IOException {
+    long max = java.time.Instant.MAX.getEpochSecond();
+    byte[] t = tar(paxHeader(paxRecord("mtime", String.valueOf(max))), file("a", new byte[1]));
+    assertThat(readAll(t).get(0).mtimeSeconds()).isEqualTo(max);
+  }
+
+  @Test
+  void refusesASizeWhosePaddedEndOverflows() {
+    byte[] t = tar(paxHeader(paxRecord("size", String.valueOf(Long.MAX_VALUE))), file("a", new byte[1]));
+    assertThatThrownBy(() -> readAll(t)).isInstanceOf(ImageFormatException.class)
+        .hasMessageContaining("more than a tar can hold");
+  }
+
+  @Test
+  void refusesNumericPaxValuesThatNoHeaderCouldHold() {
+    byte[] t = tar(paxHeader(paxRecord("uid", "1".repeat(100_000))), file("a", new byte[1]));
+    assertThatThrownBy(() -> readAll(t)).isInstanceOf(ImageFormatException.class)
+        .hasMessageContaining("pax uid of 100000 bytes");
+  }
+
+  @Test
+  void refusesDeviceNumbersOutOfRange() {
+    byte[] h = rawHeader("dev", '3', "00000000000");
+    Arrays.fill(h, 329, 337, (byte) 0);
+    h[329] = (byte) 0x80;
+    h[332] = 0x01; // 2^32 in base-256
+    fixChecksum(h);
+    assertThatThrownBy(() -> readAll(tar(h))).isInstanceOf(ImageFormatException.class)
+        .hasMessageContaining("devmajor 4294967296 is out of range");
   }
 }
