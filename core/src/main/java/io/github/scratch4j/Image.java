@@ -430,7 +430,13 @@ public final class Image {
     try {
       return ImagePlanner.plan(layers, config, tags, dependencyCheck, platformFromBase);
     } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
+      IOException cause = e.getCause();
+      if (java.util.Objects.equals(e.getMessage(), cause.getMessage())) {
+        throw cause;
+      }
+      // Keep the context the wrapper added (which file was being checked) and the kind of problem.
+      throw cause instanceof ImageFormatException
+          ? new ImageFormatException(e.getMessage(), cause) : new IOException(e.getMessage(), cause);
     }
   }
 

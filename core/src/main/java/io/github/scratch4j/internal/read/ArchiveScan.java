@@ -82,7 +82,7 @@ final class ArchiveScan {
         headers.add(e);
         String name = ArchivePaths.normalize(e.name());
         if (name == null) {
-          // docker load refuses such an archive; so does a root file system's extraction.
+          // Refused even where nothing uses it: an archive that holds one was made to attack something.
           throw new ImageFormatException(what + ": entry '" + ArchivePaths.printable(e.name()) + "' at offset "
               + e.headerOffset() + " escapes the archive: its name is absolute or has a '..' component");
         }
