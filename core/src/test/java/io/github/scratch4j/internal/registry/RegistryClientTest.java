@@ -12,7 +12,6 @@ import io.github.scratch4j.RegistryCredentials;
 import io.github.scratch4j.RegistryException;
 import io.github.scratch4j.RegistryOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
