@@ -67,7 +67,8 @@ public final class RegistryOptions {
   /**
    * Credentials from the usual files, HTTPS everywhere but on the loopback interface, three
    * concurrent uploads, gzip layers, the platform Java runs on, the user's cache directory, a
-   * 60-second timeout per request, five attempts with backoff from 200 ms, and 64 MiB chunks.
+   * 60-second timeout (see {@link #withTimeout}), five attempts with backoff from 200 ms, and
+   * 64 MiB chunks.
    */
   public static RegistryOptions defaults() {
     return DEFAULTS;
@@ -94,6 +95,14 @@ public final class RegistryOptions {
    * A copy that may use plain HTTP with {@code registry} (a host with an optional port) when it
    * does not answer HTTPS. Loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1})
    * always may; every other host gets HTTPS only, with certificates verified.
+   *
+   * <p>Listing a host also trusts it with credentials as a token service. Credentials follow the
+   * origin (scheme, host, port): when a registry's challenge comes over plain HTTP, anyone on the
+   * path or another program on the machine could have written it, so the registry's credentials
+   * go only to a token service at the registry's own origin, or at one listed here
+   * ({@code host:port}, or the bare host for all its ports). Another token service on a loopback
+   * or listed host is asked without credentials; one anywhere else is refused. A challenge over
+   * HTTPS sends them to the token service it names, wherever that is.
    */
   public RegistryOptions withInsecureRegistry(String registry) {
     Set<String> next = new HashSet<>(insecureRegistries);
@@ -145,8 +154,14 @@ public final class RegistryOptions {
   }
 
   /**
-   * A copy with this timeout for connecting and for each request to answer; requests that send
-   * or receive a blob get one more second for every MiB it holds.
+   * A copy with this timeout, which bounds every wait: connecting, an answer to begin (after the
+   * last byte of an upload), and each pause in a body sent or received, however large. A body of
+   * N bytes must also be complete within twice the timeout plus one timeout per MiB (a floor of
+   * 1 MiB per timeout, about 17 KiB/s with the default minute), counted from its first byte for
+   * an upload and from the answer's headers for a download, with N the blob's size, the declared
+   * length, or the most that is read of a document. A request that runs out of time is retried
+   * like a failed connection; the last failure is a {@link RegistryException} naming the host,
+   * the request and what stalled. A slow link needs a longer timeout, which lowers the floor.
    */
   public RegistryOptions withTimeout(Duration perRequest) {
     if (perRequest.isNegative() || perRequest.isZero()) {
@@ -157,8 +172,8 @@ public final class RegistryOptions {
   }
 
   /**
-   * A copy that tries each request up to {@code maxAttempts} times when the connection fails or
-   * the registry answers 429 or a 5xx status, waiting {@code firstBackoff}, then twice as long each
+   * A copy that tries each request up to {@code maxAttempts} times when the connection fails,
+   * a transfer stalls or runs out of time, or the registry answers 429 or a 5xx status, waiting {@code firstBackoff}, then twice as long each
    * time (or what the registry's {@code Retry-After} asks, up to a minute).
    */
   public RegistryOptions withRetries(int maxAttempts, Duration firstBackoff) {
@@ -229,7 +244,7 @@ public final class RegistryOptions {
     return cacheDirectory;
   }
 
-  /** The timeout for connecting and for each request. */
+  /** The timeout for connecting, for an answer to begin, and for each pause in a transfer. */
   public Duration timeout() {
     return timeout;
   }

@@ -35,11 +35,27 @@ public final class FaultProxy implements AutoCloseable {
     /** Forward (the registry acts on it), then close the connection without relaying the answer. */
     RESET_AFTER_FORWARD,
     /** Wait {@link #DELAY_MILLIS}, then forward. */
-    DELAY
+    DELAY,
+    /**
+     * Forward, then relay the answer's headers and half of its body, and send nothing more for
+     * {@link #STALL_MILLIS} before dropping the connection.
+     */
+    STALL_BODY,
+    /**
+     * Read the first 64 KiB of the request body, then stop reading for {@link #STALL_MILLIS}
+     * before dropping the connection, without forwarding.
+     */
+    STOP_READING
   }
 
   /** How long a {@link Fault#DELAY} waits. */
   public static final long DELAY_MILLIS = 2500;
+
+  /**
+   * How long {@link Fault#STALL_BODY} and {@link Fault#STOP_READING} go silent: far longer than
+   * a test's timeout, so that only a client that gives up by itself gets past them in time.
+   */
+  public static final long STALL_MILLIS = 60_000;
 
   /** One request as the proxy saw it. */
   public record Recorded(String method, String path, String query, int status, long bodyBytes, String fault) {}
@@ -98,12 +114,20 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void handle(HttpExchange e) throws IOException {
-    byte[] body = e.getRequestBody().readAllBytes();
     String method = e.getRequestMethod();
     String path = e.getRequestURI().getRawPath();
     String query = e.getRequestURI().getRawQuery() == null ? "" : e.getRequestURI().getRawQuery();
-    Fault fault = faultFor(new Recorded(method, path, query, 0, body.length, null));
+    String declared = e.getRequestHeaders().getFirst("Content-Length");
+    long length = declared == null ? 0 : Long.parseLong(declared.trim());
+    Fault fault = faultFor(new Recorded(method, path, query, 0, length, null));
     String faultName = fault == null ? null : fault.name();
+    if (fault == Fault.STOP_READING) {
+      long read = e.getRequestBody().readNBytes(64 << 10).length;
+      records.add(new Recorded(method, path, query, -1, read, faultName));
+      silence();
+      reset(e);
+    }
+    byte[] body = e.getRequestBody().readAllBytes();
     if (fault == Fault.STATUS_500 || fault == Fault.STATUS_429) {
       int status = fault == Fault.STATUS_500 ? 500 : 429;
       records.add(new Recorded(method, path, query, status, body.length, faultName));
@@ -153,10 +177,24 @@ public final class FaultProxy implements AutoCloseable {
     byte[] out = answer.body();
     boolean noBody = method.equals("HEAD") || out.length == 0;
     e.sendResponseHeaders(answer.statusCode(), noBody ? -1 : out.length);
+    if (fault == Fault.STALL_BODY && !noBody) {
+      e.getResponseBody().write(out, 0, out.length / 2);
+      e.getResponseBody().flush();
+      silence();
+      reset(e);
+    }
     if (!noBody) {
       e.getResponseBody().write(out);
     }
     e.close();
+  }
+
+  private static void silence() {
+    try {
+      Thread.sleep(STALL_MILLIS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Drops the connection with no answer: the server closes it when a handler throws. */

@@ -2,6 +2,7 @@ package io.github.scratch4j.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -236,11 +237,19 @@ class RegistryIT {
     try (TokenService tokens = new TokenService("builder", "token-pw");
         RegistryServer registry = RegistryServer.withTokenAuth(tokens);
         FaultProxy proxy = new FaultProxy(registry.host())) {
-      RegistryOptions options = options().withCredentials(proxy.host(), new RegistryCredentials("builder", "token-pw"))
-          .withConcurrency(1);
+      // The registry answers over plain HTTP and its token service is another origin (another
+      // port): the credentials go there only once the user trusts that origin.
+      RegistryOptions untrusting = options().withCredentials(proxy.host(), new RegistryCredentials("builder", "token-pw"));
+      assertThatThrownBy(() -> helloImage().pushTo(proxy.host() + "/it/tokens:0", untrusting))
+          .isInstanceOf(RegistryException.class).hasMessageContaining("user builder) were not sent")
+          .hasMessageContaining("list " + tokens.host() + " with RegistryOptions.withInsecureRegistry")
+          .hasMessageNotContaining("token-pw");
+      int anonymous = tokens.tokenRequests();
+      assertThat(anonymous).isPositive();
+      RegistryOptions options = untrusting.withInsecureRegistry(tokens.host()).withConcurrency(1);
       Digest first = helloImage().pushTo(proxy.host() + "/it/tokens:1", options);
-      assertThat(tokens.tokenRequests()).isPositive();
-      assertThat(tokens.queries().get(0)).contains("service=scratch4j-test-registry")
+      assertThat(tokens.tokenRequests()).isGreaterThan(anonymous);
+      assertThat(tokens.queries().get(anonymous)).contains("service=scratch4j-test-registry")
           .contains("scope=repository%3Ait%2Ftokens%3Apull%2Cpush");
 
       // Tokens now die after 2 s but claim to live 300 s; the push waits 2.5 s in the middle.
@@ -260,7 +269,8 @@ class RegistryIT {
       assertThat("sha256:" + sha256(raw.getBytes(StandardCharsets.UTF_8))).isEqualTo(second.toString());
       assertThat(first).isNotEqualTo(second);
 
-      RegistryOptions wrong = options().withCredentials(proxy.host(), new RegistryCredentials("builder", "nope-pw"));
+      RegistryOptions wrong = options().withCredentials(proxy.host(), new RegistryCredentials("builder", "nope-pw"))
+          .withInsecureRegistry(tokens.host());
       assertThatThrownBy(() -> helloImage().pushTo(proxy.host() + "/it/tokens:3", wrong))
           .isInstanceOf(RegistryException.class).hasMessageContaining("token service")
           .hasMessageContaining("user builder").hasMessageNotContaining("nope-pw");
@@ -314,6 +324,31 @@ class RegistryIT {
       Digest digest = image.pushTo(proxy.host() + "/it/lost:1", options);
       assertThat(Image.from(registry.host() + "/it/lost@" + digest, options()).layers()).hasSize(2);
       assertThat(proxy.requests()).filteredOn(r -> r.method().equals("POST")).hasSizeGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void stalledBodiesInBothDirectionsAreRetriedAndThePushAndPullComplete() throws Exception {
+    // A 3 MiB layer, pushed in one PUT: the proxy stops reading its first attempt, which then
+    // sits in the socket buffers and the proxy's; the client gives up after the 1 s timeout.
+    Image image = helloImage().add(Layer.builder().addFile("/data", Source.of(random(3 << 20, 5))).build());
+    RegistryOptions options = options().withCompression(Compression.NONE).withTimeout(Duration.ofSeconds(1));
+    try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
+      proxy.fail(r -> r.method().equals("PUT") && r.query().contains("digest=") && r.bodyBytes() > (1 << 20),
+          Fault.STOP_READING, 1);
+      proxy.fail(FaultProxy.request("PUT", "/manifests/"), Fault.STALL_BODY, 1);
+      // Each stall would last a minute; the guard fails the test long before, unless the client gives up by itself.
+      Digest digest = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> image.pushTo(proxy.host() + "/it/stalls:1", options));
+      assertThat(proxy.requests()).extracting(Recorded::fault).contains("STOP_READING", "STALL_BODY");
+
+      // Pulling it back: the manifest and a blob each stall once in the middle of their body.
+      proxy.clearRecords();
+      proxy.fail(FaultProxy.request("GET", "/manifests/"), Fault.STALL_BODY, 1);
+      proxy.fail(r -> r.method().equals("GET") && r.path().contains("/blobs/sha256:"), Fault.STALL_BODY, 1);
+      Image pulled = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Image.from(proxy.host() + "/it/stalls:1", options));
+      assertThat(pulled.layers()).hasSize(2);
+      assertThat(proxy.requests()).filteredOn(r -> "STALL_BODY".equals(r.fault())).hasSize(2);
+      assertThat(Image.from(registry.host() + "/it/stalls@" + digest, options()).layers()).hasSize(2);
     }
   }
 }

@@ -86,7 +86,15 @@ public final class TokenService implements AutoCloseable {
   }
 
   public String realm() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+    return "http://" + host() + "/token";
+  }
+
+  /**
+   * {@code 127.0.0.1:PORT}: another origin than the registry's, so a client given credentials
+   * sends them here only when told to trust it ({@code RegistryOptions.withInsecureRegistry}).
+   */
+  public String host() {
+    return "127.0.0.1:" + server.getAddress().getPort();
   }
 
   public String service() {

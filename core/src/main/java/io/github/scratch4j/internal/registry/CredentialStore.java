@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -21,7 +22,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Finds the credentials users' machines already hold for a registry, in the order of
@@ -33,15 +37,28 @@ final class CredentialStore {
   private static final Set<String> DOCKER_HUB = Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
   private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
   private static final int MAX_FILE = 4 << 20;
+  private static final int MAX_HELPER_ERROR = 4096;
+  /**
+   * How long a credential helper may take. Generous, since a keychain may ask its user to unlock
+   * it; but bounded, since a helper that never answers would otherwise hold the push for ever.
+   */
+  private static final Duration HELPER_LIMIT = Duration.ofSeconds(30);
 
   private final RegistryOptions options;
   private final Map<String, String> env;
   private final Path home;
+  private final Duration helperLimit;
 
   CredentialStore(RegistryOptions options, Map<String, String> env, Path home) {
+    this(options, env, home, HELPER_LIMIT);
+  }
+
+  /** A store whose credential helpers get {@code helperLimit} to answer; for tests. */
+  CredentialStore(RegistryOptions options, Map<String, String> env, Path home, Duration helperLimit) {
     this.options = options;
     this.env = env;
     this.home = home;
+    this.helperLimit = helperLimit;
   }
 
   static CredentialStore system(RegistryOptions options) {
@@ -184,6 +201,10 @@ final class CredentialStore {
     pb.environment().clear();
     pb.environment().putAll(env);
     Process p = pb.start();
+    // Both outputs are read at once, each on its own thread, so that a helper that fills one
+    // pipe while its reader waits on the other cannot block, and so that the wait has a limit.
+    CompletableFuture<byte[]> stdout = collect(p.getInputStream(), MAX_FILE, program + "-stdout");
+    CompletableFuture<byte[]> stderr = collect(p.getErrorStream(), MAX_HELPER_ERROR, program + "-stderr");
     try (OutputStream in = p.getOutputStream()) {
       in.write(server.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -191,13 +212,21 @@ final class CredentialStore {
     }
     byte[] out;
     byte[] err;
-    try (InputStream stdout = p.getInputStream(); InputStream stderr = p.getErrorStream()) {
-      out = stdout.readNBytes(MAX_FILE);
-      err = stderr.readNBytes(4096);
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+    try {
+      long deadline = System.nanoTime() + helperLimit.toNanos();
+      if (!p.waitFor(helperLimit.toNanos(), TimeUnit.NANOSECONDS)) {
         p.destroyForcibly();
-        throw new RegistryException(program + " did not answer within 30 seconds", -1);
+        throw new RegistryException(program + " did not answer within " + Limits.format(helperLimit), -1);
       }
+      // A process it started may still hold its output open: that gets the rest of the limit.
+      long left = Math.max(0, deadline - System.nanoTime());
+      out = stdout.get(left, TimeUnit.NANOSECONDS);
+      err = stderr.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new RegistryException(program + " exited, but its output did not end within "
+          + Limits.format(helperLimit), -1);
+    } catch (ExecutionException e) {
+      throw new RegistryException("reading the answer of " + program + " failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -218,6 +247,23 @@ final class CredentialStore {
       throw new RegistryException(program + " answered without a Username and Secret", -1);
     }
     return Optional.of(new RegistryCredentials(answer.path("Username").asText(), answer.path("Secret").asText()));
+  }
+
+  /** Reads a stream to its end on a daemon thread, keeping its first {@code max} bytes. */
+  private static CompletableFuture<byte[]> collect(InputStream stream, int max, String name) {
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try (InputStream in = stream) {
+        byte[] kept = in.readNBytes(max);
+        in.transferTo(OutputStream.nullOutputStream());
+        result.complete(kept);
+      } catch (IOException | RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return result;
   }
 
   private Optional<Path> onPath(String program) {

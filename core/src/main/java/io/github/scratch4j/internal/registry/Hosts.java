@@ -6,8 +6,12 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Optional;
 
-/** Which hosts may be spoken to over plain HTTP, and which token services may be asked for tokens. */
+/**
+ * Which hosts may be spoken to over plain HTTP, which token services may be asked for tokens, and
+ * which of them get the registry's credentials.
+ */
 final class Hosts {
   private Hosts() {}
 
@@ -42,13 +46,27 @@ final class Hosts {
   }
 
   /**
-   * Checks a token service's address from a registry's challenge before any request (and any
-   * credentials) go there: HTTPS, or plain HTTP only to a host that may use it; and never a
-   * link-local, wildcard or multicast address (such as a cloud's metadata service at
-   * 169.254.169.254). When the challenge itself came over plain HTTP, anyone on the path could
-   * have written it, so the service must then be on a host that may use plain HTTP too.
+   * A token service that may be asked, and why the registry's credentials must not go with the
+   * request (empty when they may).
    */
-  static URI checkRealm(String realm, String registry, boolean challengeOverTls, RegistryOptions options)
+  record Realm(URI uri, Optional<String> withheld) {}
+
+  /**
+   * Checks a token service's address from a registry's challenge before any request goes there:
+   * HTTPS, or plain HTTP only to a host that may use it; and never a link-local, wildcard or
+   * multicast address (such as a cloud's metadata service at 169.254.169.254).
+   *
+   * <p>Which credentials go with the request follows the origin (scheme, host, port). A challenge
+   * that came over HTTPS is the registry's own word, so its token service gets the registry's
+   * credentials wherever it is (the usual flow: registry on one host, token service on another).
+   * A challenge over plain HTTP could have been written by anyone on the path, or by another
+   * program on the same machine: the credentials then go only to a token service at the
+   * registry's own origin, or at an origin the user trusted by listing it with
+   * {@code withInsecureRegistry} ({@code host:port}, or the bare host for every port). Any other
+   * token service on a host that may use plain HTTP (another loopback address or port) is asked
+   * without credentials; one on any other host is refused.
+   */
+  static Realm checkRealm(String realm, String registry, URI registryBase, RegistryOptions options)
       throws RegistryException {
     URI uri;
     try {
@@ -68,6 +86,7 @@ final class Hosts {
       throw new RegistryException("registry " + registry + " named token service " + safe(uri)
           + " over plain HTTP; only loopback hosts and registries marked insecure may use HTTP", -1);
     }
+    boolean challengeOverTls = registryBase.getScheme().equalsIgnoreCase("https");
     if (!challengeOverTls && !plainAllowed) {
       throw new RegistryException("registry " + registry + " answered over plain HTTP and named token service "
           + safe(uri) + " on another host; credentials go there only when the challenge came over HTTPS", -1);
@@ -83,7 +102,22 @@ final class Hosts {
       throw new RegistryException("registry " + registry + " named token service " + safe(uri)
           + ", whose host does not resolve", e);
     }
-    return uri;
+    if (challengeOverTls || RegistryClient.sameOrigin(uri, registryBase) || trusted(uri, options)) {
+      return new Realm(uri, Optional.empty());
+    }
+    String origin = host.toLowerCase(Locale.ROOT) + ":" + RegistryClient.port(uri);
+    return new Realm(uri, Optional.of("registry " + registry + " answered over plain HTTP and named token service "
+        + safe(uri) + ", which is not at the registry's origin; list " + origin
+        + " with RegistryOptions.withInsecureRegistry to trust it with the registry's credentials"));
+  }
+
+  /** Whether the user listed this origin with {@code withInsecureRegistry}: its host and port, or its host alone. */
+  static boolean trusted(URI uri, RegistryOptions options) {
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    int port = RegistryClient.port(uri);
+    java.util.Set<String> listed = options.insecureRegistries();
+    return listed.contains(host + ":" + port) || listed.contains(host) || listed.contains(bare);
   }
 
   /** The URL without its query, which could carry anything. */

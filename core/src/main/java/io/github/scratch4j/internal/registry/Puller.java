@@ -18,8 +18,6 @@ import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.read.Documents;
 import io.github.scratch4j.internal.read.FetchedImages;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,11 +135,9 @@ public final class Puller {
     String path = "/v2/" + ref.repository() + "/manifests/" + reference;
     Optional<Digest> known = expected;
     if (known.isEmpty()) {
-      HttpResponse<InputStream> head = client.send(
-          RegistryClient.Call.of("HEAD", path, scopes).header("Accept", ACCEPT));
-      RegistryClient.discard(head);
-      if (head.statusCode() == 200) {
-        known = head.headers().firstValue("Docker-Content-Digest").flatMap(Puller::parseDigest);
+      RegistryClient.Answer head = client.send(RegistryClient.Call.of("HEAD", path, scopes).header("Accept", ACCEPT));
+      if (head.status() == 200) {
+        known = head.header("Docker-Content-Digest").flatMap(Puller::parseDigest);
       }
     }
     if (known.isPresent() && known.get().algorithm().equals("sha256") && Files.isRegularFile(cache.path(known.get()))) {
@@ -151,20 +147,17 @@ public final class Puller {
       }
       cache.evict(known.get());
     }
-    RegistryClient.Call get = RegistryClient.Call.of("GET", path, scopes).header("Accept", ACCEPT);
-    HttpResponse<InputStream> r = client.send(get);
-    if (r.statusCode() == 404) {
-      RegistryClient.discard(r);
+    RegistryClient.Call get = RegistryClient.Call.of("GET", path, scopes).header("Accept", ACCEPT)
+        .reading(JsonReader.MAX_DOCUMENT + 1);
+    RegistryClient.Answer r = client.send(get);
+    if (r.status() == 404) {
       throw new RegistryException(ref.fullName() + ": registry " + ref.registry() + " has no manifest "
           + reference + " in " + ref.repository(), 404);
     }
-    if (r.statusCode() != 200) {
+    if (r.status() != 200) {
       throw client.failure(get, r);
     }
-    byte[] content;
-    try (InputStream in = r.body()) {
-      content = in.readNBytes(JsonReader.MAX_DOCUMENT + 1);
-    }
+    byte[] content = r.body();
     if (content.length > JsonReader.MAX_DOCUMENT) {
       throw new ImageFormatException("manifest " + reference + " of " + ref.fullName() + " is larger than "
           + JsonReader.MAX_DOCUMENT + " bytes");
@@ -174,12 +167,12 @@ public final class Puller {
       throw new DigestMismatchException("registry " + ref.registry() + " sent manifest " + expected.get()
           + " of " + ref.repository() + " with digest " + digest);
     }
-    Optional<Digest> claimed = r.headers().firstValue("Docker-Content-Digest").flatMap(Puller::parseDigest);
+    Optional<Digest> claimed = r.header("Docker-Content-Digest").flatMap(Puller::parseDigest);
     if (claimed.isPresent() && claimed.get().algorithm().equals("sha256") && !claimed.get().equals(digest)) {
       throw new DigestMismatchException("registry " + ref.registry() + " sent manifest " + reference + " of "
           + ref.repository() + " as " + claimed.get() + ", but its content has digest " + digest);
     }
-    String mediaType = mediaType(content, r.headers().firstValue("Content-Type"), reference);
+    String mediaType = mediaType(content, r.header("Content-Type"), reference);
     cache.put(digest, content);
     BlobLocations.seen(client.registry(), digest, ref.repository());
     return new Fetched(Descriptor.of(mediaType, digest, content.length), content);
@@ -217,27 +210,19 @@ public final class Puller {
     }
     Progress progress = Progress.download(options.progress(), d);
     String what = "blob " + d.digest() + " of " + ref.fullName();
-    RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/blobs/" + d.digest(), scopes);
-    for (int attempt = 1; ; attempt++) {
-      HttpResponse<InputStream> r = client.send(get);
-      if (r.statusCode() != 200) {
-        throw client.failure(get, r);
+    // The call reads the whole blob; a body that stalls or breaks is fetched again by the client.
+    RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/blobs/" + d.digest(), scopes)
+        .reading(d.size());
+    Path p = client.send(get, (status, headers, in) -> {
+      if (status != 200) {
+        throw client.failure(get, RegistryClient.Answer.reading(status, headers, in));
       }
-      try (InputStream in = r.body()) {
-        progress.from(0);
-        Path p = cache.put(d.digest(), d.size(), in, what, progress::add);
-        progress.check();
-        BlobLocations.seen(client.registry(), d.digest(), ref.repository());
-        Progress.done(options.progress(), TransferEvent.Kind.DOWNLOADED, d);
-        return p;
-      } catch (DigestMismatchException e) {
-        throw e;
-      } catch (IOException e) {
-        // The connection broke mid-body: the request succeeded, so the client did not retry it.
-        if (attempt >= options.attempts()) {
-          throw new RegistryException("downloading " + what + " failed after " + attempt + " attempts: " + e, e);
-        }
-      }
-    }
+      progress.from(0);
+      return cache.put(d.digest(), d.size(), in, what, progress::add);
+    });
+    progress.check();
+    BlobLocations.seen(client.registry(), d.digest(), ref.repository());
+    Progress.done(options.progress(), TransferEvent.Kind.DOWNLOADED, d);
+    return p;
   }
 }

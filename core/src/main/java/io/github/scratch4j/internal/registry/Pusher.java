@@ -13,12 +13,10 @@ import io.github.scratch4j.TransferEvent;
 import io.github.scratch4j.internal.read.Documents;
 import io.github.scratch4j.internal.read.LayoutIndex;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -151,9 +149,8 @@ public final class Pusher {
     RegistryClient.Call put = RegistryClient.Call.of("PUT", "/v2/" + repo + "/manifests/" + reference, scopes(Optional.empty()))
         .header("Content-Type", d.mediaType())
         .body(bytes(content));
-    HttpResponse<InputStream> r = client.expect(put, 201);
-    RegistryClient.discard(r);
-    Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
+    RegistryClient.Answer r = client.expect(put, 201);
+    Optional<String> said = r.header("Docker-Content-Digest");
     if (said.isPresent() && !said.get().trim().equals(d.digest().toString())) {
       throw new DigestMismatchException("registry " + ref.registry() + " stored manifest " + d.digest() + " of "
           + repo + " as " + said.get().trim());
@@ -169,6 +166,7 @@ public final class Pusher {
     }
     Progress progress = Progress.upload(options.progress(), d);
     for (int attempt = 1; ; attempt++) {
+      // An attempt that fails starts the blob over from the HEAD; the last failure is kept to tell why.
       if (exists(d)) {
         Progress.done(options.progress(), attempt == 1 ? TransferEvent.Kind.PRESENT : TransferEvent.Kind.UPLOADED, d);
         break;
@@ -177,23 +175,22 @@ public final class Pusher {
       String start = "/v2/" + repo + "/blobs/uploads/"
           + from.map(f -> "?mount=" + enc(d.digest().toString()) + "&from=" + enc(f)).orElse("");
       RegistryClient.Call post = RegistryClient.Call.of("POST", start, scopes(from));
-      HttpResponse<InputStream> r = client.expect(post, 201, 202);
-      RegistryClient.discard(r);
-      if (r.statusCode() == 201) {
+      RegistryClient.Answer r = client.expect(post, 201, 202);
+      if (r.status() == 201) {
         Progress.done(options.progress(), TransferEvent.Kind.MOUNTED, d);
         break;
       }
       String location = location(post, r);
-      boolean done = size <= options.chunkSize()
+      Optional<RegistryException> lost = size <= options.chunkSize()
           ? monolithic(d, file, location, progress) : chunked(d, file, size, location, progress);
       progress.check();
-      if (done) {
+      if (lost.isEmpty()) {
         Progress.done(options.progress(), TransferEvent.Kind.UPLOADED, d);
         break;
       }
       if (attempt >= options.attempts()) {
         throw new RegistryException("uploading blob " + d.digest() + " to " + ref.registry() + "/" + repo
-            + " failed " + attempt + " times", -1);
+            + " failed " + attempt + " times; the last time: " + lost.get().getMessage(), lost.get());
       }
     }
     BlobLocations.seen(client.registry(), d.digest(), repo);
@@ -201,13 +198,11 @@ public final class Pusher {
 
   private boolean exists(Descriptor d) throws IOException {
     RegistryClient.Call head = RegistryClient.Call.of("HEAD", "/v2/" + repo + "/blobs/" + d.digest(), scopes(Optional.empty()));
-    HttpResponse<InputStream> r = client.expect(head, 200, 404);
-    RegistryClient.discard(r);
-    return r.statusCode() == 200;
+    return client.expect(head, 200, 404).status() == 200;
   }
 
-  /** One PUT with the whole blob; false when it must start over (the upload session is lost). */
-  private boolean monolithic(Descriptor d, Path file, String location, Progress progress) throws IOException {
+  /** One PUT with the whole blob; empty when done, else why it must start over. */
+  private Optional<RegistryException> monolithic(Descriptor d, Path file, String location, Progress progress) throws IOException {
     RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
         .header("Content-Type", "application/octet-stream")
         .body(counted(fileBody(file, 0, d.size()), progress, 0))
@@ -215,38 +210,44 @@ public final class Pusher {
     return finish(put, d);
   }
 
-  /** The final PUT of an upload; its loss is checked with a HEAD, since the registry may have it all. */
-  private boolean finish(RegistryClient.Call put, Descriptor d) throws IOException {
+  /**
+   * The final PUT of an upload; empty when done, else why it must start over. Its loss (a broken
+   * connection, a stall, a lost answer) is checked with a HEAD, since the registry may have it all.
+   */
+  private Optional<RegistryException> finish(RegistryClient.Call put, Descriptor d) throws IOException {
+    RegistryException failed;
     try {
-      HttpResponse<InputStream> r = client.send(put);
-      RegistryClient.discard(r);
-      if (r.statusCode() == 201) {
-        Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
+      RegistryClient.Answer r = client.send(put);
+      if (r.status() == 201) {
+        Optional<String> said = r.header("Docker-Content-Digest");
         if (said.isPresent() && !said.get().trim().equals(d.digest().toString())) {
           throw new DigestMismatchException("registry " + ref.registry() + " stored blob " + d.digest() + " as " + said.get());
         }
-        return true;
+        return Optional.empty();
       }
-      if (r.statusCode() == 400) {
-        throw client.failure(put, r);
+      failed = client.failure(put, r);
+      if (r.status() == 400) {
+        throw failed;
       }
     } catch (RegistryException e) {
       if (e.status().isPresent()) {
         throw e;
       }
+      failed = e;
     }
-    return exists(d);
+    return exists(d) ? Optional.empty() : Optional.of(failed);
   }
 
   /**
    * PATCHes the blob in chunks (distribution-spec, "Pushing a blob in chunks"). When a chunk's
    * answer is lost or refused, asks the registry how much it holds and goes on from there.
    *
-   * @return false when the upload session is gone and the upload must start over
+   * @return empty when done, else why the upload must start over (its session is gone)
    */
-  private boolean chunked(Descriptor d, Path file, long size, String location, Progress progress) throws IOException {
+  private Optional<RegistryException> chunked(Descriptor d, Path file, long size, String location, Progress progress) throws IOException {
     long offset = 0;
     int failures = 0;
+    RegistryException last = null;
     while (offset < size) {
       long n = Math.min(options.chunkSize(), size - offset);
       RegistryClient.Call patch = RegistryClient.Call.of("PATCH", location, scopes(Optional.empty()))
@@ -255,44 +256,43 @@ public final class Pusher {
           .body(counted(fileBody(file, offset, n), progress, offset))
           .once();
       try {
-        HttpResponse<InputStream> r = client.send(patch);
-        RegistryClient.discard(r);
-        if (r.statusCode() == 202) {
+        RegistryClient.Answer r = client.send(patch);
+        if (r.status() == 202) {
           location = location(patch, r);
-          offset = r.headers().firstValue("Range").flatMap(Pusher::held).orElse(offset + n);
+          offset = r.header("Range").flatMap(Pusher::held).orElse(offset + n);
           failures = 0;
           continue;
         }
-        if (r.statusCode() == 404) {
-          return false;
+        last = client.failure(patch, r);
+        if (r.status() == 404) {
+          return Optional.of(last);
         }
-        if (r.statusCode() != 416 && r.statusCode() != 429 && r.statusCode() < 500) {
-          throw new RegistryException(RegistryClient.describe(patch) + ": registry " + ref.registry() + " answered "
-              + r.statusCode(), r.statusCode());
+        if (r.status() != 416 && r.status() != 429 && r.status() < 500) {
+          throw last;
         }
       } catch (RegistryException e) {
         if (e.status().isPresent()) {
           throw e;
         }
+        last = e;
       }
       if (++failures >= options.attempts()) {
         throw new RegistryException("uploading blob " + d.digest() + " to " + ref.registry() + "/" + repo
-            + " failed at byte " + offset + " " + failures + " times", -1);
+            + " failed at byte " + offset + " " + failures + " times; the last time: " + last.getMessage(), last);
       }
       pause(failures);
       // Where did it get to? (distribution-spec, "Resuming an upload": GET the upload URL.)
       RegistryClient.Call status = RegistryClient.Call.of("GET", location, scopes(Optional.empty()));
-      HttpResponse<InputStream> r = client.send(status);
-      RegistryClient.discard(r);
-      if (r.statusCode() == 404) {
-        return false;
+      RegistryClient.Answer r = client.send(status);
+      if (r.status() == 404) {
+        return Optional.of(client.failure(status, r));
       }
-      if (r.statusCode() != 204) {
+      if (r.status() != 204) {
         throw new RegistryException(RegistryClient.describe(status) + ": registry " + ref.registry() + " answered "
-            + r.statusCode() + " to an upload status request", r.statusCode());
+            + r.status() + " to an upload status request", r.status());
       }
       location = location(status, r);
-      offset = r.headers().firstValue("Range").flatMap(Pusher::held).orElse(0L);
+      offset = r.header("Range").flatMap(Pusher::held).orElse(0L);
     }
     RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
         .header("Content-Type", "application/octet-stream")
@@ -324,16 +324,16 @@ public final class Pusher {
     return Optional.of(end <= 0 ? 0 : end + 1);
   }
 
-  private String location(RegistryClient.Call call, HttpResponse<InputStream> r) throws IOException {
-    String loc = r.headers().firstValue("Location").orElseThrow(() -> new RegistryException(
-        RegistryClient.describe(call) + ": registry " + ref.registry() + " answered " + r.statusCode()
-            + " without a Location", r.statusCode()));
+  private String location(RegistryClient.Call call, RegistryClient.Answer r) throws IOException {
+    String loc = r.header("Location").orElseThrow(() -> new RegistryException(
+        RegistryClient.describe(call) + ": registry " + ref.registry() + " answered " + r.status()
+            + " without a Location", r.status()));
     URI base = client.base();
     URI resolved = base.resolve(loc);
     // The upload must stay on the registry: it is where the credentials go.
     if (!RegistryClient.sameOrigin(resolved, base)) {
       throw new RegistryException(RegistryClient.describe(call) + ": registry " + ref.registry()
-          + " sent the upload to another host (" + Hosts.safe(resolved) + "); refused", r.statusCode());
+          + " sent the upload to another host (" + Hosts.safe(resolved) + "); refused", r.status());
     }
     return resolved.toString();
   }

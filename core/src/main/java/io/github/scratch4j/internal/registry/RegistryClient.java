@@ -12,6 +12,7 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,14 +25,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Speaks HTTP to one registry for the Distribution API (OCI distribution-spec): picks HTTPS (or
  * plain HTTP where allowed), authenticates (Basic, or Bearer tokens from the registry's token
  * service, refreshed when they expire), retries with backoff, and follows redirects itself so
- * that credentials only ever go to the registry's own origin.
+ * that credentials only ever go to the origin they are meant for.
+ *
+ * <p>Every request, to the registry or to its token service, goes through {@link #run}: it sends,
+ * reads the answer's body under the idle timeout and a deadline (see {@link Limits}), retries a
+ * failed connection, a stalled transfer or a retryable status with backoff, and wraps the last
+ * failure in a {@link RegistryException} that names the host and the request.
  *
  * <p>Thread-safe: concurrent uploads share one client and its tokens.
  */
@@ -56,29 +67,43 @@ public final class RegistryClient {
   private volatile Optional<RegistryCredentials> credentials;
   private volatile boolean basic;
   private volatile Challenge bearer;
+  /** Why the registry's credentials were kept from its token service, when they were. */
+  private volatile Optional<String> withheld = Optional.empty();
 
   private record Token(String value, Instant refreshAt) {}
 
-  /** A request: method, path (or absolute URL), headers, optional body, and the scopes it needs. */
+  /**
+   * A request: method, path (or absolute URL), headers, optional body, the scopes it needs,
+   * whether it may be sent again, and how many bytes of the answer's body it reads at most.
+   */
   record Call(String method, String target, List<String[]> headers, Optional<Body> body, List<String> scopes,
-      boolean retry) {
+      boolean retry, long reads) {
     static Call of(String method, String target, List<String> scopes) {
-      return new Call(method, target, List.of(), Optional.empty(), scopes, true);
+      return new Call(method, target, List.of(), Optional.empty(), scopes, true, MAX_ERROR_BODY);
     }
 
     Call header(String name, String value) {
       List<String[]> next = new ArrayList<>(headers);
       next.add(new String[] {name, value});
-      return new Call(method, target, next, body, scopes, retry);
+      return new Call(method, target, next, body, scopes, retry, reads);
     }
 
     Call body(Body newBody) {
-      return new Call(method, target, headers, Optional.of(newBody), scopes, retry);
+      return new Call(method, target, headers, Optional.of(newBody), scopes, retry, reads);
     }
 
     /** Tried once: the caller recovers itself (a chunk whose fate must be asked first). */
     Call once() {
-      return new Call(method, target, headers, body, scopes, false);
+      return new Call(method, target, headers, body, scopes, false, reads);
+    }
+
+    /**
+     * Reads up to {@code bytes} of the answer's body (an error body's 64 KiB unless said): what
+     * {@link #send(Call)} keeps, and the size the body's deadline is set for when the answer
+     * declares none.
+     */
+    Call reading(long bytes) {
+      return new Call(method, target, headers, body, scopes, retry, bytes);
     }
   }
 
@@ -88,6 +113,34 @@ public final class RegistryClient {
 
     HttpRequest.BodyPublisher publisher();
   }
+
+  /** An answer, with as much of its body as the call reads. */
+  record Answer(int status, HttpHeaders headers, byte[] body) {
+    /** An answer with up to an error body's worth of {@code body}. */
+    static Answer reading(int status, HttpHeaders headers, InputStream body) throws IOException {
+      return new Answer(status, headers, body.readNBytes(MAX_ERROR_BODY));
+    }
+
+    Optional<String> header(String name) {
+      return headers.firstValue(name);
+    }
+  }
+
+  /**
+   * Reads an answer's body. It runs inside the retry loop: when the body's transfer fails (the
+   * stream throws), the whole request is tried again, so a reader must start afresh each time.
+   */
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(int status, HttpHeaders headers, InputStream body) throws IOException;
+  }
+
+  /**
+   * Who a request goes to: the registry (which answers 401 with challenges and gets the
+   * registry's authorization), or its token service (which gets at most the Basic credentials
+   * that {@link Hosts#checkRealm} allowed, and only at its own origin).
+   */
+  private record Peer(String name, boolean isRegistry, Optional<String> authorization, Optional<URI> origin) {}
 
   RegistryClient(String registry, RegistryOptions options, CredentialStore store) {
     this.registry = registry;
@@ -138,18 +191,18 @@ public final class RegistryClient {
       // A host that may use plain HTTP is asked over HTTPS first, as Docker does: a TLS failure
       // (or no answer to the TLS greeting, as from servers that wait for a request line) means it
       // speaks plain HTTP. Any HTTP answer means HTTPS works. The answer is kept for the process.
+      Duration limit = PROBE.compareTo(options.timeout()) < 0 ? PROBE : options.timeout();
       try {
-        HttpRequest probe = HttpRequest.newBuilder(https.resolve("/v2/"))
-            .timeout(PROBE.compareTo(options.timeout()) < 0 ? PROBE : options.timeout()).GET().build();
-        http.send(probe, HttpResponse.BodyHandlers.discarding());
+        HttpResponse<InputStream> r = once("GET", https.resolve("/v2/"), List.of(), Optional.empty(),
+            Optional.empty(), 0, limit, "the answer's body");
+        r.body().close(); // its body does not matter, and must not hold the probe up
         base = https;
+      } catch (InterruptedIOException e) {
+        throw new InterruptedIOException("interrupted while contacting " + registry);
       } catch (IOException e) {
         // SSLException, a timeout, or not even a connection (plain HTTP then fails the same way,
         // with a clearer message).
         base = URI.create("http://" + apiHost + "/");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while contacting " + registry);
       }
       SCHEMES.put(apiHost, base);
       return base;
@@ -157,75 +210,115 @@ public final class RegistryClient {
   }
 
   /**
-   * Sends a call, authenticating and retrying as needed, and returns the final response, whose
-   * body the caller must read or close.
+   * Sends a call, authenticating and retrying as needed, and returns the final answer with up
+   * to {@link Call#reads()} bytes of its body.
    */
-  HttpResponse<InputStream> send(Call call) throws IOException {
-    int attempt = 0;
-    boolean authenticated = false;
-    while (true) {
-      attempt++;
-      Optional<String> auth = authorization(call.scopes());
-      HttpResponse<InputStream> r;
-      try {
-        r = exchange(call, auth);
-      } catch (RegistryException e) {
-        throw e;
-      } catch (IOException e) {
-        if (!call.retry() || attempt >= options.attempts()) {
-          throw new RegistryException(describe(call) + " failed" + (attempt > 1 ? " after " + attempt + " attempts" : "")
-              + ": " + e, e);
-        }
-        pause(backoff(attempt, Optional.empty()));
-        continue;
-      }
-      int status = r.statusCode();
-      if (status == 401 && !authenticated) {
-        List<Challenge> challenges = Challenge.parse(r.headers().allValues("WWW-Authenticate"));
-        discard(r);
-        authenticated = true;
-        if (authenticate(challenges, call.scopes(), auth.isPresent())) {
-          attempt--; // answering a challenge is not a failed attempt
-          continue;
-        }
-        throw new RegistryException(describe(call) + ": registry " + registry + " requires authentication ("
-            + challenges.stream().map(Challenge::scheme).toList() + ") and " + credentialsSummary(), 401);
-      }
-      if (RETRIED.contains(status) && call.retry() && attempt < options.attempts()) {
-        Duration wait = backoff(attempt, r.headers().firstValue("Retry-After"));
-        discard(r);
-        pause(wait);
-        continue;
-      }
-      return r;
-    }
+  Answer send(Call call) throws IOException {
+    return send(call, (status, headers, body) -> new Answer(status, headers, body.readNBytes(saturate(call.reads()))));
+  }
+
+  /**
+   * Sends a call, authenticating and retrying as needed, and hands the final answer to
+   * {@code reader}; a body that stalls or breaks while it reads is retried like a failed
+   * connection.
+   */
+  <T> T send(Call call, Reader<T> reader) throws IOException {
+    return run(call, reader, new Peer("registry " + registry, true, Optional.empty(), Optional.empty()));
   }
 
   /** Sends a call and fails unless the registry answers one of {@code expected}. */
-  HttpResponse<InputStream> expect(Call call, int... expected) throws IOException {
-    HttpResponse<InputStream> r = send(call);
+  Answer expect(Call call, int... expected) throws IOException {
+    Answer r = send(call);
     for (int e : expected) {
-      if (r.statusCode() == e) {
+      if (r.status() == e) {
         return r;
       }
     }
     throw failure(call, r);
   }
 
-  /** An exception for an unexpected answer, with the registry's error codes and messages. */
-  RegistryException failure(Call call, HttpResponse<InputStream> r) {
-    String detail = "";
-    try (InputStream in = r.body()) {
-      byte[] body = in.readNBytes(MAX_ERROR_BODY);
-      detail = errors(body);
-    } catch (IOException e) {
-      detail = "";
+  private static int saturate(long n) {
+    return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, n));
+  }
+
+  /** The one place that sends, reads, retries and wraps; see the class comment. */
+  private <T> T run(Call call, Reader<T> reader, Peer peer) throws IOException {
+    int attempt = 0;
+    boolean authenticated = false;
+    while (true) {
+      attempt++;
+      Optional<String> auth = peer.isRegistry() ? authorization(call.scopes()) : peer.authorization();
+      URI authOrigin = peer.isRegistry() ? base() : peer.origin().orElseThrow();
+      IOException failed = null;
+      HttpResponse<InputStream> r = null;
+      try {
+        r = exchange(call, auth, authOrigin);
+      } catch (RegistryException | InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        failed = e;
+      }
+      if (r != null) {
+        TimedBody body = (TimedBody) r.body();
+        try (body) {
+          int status = r.statusCode();
+          if (status == 401 && peer.isRegistry() && !authenticated) {
+            List<Challenge> challenges = Challenge.parse(r.headers().allValues("WWW-Authenticate"));
+            drain(body);
+            authenticated = true;
+            if (authenticate(challenges, call.scopes(), auth.isPresent())) {
+              attempt--; // answering a challenge is not a failed attempt
+              continue;
+            }
+            throw new RegistryException(describe(call) + ": registry " + registry + " requires authentication ("
+                + challenges.stream().map(Challenge::scheme).toList() + ") and " + credentialsSummary(), 401);
+          }
+          if (RETRIED.contains(status) && call.retry() && attempt < options.attempts()) {
+            Duration wait = backoff(attempt, r.headers().firstValue("Retry-After"));
+            drain(body);
+            body.close();
+            pause(wait);
+            continue;
+          }
+          return reader.read(status, r.headers(), body);
+        } catch (IOException e) {
+          // Only the body's own failure is the transfer's; anything else is the reader's verdict
+          // (a digest that does not match, a document that does not parse) and final.
+          if (e instanceof InterruptedIOException || body.failure() == null || !causedBy(e, body.failure())) {
+            throw e;
+          }
+          failed = body.failure();
+        }
+      }
+      if (!call.retry() || attempt >= options.attempts()) {
+        throw new RegistryException(describe(call) + " to " + peer.name() + " failed"
+            + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + why(failed), failed);
+      }
+      pause(backoff(attempt, Optional.empty()));
     }
-    String message = describe(call) + ": registry " + registry + " answered " + r.statusCode() + detail;
-    if (r.statusCode() == 401 || r.statusCode() == 403) {
+  }
+
+  private static boolean causedBy(Throwable e, Throwable cause) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t == cause) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A failure in words: ours say what stalled; the JDK's need their class to make sense. */
+  private static String why(IOException e) {
+    return e instanceof TransferException ? e.getMessage() : e.toString();
+  }
+
+  /** An exception for an unexpected answer, with the registry's error codes and messages. */
+  RegistryException failure(Call call, Answer r) {
+    String message = describe(call) + ": registry " + registry + " answered " + r.status() + errors(r.body());
+    if (r.status() == 401 || r.status() == 403) {
       message += "; " + credentialsSummary();
     }
-    return new RegistryException(message, r.statusCode());
+    return new RegistryException(message, r.status());
   }
 
   /** The distribution-spec error list ({"errors":[{"code","message"}]}) in short, if the body is one. */
@@ -248,6 +341,10 @@ public final class RegistryClient {
 
   private String credentialsSummary() {
     Optional<RegistryCredentials> c = credentials;
+    Optional<String> kept = withheld;
+    if (c != null && c.isPresent() && kept.isPresent()) {
+      return "the credentials found for it (user " + c.get().username() + ") were not sent: " + kept.get();
+    }
     if (c != null && c.isPresent()) {
       return "the credentials found for it (user " + c.get().username() + ") were not accepted";
     }
@@ -266,35 +363,27 @@ public final class RegistryClient {
     return call.method() + " " + target;
   }
 
-  /** Sends the call once, following redirects; the Authorization header goes to the registry's origin only. */
-  private HttpResponse<InputStream> exchange(Call call, Optional<String> auth) throws IOException {
-    URI origin = base();
-    URI uri = origin.resolve(call.target());
+  /**
+   * Sends the call once, following redirects; the Authorization header goes to {@code authOrigin}
+   * only. Returns the final answer, whose body is a {@link TimedBody} the caller must close.
+   */
+  private HttpResponse<InputStream> exchange(Call call, Optional<String> auth, URI authOrigin) throws IOException {
+    URI uri = base().resolve(call.target());
     String method = call.method();
     Optional<Body> body = call.body();
     for (int hops = 0; ; hops++) {
-      long bytes = body.map(Body::length).orElse(0L);
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-          .timeout(options.timeout().plusSeconds(bytes >> 20))
-          .method(method, body.map(Body::publisher).orElse(HttpRequest.BodyPublishers.noBody()));
-      for (String[] h : call.headers()) {
-        b.header(h[0], h[1]);
-      }
-      if (auth.isPresent() && sameOrigin(uri, origin)) {
-        b.header("Authorization", auth.get());
-      }
-      HttpResponse<InputStream> r;
-      try {
-        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted: " + describe(call));
-      }
+      Optional<String> authHere = sameOrigin(uri, authOrigin) ? auth : Optional.empty();
+      String what = sameOrigin(uri, authOrigin) ? "the answer's body"
+          : "the answer's body from " + uri.getScheme() + "://" + uri.getRawAuthority().replaceAll("^.*@", "");
+      HttpResponse<InputStream> r = once(method, uri, call.headers(), body, authHere, call.reads(),
+          options.timeout(), what);
       int s = r.statusCode();
       Optional<String> location = r.headers().firstValue("Location");
       if ((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && location.isPresent()
           && !call.method().equals("POST") && !call.method().equals("PATCH") && !call.method().equals("PUT")) {
-        discard(r);
+        try (TimedBody b = (TimedBody) r.body()) {
+          drain(b);
+        }
         if (hops >= MAX_REDIRECTS) {
           throw new RegistryException(describe(call) + ": more than " + MAX_REDIRECTS + " redirects", s);
         }
@@ -305,7 +394,7 @@ public final class RegistryClient {
           throw new RegistryException(describe(call) + ": the registry redirected to an invalid URL", s);
         }
         String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
+        if (!scheme.equals("https") && !scheme.equals("http") || next.getHost() == null) {
           throw new RegistryException(describe(call) + ": redirected to a " + scheme + " URL; refused", s);
         }
         if (uri.getScheme().equals("https") && scheme.equals("http")) {
@@ -323,12 +412,112 @@ public final class RegistryClient {
     }
   }
 
+  /**
+   * Sends one request and waits for its answer's headers, under these limits (each the timeout
+   * {@code t} unless said): the answer must begin within t of the request; with a body, the
+   * first bytes must be taken within 2t (connecting, then a pause), no later pause may last t,
+   * all of it must be taken within {@link Limits#forBytes} of the first bytes, and the answer
+   * must begin within t of the last. The JDK's request timeout alone cannot say this: it covers
+   * the whole exchange up to the headers, so it must allow for the slowest whole upload and then
+   * misses a registry that stopped reading early on.
+   */
+  private HttpResponse<InputStream> once(String method, URI uri, List<String[]> headers, Optional<Body> body,
+      Optional<String> auth, long reads, Duration t, String what) throws IOException {
+    long length = body.map(Body::length).orElse(0L);
+    // An empty body is sent with the headers: the request then waits for its answer like a GET.
+    SentBody sent = length > 0 ? new SentBody(body.get().publisher()) : null;
+    HttpRequest.BodyPublisher publisher = sent != null ? sent
+        : body.map(Body::publisher).orElseGet(HttpRequest.BodyPublishers::noBody);
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+        // Only a backstop: the waits below end first.
+        .timeout(Limits.forBytes(t, length).plus(t.multipliedBy(3)))
+        .method(method, publisher);
+    for (String[] h : headers) {
+      b.header(h[0], h[1]);
+    }
+    auth.ifPresent(a -> b.header("Authorization", a));
+    long tn = t.toNanos();
+    long start = System.nanoTime();
+    CompletableFuture<HttpResponse<InputStream>> cf = http.sendAsync(b.build(), info -> new TimedBody(t,
+        info.headers().firstValueAsLong("Content-Length").stream().map(n -> Math.min(n, reads)).findFirst().orElse(reads),
+        what));
+    while (true) {
+      long due;
+      String stall;
+      if (sent == null) {
+        due = start + tn;
+        stall = "no answer came within " + Limits.format(t);
+      } else if (!sent.started()) {
+        due = start + 2 * tn;
+        stall = "the registry took none of the " + length + "-byte request body within " + Limits.format(t.multipliedBy(2));
+      } else if (!sent.done()) {
+        long idle = sent.lastAt() + tn;
+        Duration allowed = Limits.forBytes(t, length);
+        long deadline = sent.firstAt() + allowed.toNanos();
+        if (idle - deadline <= 0) {
+          due = idle;
+          stall = "the registry stopped taking the request body: nothing for " + Limits.format(t) + " after "
+              + sent.taken() + " of " + length + " bytes";
+        } else {
+          due = deadline;
+          stall = "the request body was not sent within " + Limits.format(allowed) + " (the limit for " + length
+              + " bytes): " + sent.taken() + " bytes had gone";
+        }
+      } else {
+        due = sent.doneAt() + tn;
+        stall = "no answer came within " + Limits.format(t) + " of the request body's last byte (" + length + " bytes)";
+      }
+      long wait = due - System.nanoTime();
+      try {
+        if (wait > 0) {
+          // Looks again at least ten times per timeout: the body's progress moves the due time.
+          return cf.get(Math.min(wait, Math.max(tn / 10, 1_000_000)), TimeUnit.NANOSECONDS);
+        }
+      } catch (TimeoutException e) {
+        continue; // the state may have moved on while waiting: look again
+      } catch (InterruptedException e) {
+        cf.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted: " + method + " " + Hosts.safe(uri));
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        throw new IOException(cause.toString(), cause);
+      } catch (CancellationException e) {
+        throw new TransferException("the request was cancelled");
+      }
+      // Cancelling the exchange makes the JDK close its connection (JDK 16 and later). If the
+      // answer came just now, take it after all.
+      if (!cf.cancel(true) && cf.isDone() && !cf.isCompletedExceptionally()) {
+        continue;
+      }
+      throw new TransferException(stall);
+    }
+  }
+
+  /** Reads a little of a body that does not matter, so its connection may be kept; failures are ignored. */
+  private static void drain(TimedBody body) {
+    try {
+      body.skipNBytes(0);
+      byte[] sink = new byte[8192];
+      long total = 0;
+      int n;
+      while (total < MAX_ERROR_BODY && (n = body.read(sink)) > 0) {
+        total += n;
+      }
+    } catch (IOException e) {
+      // the connection is closed either way
+    }
+  }
+
   static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
         && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
   }
 
-  private static int port(URI u) {
+  static int port(URI u) {
     return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
   }
 
@@ -405,7 +594,8 @@ public final class RegistryClient {
       }
       String realm = challenge.param("realm").orElseThrow(() ->
           new RegistryException("registry " + registry + " asked for a token but named no token service (realm)", 401));
-      URI realmUri = Hosts.checkRealm(realm, registry, base().getScheme().equals("https"), options);
+      Hosts.Realm checked = Hosts.checkRealm(realm, registry, base(), options);
+      URI realmUri = checked.uri();
       TreeSet<String> wanted = new TreeSet<>(scopes);
       challenge.param("scope").ifPresent(s -> wanted.addAll(List.of(s.split(" "))));
       StringBuilder query = new StringBuilder();
@@ -415,55 +605,35 @@ public final class RegistryClient {
       }
       String raw = realmUri.toString();
       URI uri = URI.create(raw + (query.length() == 0 ? "" : (raw.contains("?") ? "&" : "?") + query));
-      Optional<RegistryCredentials> c = credentials();
+      Optional<RegistryCredentials> found = credentials();
+      Optional<RegistryCredentials> c = checked.withheld().isEmpty() ? found : Optional.empty();
+      withheld = found.isPresent() ? checked.withheld() : Optional.empty();
       String service = Hosts.safe(realmUri);
-      for (int attempt = 1; ; attempt++) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(options.timeout()).GET();
-        c.ifPresent(cred -> req.header("Authorization", basicHeader(cred)));
-        HttpResponse<InputStream> r;
-        try {
-          r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while asking " + service + " for a token");
-        } catch (IOException e) {
-          if (attempt >= options.attempts()) {
-            throw new RegistryException("token service " + service + " for " + registry + " failed: " + e, e);
-          }
-          pause(backoff(attempt, Optional.empty()));
-          continue;
-        }
-        int s = r.statusCode();
-        if (RETRIED.contains(s) && attempt < options.attempts()) {
-          Duration wait = backoff(attempt, r.headers().firstValue("Retry-After"));
-          discard(r);
-          pause(wait);
-          continue;
-        }
-        byte[] body;
-        try (InputStream in = r.body()) {
-          body = in.readNBytes(JsonReader.MAX_DOCUMENT + 1);
-        }
-        if (s == 401 || s == 403) {
-          throw new RegistryException("token service " + service + " for " + registry + " refused "
-              + (c.isPresent() ? "the credentials of user " + c.get().username() : "anonymous access")
-              + " (" + s + ")" + errors(body), s);
-        }
-        if (s != 200) {
-          throw new RegistryException("token service " + service + " for " + registry + " answered " + s + errors(body), s);
-        }
-        JsonNode answer = JsonReader.parse(body, "the answer of token service " + service);
-        String token = answer.path("token").asText(answer.path("access_token").asText(""));
-        if (token.isEmpty()) {
-          throw new RegistryException("token service " + service + " answered without a token", s);
-        }
-        // Tokens last expires_in seconds, 60 when unsaid (token specification); renew at 80%.
-        long life = answer.path("expires_in").canConvertToLong() && answer.path("expires_in").asLong() > 0
-            ? answer.path("expires_in").asLong() : 60;
-        Token t = new Token(token, Instant.now().plusMillis(life * 800));
-        tokens.put(key, t);
-        return t;
+      Peer peer = new Peer("the token service of registry " + registry, false,
+          c.map(RegistryClient::basicHeader), Optional.of(realmUri));
+      Answer r = run(Call.of("GET", uri.toString(), List.of()).reading(JsonReader.MAX_DOCUMENT + 1),
+          (status, headers, in) -> new Answer(status, headers, in.readNBytes(JsonReader.MAX_DOCUMENT + 1)), peer);
+      int s = r.status();
+      byte[] body = r.body();
+      if (s == 401 || s == 403) {
+        throw new RegistryException("token service " + service + " for " + registry + " refused "
+            + (c.isPresent() ? "the credentials of user " + c.get().username() : "anonymous access")
+            + " (" + s + ")" + errors(body), s);
       }
+      if (s != 200) {
+        throw new RegistryException("token service " + service + " for " + registry + " answered " + s + errors(body), s);
+      }
+      JsonNode answer = JsonReader.parse(body, "the answer of token service " + service);
+      String token = answer.path("token").asText(answer.path("access_token").asText(""));
+      if (token.isEmpty()) {
+        throw new RegistryException("token service " + service + " answered without a token", s);
+      }
+      // Tokens last expires_in seconds, 60 when unsaid (token specification); renew at 80%.
+      long life = answer.path("expires_in").canConvertToLong() && answer.path("expires_in").asLong() > 0
+          ? answer.path("expires_in").asLong() : 60;
+      Token t = new Token(token, Instant.now().plusMillis(life * 800));
+      tokens.put(key, t);
+      return t;
     }
   }
 
@@ -491,20 +661,6 @@ public final class RegistryClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting to retry");
-    }
-  }
-
-  static void discard(HttpResponse<InputStream> r) {
-    try (InputStream in = r.body()) {
-      in.skipNBytes(0);
-      byte[] sink = new byte[8192];
-      long total = 0;
-      int n;
-      while (total < MAX_ERROR_BODY && (n = in.read(sink)) > 0) {
-        total += n;
-      }
-    } catch (IOException e) {
-      // the connection is closed either way
     }
   }
 }

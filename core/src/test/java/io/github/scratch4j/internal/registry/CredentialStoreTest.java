@@ -2,6 +2,7 @@ package io.github.scratch4j.internal.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.scratch4j.RegistryCredentials;
 import io.github.scratch4j.RegistryException;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -120,6 +122,39 @@ class CredentialStoreTest {
     dockerConfig("{\"credHelpers\":{\"r.example.com\":\"../../bin/sh\"}}");
     assertThatThrownBy(() -> store(RegistryOptions.defaults(), env()).lookup("r.example.com"))
         .isInstanceOf(RegistryException.class).hasMessageContaining("not a plain program name");
+  }
+
+  private void script(String name, String body) throws Exception {
+    Path bin = Files.createDirectories(home.resolve("bin"));
+    Path script = Files.writeString(bin.resolve("docker-credential-" + name), "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @Test
+  void aHelperThatNeverAnswersIsGivenUpAndKilled() throws Exception {
+    Path pidFile = home.resolve("helper.pid");
+    script("silent", "echo $$ > '" + pidFile + "'\nexec /bin/sleep 60\n");
+    dockerConfig("{\"credHelpers\":{\"r.example.com\":\"silent\"}}");
+    CredentialStore s = new CredentialStore(RegistryOptions.defaults(), env(), home, Duration.ofMillis(500));
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> s.lookup("r.example.com"))
+        .isInstanceOf(RegistryException.class).hasMessageContaining("docker-credential-silent did not answer within 500 ms"));
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    Optional<ProcessHandle> left = ProcessHandle.of(pid);
+    if (left.isPresent()) {
+      assertThat(left.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+    }
+  }
+
+  @Test
+  void aHelperThatWritesMuchToStandardErrorStillAnswers() throws Exception {
+    // 1 MiB on standard error before the answer: more than a pipe holds, so a reader that waits
+    // for standard output first would wait for ever.
+    script("chatty", "read server\n/usr/bin/head -c 1048576 /dev/zero >&2 || exit 9\n"
+        + "printf '{\"Username\":\"chat\",\"Secret\":\"ty\"}'\n");
+    dockerConfig("{\"credHelpers\":{\"r.example.com\":\"chatty\"}}");
+    CredentialStore s = new CredentialStore(RegistryOptions.defaults(), env(), home, Duration.ofSeconds(20));
+    assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> s.lookup("r.example.com")))
+        .contains(new RegistryCredentials("chat", "ty"));
   }
 
   @Test

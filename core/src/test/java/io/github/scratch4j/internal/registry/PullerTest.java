@@ -1,0 +1,223 @@
+package io.github.scratch4j.internal.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageReference;
+import io.github.scratch4j.RegistryException;
+import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.Source;
+import io.github.scratch4j.WriteOptions;
+import io.github.scratch4j.internal.read.LayoutIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pulls from a loopback registry that serves a real image and misbehaves on purpose in the
+ * middle of a manifest or blob body: every such failure is retried, and the last one ends as a
+ * {@link RegistryException} naming the registry, the request and what went wrong.
+ */
+class PullerTest {
+  private static final String REPO = "/v2/it/app/";
+  private static final Duration HANG_GUARD = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private final List<RawServer> servers = new CopyOnWriteArrayList<>();
+  private final Map<String, byte[]> blobs = new HashMap<>();
+  private Descriptor top;
+  private String layer;
+
+  /** What a test's registry does to a GET of a manifest or blob; true when it has answered. */
+  @FunctionalInterface
+  interface Misbehaviour {
+    boolean misbehave(RawServer server, RawServer.Request request, byte[] content, int count) throws Exception;
+  }
+
+  @BeforeAll
+  static void warmUp() throws IOException {
+    RawServer.warmUp();
+  }
+
+  @BeforeEach
+  void image() throws IOException {
+    Path layout = dir.resolve("layout");
+    byte[] data = new byte[300 << 10];
+    new Random(7).nextBytes(data);
+    Image.fromScratch().add(Entry.file("/data", Source.of(data)))
+        .writeTo(layout, WriteOptions.defaults().withFormat(WriteOptions.Format.OCI_LAYOUT));
+    top = LayoutIndex.read(layout.resolve("index.json")).get(0);
+    try (Stream<Path> files = Files.list(layout.resolve("blobs").resolve("sha256"))) {
+      for (Path f : files.toList()) {
+        blobs.put("sha256:" + f.getFileName(), Files.readAllBytes(f));
+      }
+    }
+    layer = new ObjectMapper().readTree(blobs.get(top.digest().toString())).path("layers").path(0).path("digest").asText();
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    for (RawServer s : servers) {
+      s.close();
+    }
+  }
+
+  private RawServer registry(Misbehaviour m) throws IOException {
+    RawServer[] self = new RawServer[1];
+    self[0] = new RawServer((r, n) -> {
+      String path = r.path();
+      byte[] content = null;
+      String digest = null;
+      String type = "application/octet-stream";
+      if (path.startsWith(REPO + "manifests/")) {
+        digest = top.digest().toString();
+        content = blobs.get(digest);
+        type = top.mediaType();
+      } else if (path.startsWith(REPO + "blobs/")) {
+        digest = path.substring((REPO + "blobs/").length());
+        content = blobs.get(digest);
+      }
+      if (content == null) {
+        r.answer(404, "{\"errors\":[{\"code\":\"NOT_FOUND\"}]}");
+        return;
+      }
+      if (r.method().equals("GET") && m.misbehave(self[0], r, content, n)) {
+        return;
+      }
+      r.answer(200, content, "Content-Type", type, "Docker-Content-Digest", digest);
+    });
+    servers.add(self[0]);
+    return self[0];
+  }
+
+  private Image pull(RawServer registry) throws IOException {
+    RegistryOptions options = RegistryOptions.defaults().withRetries(3, Duration.ofMillis(1))
+        .withTimeout(Duration.ofMillis(300)).withCacheDirectory(dir.resolve("cache"));
+    RegistryClient.rememberPlainHttp(registry.host());
+    RegistryClient client = new RegistryClient(registry.host(), options, new CredentialStore(options, Map.of(), dir));
+    return new Puller(client, ImageReference.parse(registry.host() + "/it/app:1"), options,
+        new BlobCache(dir.resolve("cache"))).pull();
+  }
+
+  private RegistryException pullFails(RawServer registry) {
+    return assertTimeoutPreemptively(HANG_GUARD, () -> assertThrows(RegistryException.class, () -> pull(registry)));
+  }
+
+  /** Sends the headers and the first {@code bytes} bytes of the body, then resets the connection. */
+  private static void resetAfter(RawServer s, RawServer.Request r, byte[] content, int bytes) throws Exception {
+    r.head(200, content.length);
+    r.out().write(content, 0, bytes);
+    r.out().flush();
+    s.sleep(100); // let the client read them: a reset may discard what it has not read yet
+    r.reset();
+  }
+
+  @Test
+  void aCleanPullReadsTheImage() throws Exception {
+    RawServer registry = registry((s, r, content, n) -> false);
+    assertThat(pull(registry).layers()).hasSize(1);
+    assertThat(registry.count("GET", REPO + "manifests/1")).isEqualTo(1);
+  }
+
+  @Test
+  void aManifestThatTricklesIsRetriedThenFailsNamingTheRegistryAndTheRequest() throws Exception {
+    RawServer registry = registry((s, r, content, n) -> {
+      if (!r.path().contains("/manifests/")) {
+        return false;
+      }
+      r.head(200, content.length, "Content-Type", top.mediaType());
+      s.trickle(r, content, 100); // a byte every 100 ms: never idle for the 300 ms timeout
+      return true;
+    });
+    RegistryException e = pullFails(registry);
+    assertThat(e).hasMessageContaining("GET " + REPO + "manifests/1 to registry " + registry.host())
+        .hasMessageContaining("failed after 3 attempts")
+        .hasMessageContaining("the answer's body was not complete within 600 ms (the limit for " + blobs.get(
+            top.digest().toString()).length + " bytes)");
+    assertThat(registry.count("GET", REPO + "manifests/1")).isEqualTo(3);
+  }
+
+  @Test
+  void aBlobThatStopsIsRetriedThenFailsAndLeavesNothingInTheCache() throws Exception {
+    RawServer registry = registry((s, r, content, n) -> {
+      if (!r.path().endsWith(layer)) {
+        return false;
+      }
+      r.head(200, content.length);
+      r.out().write(content, 0, 1000);
+      r.out().flush();
+      s.hang();
+      return true;
+    });
+    RegistryException e = pullFails(registry);
+    int size = blobs.get(layer).length;
+    assertThat(e).hasMessageContaining("GET " + REPO + "blobs/" + layer + " to registry " + registry.host())
+        .hasMessageContaining("failed after 3 attempts")
+        .hasMessageContaining("the answer's body stalled: nothing came for 300 ms after 1000 of " + size + " bytes");
+    assertThat(registry.count("GET", REPO + "blobs/" + layer)).isEqualTo(3);
+    try (Stream<Path> cached = Files.list(dir.resolve("cache").resolve("blobs").resolve("sha256"))) {
+      assertThat(cached.map(p -> "sha256:" + p.getFileName())).doesNotContain(layer)
+          .noneMatch(name -> name.contains(".part"));
+    }
+  }
+
+  @Test
+  void aResetInTheMiddleOfAManifestIsRetriedAndThePullSucceeds() throws Exception {
+    RawServer registry = registry((s, r, content, n) -> {
+      if (r.path().contains("/manifests/") && s.count("GET", REPO + "manifests/") == 1) {
+        resetAfter(s, r, content, content.length / 2);
+        return true;
+      }
+      return false;
+    });
+    assertThat(pull(registry).layers()).hasSize(1);
+    assertThat(registry.count("GET", REPO + "manifests/1")).isEqualTo(2);
+  }
+
+  @Test
+  void aResetInTheMiddleOfAManifestOnEveryAttemptEndsInARegistryException() throws Exception {
+    RawServer registry = registry((s, r, content, n) -> {
+      if (!r.path().contains("/manifests/")) {
+        return false;
+      }
+      resetAfter(s, r, content, 100);
+      return true;
+    });
+    RegistryException e = pullFails(registry);
+    assertThat(e).hasMessageContaining("GET " + REPO + "manifests/1 to registry " + registry.host())
+        .hasMessageContaining("failed after 3 attempts")
+        .hasMessageContaining("the connection broke after 100 of " + blobs.get(top.digest().toString()).length
+            + " bytes of the answer's body");
+    assertThat(registry.count("GET", REPO + "manifests/1")).isEqualTo(3);
+  }
+
+  @Test
+  void aResetInTheMiddleOfABlobIsRetriedAndThePullSucceeds() throws Exception {
+    RawServer registry = registry((s, r, content, n) -> {
+      if (r.path().endsWith(layer) && s.count("GET", REPO + "blobs/" + layer) == 1) {
+        resetAfter(s, r, content, 50_000);
+        return true;
+      }
+      return false;
+    });
+    assertThat(pull(registry).layers()).hasSize(1);
+    assertThat(registry.count("GET", REPO + "blobs/" + layer)).isEqualTo(2);
+  }
+}
