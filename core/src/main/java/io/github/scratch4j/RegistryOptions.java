@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * How to talk to registries when pushing ({@link Image#pushTo}) and pulling
  * ({@link Image#from(String)}): credentials, which hosts may use plain HTTP, concurrency, layer
- * compression, the platform to pull, the local cache, timeouts, retries and progress reports.
+ * compression, the platform to pull, the local cache, timeouts, retries, progress reports and the
+ * limits pulled images are read within.
  *
  * <p>Credentials given here come first; then those in the files given with {@link #withAuthFile},
  * then {@code $REGISTRY_AUTH_FILE} or the containers {@code auth.json}
@@ -31,7 +32,7 @@ public final class RegistryOptions {
       Compression.GZIP, Optional.empty(), Optional.empty(), Duration.ofSeconds(60), 5, Duration.ofMillis(200),
       // Measured (README, "Registries"): pushing 512 MiB to a local registry in 16 MiB chunks took
       // 6.05 s, in 64 MiB chunks 5.41 s, in one request 5.12 s; 64 MiB keeps a resume cheap.
-      64L << 20, Optional.empty());
+      64L << 20, Optional.empty(), ReadOptions.defaults());
 
   private final Map<String, RegistryCredentials> credentials;
   private final Set<String> insecureRegistries;
@@ -45,11 +46,12 @@ public final class RegistryOptions {
   private final Duration backoff;
   private final long chunkSize;
   private final Optional<Consumer<TransferEvent>> progress;
+  private final ReadOptions read;
 
   private RegistryOptions(Map<String, RegistryCredentials> credentials, Set<String> insecureRegistries,
       List<Path> authFiles, int concurrency, Compression compression, Optional<Platform> platform,
       Optional<Path> cacheDirectory, Duration timeout, int attempts, Duration backoff, long chunkSize,
-      Optional<Consumer<TransferEvent>> progress) {
+      Optional<Consumer<TransferEvent>> progress, ReadOptions read) {
     this.credentials = Map.copyOf(credentials);
     this.insecureRegistries = Set.copyOf(insecureRegistries);
     this.authFiles = List.copyOf(authFiles);
@@ -62,6 +64,7 @@ public final class RegistryOptions {
     this.backoff = backoff;
     this.chunkSize = chunkSize;
     this.progress = progress;
+    this.read = read;
   }
 
   /**
@@ -88,7 +91,7 @@ public final class RegistryOptions {
     Map<String, RegistryCredentials> next = new HashMap<>(credentials);
     next.put(key(registry), Objects.requireNonNull(newCredentials, "credentials"));
     return new RegistryOptions(next, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
   }
 
   /**
@@ -108,7 +111,7 @@ public final class RegistryOptions {
     Set<String> next = new HashSet<>(insecureRegistries);
     next.add(key(registry));
     return new RegistryOptions(credentials, next, authFiles, concurrency, compression, platform, cacheDirectory,
-        timeout, attempts, backoff, chunkSize, progress);
+        timeout, attempts, backoff, chunkSize, progress, read);
   }
 
   /**
@@ -119,7 +122,7 @@ public final class RegistryOptions {
     List<Path> next = new ArrayList<>(authFiles);
     next.add(Objects.requireNonNull(file, "file"));
     return new RegistryOptions(credentials, insecureRegistries, next, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
   }
 
   /** A copy that uploads or downloads up to {@code blobs} blobs at once (at least 1). */
@@ -128,20 +131,20 @@ public final class RegistryOptions {
       throw new IllegalArgumentException("concurrency must be at least 1, not " + blobs);
     }
     return new RegistryOptions(credentials, insecureRegistries, authFiles, blobs, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
   }
 
   /** A copy that compresses the layers it generates for a push this way (gzip by default). */
   public RegistryOptions withCompression(Compression layers) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency,
         Objects.requireNonNull(layers, "compression"), platform, cacheDirectory, timeout, attempts, backoff,
-        chunkSize, progress);
+        chunkSize, progress, read);
   }
 
   /** A copy that pulls this platform's image from a multi-platform index. */
   public RegistryOptions withPlatform(Platform wanted) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression,
-        Optional.of(wanted), cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
+        Optional.of(wanted), cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
   }
 
   /**
@@ -150,7 +153,7 @@ public final class RegistryOptions {
    */
   public RegistryOptions withCacheDirectory(Path directory) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        Optional.of(directory), timeout, attempts, backoff, chunkSize, progress);
+        Optional.of(directory), timeout, attempts, backoff, chunkSize, progress, read);
   }
 
   /**
@@ -168,7 +171,7 @@ public final class RegistryOptions {
       throw new IllegalArgumentException("timeout must be positive, not " + perRequest);
     }
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, perRequest, attempts, backoff, chunkSize, progress);
+        cacheDirectory, perRequest, attempts, backoff, chunkSize, progress, read);
   }
 
   /**
@@ -184,7 +187,7 @@ public final class RegistryOptions {
       throw new IllegalArgumentException("backoff cannot be negative: " + firstBackoff);
     }
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, maxAttempts, firstBackoff, chunkSize, progress);
+        cacheDirectory, timeout, maxAttempts, firstBackoff, chunkSize, progress, read);
   }
 
   /**
@@ -196,7 +199,7 @@ public final class RegistryOptions {
       throw new IllegalArgumentException("chunks must be at least 1 MiB, not " + bytes + " bytes");
     }
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, bytes, progress);
+        cacheDirectory, timeout, attempts, backoff, bytes, progress, read);
   }
 
   /**
@@ -206,7 +209,8 @@ public final class RegistryOptions {
    */
   public RegistryOptions withProgress(Consumer<TransferEvent> listener) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize, Optional.of(Objects.requireNonNull(listener, "listener")));
+        cacheDirectory, timeout, attempts, backoff, chunkSize, Optional.of(Objects.requireNonNull(listener, "listener")),
+        read);
   }
 
   /** The credentials given for {@code registry}, if any. */
@@ -264,6 +268,20 @@ public final class RegistryOptions {
     return chunkSize;
   }
 
+  /**
+   * A copy that reads pulled images within {@code limits}: how far their layers may expand and how
+   * many entries a layer may hold; see {@link ReadOptions}.
+   */
+  public RegistryOptions withReadOptions(ReadOptions limits) {
+    return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, Objects.requireNonNull(limits, "limits"));
+  }
+
+  /** The limits pulled images are read within; {@link ReadOptions#defaults()} unless set. */
+  public ReadOptions readOptions() {
+    return read;
+  }
+
   /** The progress listener, if one was given. */
   public Optional<Consumer<TransferEvent>> progress() {
     return progress;
@@ -275,13 +293,14 @@ public final class RegistryOptions {
         && r.insecureRegistries.equals(insecureRegistries) && r.authFiles.equals(authFiles)
         && r.concurrency == concurrency && r.compression == compression && r.platform.equals(platform)
         && r.cacheDirectory.equals(cacheDirectory) && r.timeout.equals(timeout) && r.attempts == attempts
-        && r.backoff.equals(backoff) && r.chunkSize == chunkSize && r.progress.equals(progress);
+        && r.backoff.equals(backoff) && r.chunkSize == chunkSize && r.progress.equals(progress)
+        && r.read.equals(read);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize, progress);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
   }
 
   /** The options, with the registries that have credentials named but the credentials not shown. */
@@ -291,6 +310,7 @@ public final class RegistryOptions {
         + insecureRegistries + ", authFiles=" + authFiles + ", concurrency=" + concurrency + ", compression="
         + compression + ", platform=" + platform.map(Platform::toString).orElse("host") + ", cache="
         + cacheDirectory.map(Path::toString).orElse("default") + ", timeout=" + timeout + ", attempts=" + attempts
-        + ", backoff=" + backoff + ", chunkSize=" + chunkSize + ", progress=" + progress.isPresent() + "]";
+        + ", backoff=" + backoff + ", chunkSize=" + chunkSize + ", progress=" + progress.isPresent() + ", read=" + read
+        + "]";
   }
 }

@@ -89,7 +89,7 @@ public final class Puller {
     fetched.put(manifestDescriptor.digest(), cache.path(manifestDescriptor.digest()));
     try {
       return FetchedImages.image(manifestDescriptor, d -> fetched.containsKey(d.digest())
-          ? fetched.get(d.digest()) : blob(d), where, io.github.scratch4j.ReadOptions.defaults());
+          ? fetched.get(d.digest()) : blob(d), where, options.readOptions());
     } catch (DigestMismatchException e) {
       // A cached blob that no longer matches (a damaged disk, a meddler): forget it, fail clearly.
       for (Descriptor d : blobs) {

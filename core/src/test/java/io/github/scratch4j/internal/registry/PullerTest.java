@@ -220,4 +220,52 @@ class PullerTest {
     assertThat(pull(registry).layers()).hasSize(1);
     assertThat(registry.count("GET", REPO + "blobs/" + layer)).isEqualTo(2);
   }
+
+  private Image pull(RawServer registry, io.github.scratch4j.ReadOptions limits) throws IOException {
+    RegistryOptions options = RegistryOptions.defaults().withRetries(3, Duration.ofMillis(1))
+        .withTimeout(Duration.ofMillis(300)).withCacheDirectory(dir.resolve("cache")).withReadOptions(limits);
+    RegistryClient.rememberPlainHttp(registry.host());
+    RegistryClient client = new RegistryClient(registry.host(), options, new CredentialStore(options, Map.of(), dir));
+    return new Puller(client, ImageReference.parse(registry.host() + "/it/app:1"), options,
+        new BlobCache(dir.resolve("cache"))).pull();
+  }
+
+  /** Serves {@code document} as the manifest of tag 1, with {@code contentType}. */
+  private void serveAsManifest(byte[] document, String contentType) {
+    String digest = io.github.scratch4j.internal.io.Sha256.of(document).toString();
+    blobs.put(digest, document);
+    top = Descriptor.of(contentType, io.github.scratch4j.Digest.parse(digest), document.length);
+  }
+
+  @Test
+  void aManifestThatIsAlsoAnIndexIsRefused() throws Exception {
+    String manifest = new String(blobs.get(top.digest().toString()), java.nio.charset.StandardCharsets.UTF_8);
+    // CVE-2021-41190: no mediaType, and the fields of both a manifest and an index.
+    String ambiguous = manifest.replaceFirst("\"mediaType\":\"[^\"]*\",", "")
+        .replaceFirst("\\{", "{\"manifests\":[],");
+    serveAsManifest(ambiguous.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+    RawServer registry = registry((s, r, content, n) -> false);
+    io.github.scratch4j.ImageFormatException e = assertThrows(io.github.scratch4j.ImageFormatException.class,
+        () -> pull(registry));
+    assertThat(e).hasMessageContaining("CVE-2021-41190");
+  }
+
+  @Test
+  void aManifestSentAsAnIndexIsRefused() throws Exception {
+    serveAsManifest(blobs.get(top.digest().toString()), io.github.scratch4j.MediaType.OCI_INDEX);
+    RawServer registry = registry((s, r, content, n) -> false);
+    io.github.scratch4j.ImageFormatException e = assertThrows(io.github.scratch4j.ImageFormatException.class,
+        () -> pull(registry));
+    assertThat(e).hasMessageContaining("was sent as " + io.github.scratch4j.MediaType.OCI_INDEX)
+        .hasMessageContaining("says it is " + io.github.scratch4j.MediaType.OCI_MANIFEST);
+  }
+
+  @Test
+  void aPulledImageIsReadWithinTheReadOptions() throws Exception {
+    RawServer registry = registry((s, r, content, n) -> false);
+    io.github.scratch4j.ImageFormatException e = assertThrows(io.github.scratch4j.ImageFormatException.class,
+        () -> pull(registry, io.github.scratch4j.ReadOptions.defaults().withMaxLayerSize(100 << 10)));
+    assertThat(e).hasMessageContaining("ReadOptions.maxLayerSize");
+    assertThat(pull(registry, io.github.scratch4j.ReadOptions.defaults()).fileSystem()).containsKey("/data");
+  }
 }
