@@ -79,14 +79,44 @@ public final class ImagePlanner {
   static ImageReference defaultTag(ImageConfig config) {
     String name = config.entrypoint().isEmpty()
         ? ""
-        : EntryPaths.fileName("/" + config.entrypoint().get(0))
-            .toLowerCase(Locale.ROOT)
-            .replaceAll("[^a-z0-9._-]+", "-")
-            .replaceAll("^[._-]+|[._-]+$", "");
+        : repositoryName(EntryPaths.fileName("/" + config.entrypoint().get(0)).toLowerCase(Locale.ROOT));
     try {
       return ImageReference.parse((name.isEmpty() ? "scratch4j" : name) + ":latest");
     } catch (IllegalArgumentException e) {
       return ImageReference.parse("scratch4j:latest");
     }
+  }
+
+  /**
+   * The name with each run of characters a repository name cannot hold made one {@code -}, and
+   * without leading or trailing separators; in one pass (a configuration read from elsewhere can
+   * hold an entrypoint of megabytes, on which trimming regexes backtrack quadratically).
+   */
+  static String repositoryName(String name) {
+    StringBuilder out = new StringBuilder(Math.min(name.length(), 256));
+    boolean replaced = false;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
+        out.append(c);
+        replaced = false;
+      } else if (!replaced) {
+        out.append('-');
+        replaced = true;
+      }
+    }
+    int start = 0;
+    int end = out.length();
+    while (start < end && isSeparator(out.charAt(start))) {
+      start++;
+    }
+    while (end > start && isSeparator(out.charAt(end - 1))) {
+      end--;
+    }
+    return out.substring(start, end);
+  }
+
+  private static boolean isSeparator(char c) {
+    return c == '.' || c == '_' || c == '-';
   }
 }

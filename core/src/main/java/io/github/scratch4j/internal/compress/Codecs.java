@@ -106,7 +106,8 @@ public final class Codecs {
         return e;
       }
       return new ImageFormatException(what + ": the " + compression.name().toLowerCase(Locale.ROOT)
-          + " stream is corrupt or cut short after " + counted.count + " compressed bytes (" + e.getMessage() + ")", e);
+          + " stream is corrupt or cut short after " + counted.count + " compressed bytes ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
     }
 
     @Override
