@@ -14,9 +14,11 @@ import io.github.scratch4j.internal.layer.LayerPlan;
 import io.github.scratch4j.internal.layer.LayerTarWriter;
 import io.github.scratch4j.internal.tar.TarHeader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -149,24 +151,34 @@ final class TarBlobTarget implements BlobTarget {
     return first;
   }
 
+  /**
+   * The spool is deleted when its channel closes, and on Unix already when it is opened (the JDK
+   * unlinks a DELETE_ON_CLOSE file at once), so a killed writer leaves nothing in the temporary
+   * directory.
+   */
   private Encoded generateSpooled(LayerPlan plan, Compression compression, int level, long maxSize)
       throws IOException {
     Path spool = Files.createTempFile("scratch4j-layer", ".spool");
+    FileChannel channel;
     try {
+      channel = FileChannel.open(spool, StandardOpenOption.READ, StandardOpenOption.WRITE,
+          StandardOpenOption.DELETE_ON_CLOSE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(spool);
+      throw e;
+    }
+    try (channel) {
       Encoded e;
-      try (OutputStream file = Files.newOutputStream(spool)) {
-        e = encoder.encode(plan, compression, level, file);
-      }
+      OutputStream file = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      e = encoder.encode(plan, compression, level, file);
+      file.flush();
       if (written.add(e.digest())) {
         out.write(header(e.digest(), e.size(), maxSize));
-        try (InputStream in = Files.newInputStream(spool)) {
-          in.transferTo(out);
-        }
+        channel.position(0);
+        Channels.newInputStream(channel).transferTo(out);
         pad(e.size());
       }
       return e;
-    } finally {
-      Files.deleteIfExists(spool);
     }
   }
 
