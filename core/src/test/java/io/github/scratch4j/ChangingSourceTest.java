@@ -179,6 +179,40 @@ class ChangingSourceTest {
     assertThat(failures).isGreaterThan(4);
   }
 
+  /**
+   * A stream target reads a layer twice, first only to hash it. A small file rewritten in place
+   * between the two reads (same size, other bytes) changes the layer's digest, and the failure
+   * names the file, not only the digests.
+   */
+  @org.junit.jupiter.api.Test
+  void aFileRewrittenBetweenTheHashAndTheWriteOfAStreamIsNamed() throws Exception {
+    Path small = Files.writeString(dir.resolve("app.conf"), "port=80\n");
+    Image image = Image.fromScratch().add(small, "/etc/app.conf");
+    AtomicBoolean rewritten = new AtomicBoolean();
+    OutputStream sink = new OutputStream() {
+      private long count;
+
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        // The archive's two directory headers come first, then the layer's header, after its hash.
+        count += len;
+        if (count > 1024 && rewritten.compareAndSet(false, true)) {
+          Files.writeString(small, "port=81\n");
+        }
+      }
+    };
+    Throwable thrown = catchThrowable(() -> image.writeTo(sink));
+    assertThat(rewritten).isTrue();
+    assertThat(thrown).isInstanceOf(SourceChangedException.class)
+        .hasMessageContaining("changed between hashing it and writing it")
+        .hasMessageContaining("changed since the write began: /etc/app.conf (file " + small + ", modified at");
+  }
+
   private Path bigFile() throws IOException {
     byte[] content = new byte[BIG];
     new Random(1).nextBytes(content);

@@ -12,6 +12,7 @@ import io.github.scratch4j.internal.io.HashingOutputStream;
 import io.github.scratch4j.internal.io.Sha256;
 import io.github.scratch4j.internal.layer.LayerPlan;
 import io.github.scratch4j.internal.layer.LayerTarWriter;
+import io.github.scratch4j.internal.source.PathSource;
 import io.github.scratch4j.internal.tar.TarHeader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -137,6 +138,7 @@ final class TarBlobTarget implements BlobTarget {
   }
 
   private Encoded generateTwice(LayerPlan plan, long tarSize) throws IOException {
+    java.time.Instant started = java.time.Instant.now();
     Encoded first = encoder.encode(plan, Compression.NONE, 0, OutputStream.nullOutputStream());
     if (written.add(first.digest())) {
       out.write(header(first.digest(), first.size(), tarSize));
@@ -144,7 +146,7 @@ final class TarBlobTarget implements BlobTarget {
       if (!second.digest().equals(first.digest())) {
         throw new SourceChangedException(
             "a source of a layer changed between hashing it and writing it: the layer's digest was "
-                + first.digest() + ", then " + second.digest());
+                + first.digest() + ", then " + second.digest() + modifiedSince(plan, started));
       }
       pad(second.size());
     }
@@ -156,6 +158,29 @@ final class TarBlobTarget implements BlobTarget {
    * unlinks a DELETE_ON_CLOSE file at once), so a killed writer leaves nothing in the temporary
    * directory.
    */
+  /**
+   * The files of the layer modified since the write began, for the message of a failure whose cause
+   * is otherwise only a digest: one stat per file, on the failure path only. A file's time comes
+   * from a clock the kernel updates every few milliseconds, hence the second of slack.
+   */
+  private static String modifiedSince(LayerPlan plan, java.time.Instant started) {
+    java.time.Instant since = started.minusSeconds(1);
+    java.util.List<String> modified = new java.util.ArrayList<>();
+    for (io.github.scratch4j.Entry e : plan.entries()) {
+      if (e instanceof io.github.scratch4j.FileEntry f && f.source() instanceof PathSource p) {
+        try {
+          java.time.Instant at = Files.getLastModifiedTime(p.path()).toInstant();
+          if (!at.isBefore(since)) {
+            modified.add(f.path() + " (file " + p.path() + ", modified at " + at + ")");
+          }
+        } catch (IOException gone) {
+          modified.add(f.path() + " (file " + p.path() + ", now unreadable: " + gone.getMessage() + ")");
+        }
+      }
+    }
+    return modified.isEmpty() ? "" : "; changed since the write began: " + String.join(", ", modified);
+  }
+
   private Encoded generateSpooled(LayerPlan plan, Compression compression, int level, long maxSize)
       throws IOException {
     Path spool = Files.createTempFile("scratch4j-layer", ".spool");
