@@ -3,6 +3,8 @@ package io.github.scratch4j.internal.archive;
 import io.github.scratch4j.Compression;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Digest;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.FileEntry;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.SourceChangedException;
 import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
@@ -19,9 +21,12 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -138,7 +143,7 @@ final class TarBlobTarget implements BlobTarget {
   }
 
   private Encoded generateTwice(LayerPlan plan, long tarSize) throws IOException {
-    java.time.Instant started = java.time.Instant.now();
+    Instant started = Instant.now();
     Encoded first = encoder.encode(plan, Compression.NONE, 0, OutputStream.nullOutputStream());
     if (written.add(first.digest())) {
       out.write(header(first.digest(), first.size(), tarSize));
@@ -154,22 +159,17 @@ final class TarBlobTarget implements BlobTarget {
   }
 
   /**
-   * The spool is deleted when its channel closes, and on Unix already when it is opened (the JDK
-   * unlinks a DELETE_ON_CLOSE file at once), so a killed writer leaves nothing in the temporary
-   * directory.
-   */
-  /**
    * The files of the layer modified since the write began, for the message of a failure whose cause
    * is otherwise only a digest: one stat per file, on the failure path only. A file's time comes
    * from a clock the kernel updates every few milliseconds, hence the second of slack.
    */
-  private static String modifiedSince(LayerPlan plan, java.time.Instant started) {
-    java.time.Instant since = started.minusSeconds(1);
-    java.util.List<String> modified = new java.util.ArrayList<>();
-    for (io.github.scratch4j.Entry e : plan.entries()) {
-      if (e instanceof io.github.scratch4j.FileEntry f && f.source() instanceof PathSource p) {
+  private static String modifiedSince(LayerPlan plan, Instant started) {
+    Instant since = started.minusSeconds(1);
+    List<String> modified = new ArrayList<>();
+    for (Entry e : plan.entries()) {
+      if (e instanceof FileEntry f && f.source() instanceof PathSource p) {
         try {
-          java.time.Instant at = Files.getLastModifiedTime(p.path()).toInstant();
+          Instant at = Files.getLastModifiedTime(p.path()).toInstant();
           if (!at.isBefore(since)) {
             modified.add(f.path() + " (file " + p.path() + ", modified at " + at + ")");
           }
@@ -181,6 +181,11 @@ final class TarBlobTarget implements BlobTarget {
     return modified.isEmpty() ? "" : "; changed since the write began: " + String.join(", ", modified);
   }
 
+  /**
+   * The spool is deleted when its channel closes, and on Unix already when it is opened (the JDK
+   * unlinks a DELETE_ON_CLOSE file at once), so a killed writer leaves nothing in the temporary
+   * directory.
+   */
   private Encoded generateSpooled(LayerPlan plan, Compression compression, int level, long maxSize)
       throws IOException {
     Path spool = Files.createTempFile("scratch4j-layer", ".spool");

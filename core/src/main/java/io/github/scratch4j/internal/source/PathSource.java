@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Optional;
 
 /** A file on disk; its size is captured when the source is made. */
 public record PathSource(Path path, long size) implements Source {
@@ -118,6 +119,7 @@ public record PathSource(Path path, long size) implements Source {
       out.copyFile(path, file, size, buffer);
       CopyProbe.at(CopyProbe.Point.COPIED, path, 0);
     } catch (IOException | RuntimeException | Error e) {
+      // Checked against the file: the change, if any, is what the caller needs, with e as its cause.
       SourceChangedException changed = changedSince(entry, before, e);
       if (changed != null) {
         throw changed;
@@ -139,7 +141,8 @@ public record PathSource(Path path, long size) implements Source {
   }
 
   /** What changed since {@code before}, or {@code null} when the file looks the same. */
-  private SourceChangedException changedSince(String entry, BasicFileAttributes before, Throwable failure) {
+  private SourceChangedException changedSince(String entry, BasicFileAttributes before, Throwable failure)
+      throws IOException {
     BasicFileAttributes now;
     try {
       now = Files.readAttributes(path, BasicFileAttributes.class);
@@ -148,9 +151,11 @@ public record PathSource(Path path, long size) implements Source {
       removed.addSuppressed(e);
       return withCause(removed, failure);
     } catch (IOException e) {
-      if (failure != null) {
-        failure.addSuppressed(e);
+      if (failure == null) {
+        // Copied, but not checked: not knowing whether the bytes are the file's is a failure too.
+        throw new IOException("cannot check " + path + " after copying it into " + entry + ": " + e.getMessage(), e);
       }
+      failure.addSuppressed(e);
       return null;
     }
     SourceChangedException changed = null;
@@ -186,11 +191,11 @@ public record PathSource(Path path, long size) implements Source {
             + size + " bytes (its size when it was added), got " + nowText);
   }
 
-  private java.util.Optional<Long> currentSize() {
+  private Optional<Long> currentSize() {
     try {
-      return java.util.Optional.of(Files.size(path));
+      return Optional.of(Files.size(path));
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
