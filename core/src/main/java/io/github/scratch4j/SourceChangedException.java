@@ -3,8 +3,10 @@ package io.github.scratch4j;
 import java.io.IOException;
 
 /**
- * Thrown while writing when a source no longer has the size it had when it was added, or gives
- * different bytes on a second read. The output is incomplete and, for a file target, removed.
+ * Thrown while writing when a source no longer is what it was when it was added: a file that grew,
+ * shrank, was modified, replaced or removed, or content that gives different bytes on a second
+ * read. The message names the source and the change. A file or image layout target is left as it
+ * was before the write; a stream target has received part of the archive.
  */
 public class SourceChangedException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -12,5 +14,10 @@ public class SourceChangedException extends IOException {
   /** Creates an exception naming the source and the change. */
   public SourceChangedException(String message) {
     super(message);
+  }
+
+  /** Creates an exception naming the source and the change, with the failure that revealed it. */
+  public SourceChangedException(String message, Throwable cause) {
+    super(message, cause);
   }
 }

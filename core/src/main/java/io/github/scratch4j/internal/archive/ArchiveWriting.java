@@ -6,15 +6,11 @@ import io.github.scratch4j.internal.build.Planned;
 import io.github.scratch4j.internal.io.AtomicFile;
 import io.github.scratch4j.internal.io.FileArchiveOutput;
 import io.github.scratch4j.internal.io.StreamArchiveOutput;
+import io.github.scratch4j.internal.io.TempSiblings;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
@@ -22,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 public final class ArchiveWriting {
   /** Copy buffer size; large enough that per-call overhead vanishes against hashing. */
   static final int BUFFER = 1 << 20;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private ArchiveWriting() {}
 
@@ -60,11 +55,17 @@ public final class ArchiveWriting {
   /**
    * Into an existing layout, blobs are added in place (each atomically) and index.json is replaced
    * last. A new layout is built in a temporary sibling directory and renamed into place, so a failed
-   * write leaves nothing behind.
+   * write leaves nothing behind. Stale temporary siblings of the layout are removed first.
    */
   private static List<Manifest> toLayout(List<Planned> artifacts, Path target, WriteOptions options)
       throws IOException {
     Path absolute = target.toAbsolutePath();
+    Path parent = absolute.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new java.nio.file.NoSuchFileException(target.toString(), null, "the directory to write the layout in does not exist");
+    }
+    // Also when the layout exists: a killed write of it when it was new left a temporary sibling.
+    TempSiblings.sweep(absolute);
     if (Files.isDirectory(absolute) && Files.exists(absolute.resolve("oci-layout"))) {
       return OciLayoutWriter.write(artifacts, absolute, BUFFER, options);
     }
@@ -74,46 +75,11 @@ public final class ArchiveWriting {
       }
       OciLayoutWriter.checkTarget(absolute);
     }
-    Path parent = absolute.getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new java.nio.file.NoSuchFileException(target.toString(), null, "the directory to write the layout in does not exist");
-    }
-    byte[] random = new byte[6];
-    RANDOM.nextBytes(random);
-    Path temp = parent.resolve("." + absolute.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
-    Files.createDirectory(temp);
-    try {
-      List<Manifest> manifests = OciLayoutWriter.write(artifacts, temp, BUFFER, options);
-      Files.deleteIfExists(absolute);
-      Files.move(temp, absolute, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    // A failed write's own failure is what the caller needs; a failed clean-up only adds to it.
+    try (TempSiblings.TempDirectory temp = TempSiblings.createDirectory(absolute)) {
+      List<Manifest> manifests = OciLayoutWriter.write(artifacts, temp.path(), BUFFER, options);
+      temp.commit(absolute);
       return manifests;
-    } catch (IOException | RuntimeException | Error e) {
-      // The write's own failure is what the caller needs; a failed clean-up only adds to it.
-      try {
-        deleteTree(temp);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
     }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

@@ -4,21 +4,24 @@ import io.github.scratch4j.Compression;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
+import io.github.scratch4j.internal.io.TempSiblings;
 import io.github.scratch4j.internal.layer.LayerPlan;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Blobs as files {@code blobs/sha256/<hex>} of an image layout directory. Each is written to a
  * temporary file beside it and renamed to its digest once complete, so a blob file is either whole
- * or absent, and a blob already present is not written again.
+ * or absent, and a blob already present is not written again. The temporary files are
+ * {@link TempSiblings} of a target named {@value #BLOB}, so a later write into the same layout
+ * removes those a killed writer left.
  */
 final class DirectoryBlobTarget implements BlobTarget {
+  /** The name the temporary files of blobs, whose names are known only once written, are made for. */
+  static final String BLOB = "blob";
+
   private final Path blobs;
   private final LayerEncoder encoder;
   private final byte[] buffer;
@@ -27,17 +30,15 @@ final class DirectoryBlobTarget implements BlobTarget {
     this.blobs = Files.createDirectories(layout.resolve("blobs").resolve("sha256"));
     this.encoder = new LayerEncoder(bufferSize);
     this.buffer = new byte[bufferSize];
+    TempSiblings.sweep(blobs, BLOB);
   }
 
   @Override
   public void write(Descriptor d, byte[] content) throws IOException {
     if (!Files.exists(blobs.resolve(d.digest().hex()))) {
-      Path temp = temp();
-      try {
-        Files.write(temp, content, StandardOpenOption.TRUNCATE_EXISTING);
+      try (TempSiblings.TempFile temp = temp()) {
+        temp.write(content);
         commit(temp, d.digest().hex());
-      } finally {
-        Files.deleteIfExists(temp);
       }
     }
   }
@@ -45,14 +46,9 @@ final class DirectoryBlobTarget implements BlobTarget {
   @Override
   public void copy(Descriptor d, Source content) throws IOException {
     if (!Files.exists(blobs.resolve(d.digest().hex()))) {
-      Path temp = temp();
-      try {
-        try (OutputStream out = Files.newOutputStream(temp)) {
-          BlobCopy.copy(d, content, out, buffer);
-        }
+      try (TempSiblings.TempFile temp = temp()) {
+        BlobCopy.copy(d, content, temp.output(), buffer);
         commit(temp, d.digest().hex());
-      } finally {
-        Files.deleteIfExists(temp);
       }
     }
   }
@@ -64,16 +60,13 @@ final class DirectoryBlobTarget implements BlobTarget {
 
   private Encoded generateWith(LayerEncoder encoder, LayerPlan plan, Compression compression, int level)
       throws IOException {
-    Path temp = temp();
-    try {
+    try (TempSiblings.TempFile temp = temp()) {
       Encoded e;
-      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+      try (OutputStream out = new java.io.BufferedOutputStream(temp.output(), 1 << 16)) {
         e = encoder.encode(plan, compression, level, out);
       }
       commit(temp, e.digest().hex());
       return e;
-    } finally {
-      Files.deleteIfExists(temp);
     }
   }
 
@@ -91,20 +84,13 @@ final class DirectoryBlobTarget implements BlobTarget {
     return Concurrently.run(tasks);
   }
 
-  private Path temp() throws IOException {
-    return Files.createTempFile(blobs, ".tmp-", ".blob");
+  private TempSiblings.TempFile temp() throws IOException {
+    return TempSiblings.createFile(blobs, BLOB);
   }
 
-  private void commit(Path temp, String hex) throws IOException {
+  private void commit(TempSiblings.TempFile temp, String hex) throws IOException {
     Path target = blobs.resolve(hex);
-    if (Files.exists(target)) {
-      return;
-    }
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target);
-    }
+    temp.commitUnlessPresent(target);
     // Blobs are content: readable by all, like files written by other OCI tools.
     if (target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));

@@ -3,6 +3,8 @@ package io.github.scratch4j.internal.archive;
 import io.github.scratch4j.Compression;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Digest;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.FileEntry;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.SourceChangedException;
 import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
@@ -12,13 +14,19 @@ import io.github.scratch4j.internal.io.HashingOutputStream;
 import io.github.scratch4j.internal.io.Sha256;
 import io.github.scratch4j.internal.layer.LayerPlan;
 import io.github.scratch4j.internal.layer.LayerTarWriter;
+import io.github.scratch4j.internal.source.PathSource;
 import io.github.scratch4j.internal.tar.TarHeader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -135,6 +143,7 @@ final class TarBlobTarget implements BlobTarget {
   }
 
   private Encoded generateTwice(LayerPlan plan, long tarSize) throws IOException {
+    Instant started = Instant.now();
     Encoded first = encoder.encode(plan, Compression.NONE, 0, OutputStream.nullOutputStream());
     if (written.add(first.digest())) {
       out.write(header(first.digest(), first.size(), tarSize));
@@ -142,31 +151,64 @@ final class TarBlobTarget implements BlobTarget {
       if (!second.digest().equals(first.digest())) {
         throw new SourceChangedException(
             "a source of a layer changed between hashing it and writing it: the layer's digest was "
-                + first.digest() + ", then " + second.digest());
+                + first.digest() + ", then " + second.digest() + modifiedSince(plan, started));
       }
       pad(second.size());
     }
     return first;
   }
 
+  /**
+   * The files of the layer modified since the write began, for the message of a failure whose cause
+   * is otherwise only a digest: one stat per file, on the failure path only. A file's time comes
+   * from a clock the kernel updates every few milliseconds, hence the second of slack.
+   */
+  private static String modifiedSince(LayerPlan plan, Instant started) {
+    Instant since = started.minusSeconds(1);
+    List<String> modified = new ArrayList<>();
+    for (Entry e : plan.entries()) {
+      if (e instanceof FileEntry f && f.source() instanceof PathSource p) {
+        try {
+          Instant at = Files.getLastModifiedTime(p.path()).toInstant();
+          if (!at.isBefore(since)) {
+            modified.add(f.path() + " (file " + p.path() + ", modified at " + at + ")");
+          }
+        } catch (IOException gone) {
+          modified.add(f.path() + " (file " + p.path() + ", now unreadable: " + gone.getMessage() + ")");
+        }
+      }
+    }
+    return modified.isEmpty() ? "" : "; changed since the write began: " + String.join(", ", modified);
+  }
+
+  /**
+   * The spool is deleted when its channel closes, and on Unix already when it is opened (the JDK
+   * unlinks a DELETE_ON_CLOSE file at once), so a killed writer leaves nothing in the temporary
+   * directory.
+   */
   private Encoded generateSpooled(LayerPlan plan, Compression compression, int level, long maxSize)
       throws IOException {
     Path spool = Files.createTempFile("scratch4j-layer", ".spool");
+    FileChannel channel;
     try {
+      channel = FileChannel.open(spool, StandardOpenOption.READ, StandardOpenOption.WRITE,
+          StandardOpenOption.DELETE_ON_CLOSE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(spool);
+      throw e;
+    }
+    try (channel) {
       Encoded e;
-      try (OutputStream file = Files.newOutputStream(spool)) {
-        e = encoder.encode(plan, compression, level, file);
-      }
+      OutputStream file = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      e = encoder.encode(plan, compression, level, file);
+      file.flush();
       if (written.add(e.digest())) {
         out.write(header(e.digest(), e.size(), maxSize));
-        try (InputStream in = Files.newInputStream(spool)) {
-          in.transferTo(out);
-        }
+        channel.position(0);
+        Channels.newInputStream(channel).transferTo(out);
         pad(e.size());
       }
       return e;
-    } finally {
-      Files.deleteIfExists(spool);
     }
   }
 

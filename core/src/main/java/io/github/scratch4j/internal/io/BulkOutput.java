@@ -16,13 +16,16 @@ public abstract class BulkOutput extends OutputStream {
 
   /**
    * Appends exactly {@code size} bytes of the file at {@code path}, open as {@code file}, from its
-   * start.
+   * start. A file that changes meanwhile may make this fail with any {@link IOException} (a
+   * {@link MappedReadFault} if it was truncated under a mapping): the caller, which knows what
+   * the file was, checks it again and says what changed.
    */
   public void copyFile(java.nio.file.Path path, FileChannel file, long size, byte[] buffer) throws IOException {
     for (long at = 0; at < size; at += WINDOW) {
       long length = Math.min(WINDOW, size - at);
       MappedByteBuffer window = Mapping.map(file, at, length);
       try {
+        CopyProbe.at(CopyProbe.Point.WINDOW_MAPPED, path, at);
         while (window.hasRemaining()) {
           int n = Math.min(buffer.length, window.remaining());
           Mapping.get(window, buffer, n);

@@ -54,26 +54,60 @@ public final class HashingOutputStream extends BulkOutput {
     // The copy reads through a channel of its own: one channel shared with the mappings below
     // serializes them on its position lock (measured: twice the time).
     Future<?> copy = target.transferAsync(path, size);
+    IOException failure = null;
     try {
       for (long at = 0; at < size; at += WINDOW) {
         MappedByteBuffer window = Mapping.map(file, at, Math.min(WINDOW, size - at));
         try {
+          CopyProbe.at(CopyProbe.Point.WINDOW_MAPPED, path, at);
           Mapping.hash(window, digest);
         } finally {
           Mapping.unmap(window);
         }
       }
-      copy.get();
+    } catch (IOException e) {
+      failure = e;
+    }
+    // Even after a failure the copy is waited for (it ends soon: a changed source ends it early),
+    // so that nothing still writes into the target when the caller cleans it up.
+    try {
+      awaitCopy(copy);
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    count += size;
+  }
+
+  /** Waits for the copy to end, even through an interrupt, which is then reported once it has. */
+  private static void awaitCopy(Future<?> copy) throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          copy.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof IOException io ? io : new IOException("copying a file failed: " + cause, cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while copying a file");
     } finally {
-      copy.cancel(false);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    count += size;
+    if (interrupted) {
+      throw new InterruptedIOException("interrupted while copying a file");
+    }
   }
 
   /** The number of bytes written so far. */

@@ -16,10 +16,7 @@ import io.github.scratch4j.internal.tar.TarHeader.Type;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import io.github.scratch4j.internal.io.BulkOutput;
 import io.github.scratch4j.internal.source.PathSource;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 
 /** Writes a layer's tar from its entries, reading each source once, in one pass. */
 public final class LayerTarWriter {
@@ -58,15 +55,6 @@ public final class LayerTarWriter {
     return size;
   }
 
-  private static void checkSize(FileEntry f, long actual) throws SourceChangedException {
-    long expected = f.source().size();
-    if (actual != expected) {
-      throw new SourceChangedException("source of " + f.path() + " (" + f.source() + ") "
-          + (actual > expected ? "grew" : "shrank") + " while it was archived: expected " + expected
-          + " bytes, got " + actual);
-    }
-  }
-
   /** The tar header fields of an entry. */
   static Fields fields(Entry e) {
     String name = EntryPaths.key(e).substring(1);
@@ -92,20 +80,13 @@ public final class LayerTarWriter {
     return new Fields(name, Type.FILE, 0, 0, 0, 0, w.mtime().getEpochSecond(), "", 0, 0);
   }
 
-  /** Files at least this large are mapped rather than read; below it, one read is cheaper. */
-  static final long MAP_THRESHOLD = 1 << 20;
-
   private void copy(FileEntry f, OutputStream out) throws IOException {
     Source source = f.source();
-    long expected = source.size();
-    if (source instanceof PathSource p && out instanceof BulkOutput bulk && expected >= MAP_THRESHOLD) {
-      try (FileChannel file = FileChannel.open(p.path(), StandardOpenOption.READ)) {
-        checkSize(f, file.size());
-        bulk.copyFile(p.path(), file, expected, buffer);
-        checkSize(f, file.size());
-      }
+    if (source instanceof PathSource p) {
+      p.copyTo(f.path(), out, buffer);
       return;
     }
+    long expected = source.size();
     long remaining = expected;
     try (InputStream in = source.open()) {
       while (remaining > 0) {

@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.source;
 
 import io.github.scratch4j.Source;
+import io.github.scratch4j.SourceChangedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -30,9 +31,13 @@ public record FileRegionSource(Path file, long offset, long size) implements Sou
           return -1;
         }
         int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
-        if (n > 0) {
-          position += n;
+        if (n < 0) {
+          // The range was inside the file when it was read as an archive: the file was cut since.
+          throw new SourceChangedException(file + " ends at byte " + position + ", inside the " + size
+              + " bytes at offset " + offset + " that were read from it: it was truncated after it was read"
+              + " (it has " + channel.size() + " bytes now)");
         }
+        position += n;
         return n;
       }
 
