@@ -6,10 +6,9 @@ import io.github.scratch4j.internal.io.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
+import io.github.scratch4j.internal.io.TempSiblings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -43,6 +42,9 @@ final class BlobCache {
     return blobs.resolve(d.hex());
   }
 
+  /** The name the cache's temporary files stand for: any blob. */
+  private static final String TEMPORARY = "blob";
+
   Optional<Path> get(Digest d, long size) throws IOException {
     Path p = path(d);
     return Files.isRegularFile(p) && Files.size(p) == size ? Optional.of(p) : Optional.empty();
@@ -55,23 +57,20 @@ final class BlobCache {
 
   /** Stores a blob read from {@code in}, failing (and keeping nothing) unless it matches. */
   Path put(Digest d, long size, InputStream in, String what, LongConsumer received) throws IOException {
-    Files.createDirectories(blobs);
-    Path temp = Files.createTempFile(blobs, ".tmp-", ".part");
-    try {
+    try (TempSiblings.TempFile temp = temporary()) {
       MessageDigest sha = Sha256.newDigest();
       long total = 0;
       byte[] buffer = new byte[1 << 16];
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          total += n;
-          if (total > size) {
-            throw new DigestMismatchException(what + " is longer than the " + size + " bytes its descriptor says");
-          }
-          sha.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-          received.accept(n);
+      OutputStream out = temp.output();
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        total += n;
+        if (total > size) {
+          throw new DigestMismatchException(what + " is longer than the " + size + " bytes its descriptor says");
         }
+        sha.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+        received.accept(n);
       }
       if (total != size) {
         throw new DigestMismatchException(what + " ended after " + total + " of the " + size + " bytes its descriptor says");
@@ -80,31 +79,29 @@ final class BlobCache {
       if (!got.equals(d)) {
         throw new DigestMismatchException(what + " has digest " + got + ", not " + d);
       }
-      return moveIntoPlace(temp, d);
-    } finally {
-      Files.deleteIfExists(temp);
+      temp.commit(path(d));
+      return path(d);
     }
   }
 
   /** Stores a small document already in memory and checked. */
   Path put(Digest d, byte[] content) throws IOException {
-    Files.createDirectories(blobs);
-    Path temp = Files.createTempFile(blobs, ".tmp-", ".part");
-    try {
-      Files.write(temp, content);
-      return moveIntoPlace(temp, d);
-    } finally {
-      Files.deleteIfExists(temp);
+    try (TempSiblings.TempFile temp = temporary()) {
+      temp.write(content);
+      temp.commit(path(d));
+      return path(d);
     }
   }
 
-  private Path moveIntoPlace(Path temp, Digest d) throws IOException {
-    Path target = path(d);
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return target;
+  /**
+   * A temporary file in the cache, locked while it is written, so that what a killed pull left
+   * there (named as {@link TempSiblings} names them) is removed by the next one.
+   */
+  private TempSiblings.TempFile temporary() throws IOException {
+    Files.createDirectories(blobs);
+    TempSiblings.sweep(blobs, TEMPORARY);
+    return TempSiblings.createFile(blobs, TEMPORARY);
   }
+
+
 }

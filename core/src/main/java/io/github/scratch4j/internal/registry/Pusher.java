@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import io.github.scratch4j.internal.io.TempSiblings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -86,24 +87,19 @@ public final class Pusher {
    * pushes it, and deletes the layout.
    */
   public static Digest push(LayoutWriter writer, ImageReference ref, RegistryOptions options) throws IOException {
-    Path dir = Files.createTempDirectory("scratch4j-push-");
-    try {
-      Path layout = dir.resolve("layout");
+    // Named and locked as TempSiblings does, so that the next push removes what a killed one left.
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    TempSiblings.sweep(tmp, PUSH_LAYOUT);
+    try (TempSiblings.TempDirectory dir = TempSiblings.createDirectory(tmp.resolve(PUSH_LAYOUT))) {
+      Path layout = dir.path().resolve("layout");
       writer.write(layout, io.github.scratch4j.WriteOptions.defaults()
           .withFormat(io.github.scratch4j.WriteOptions.Format.OCI_LAYOUT).withCompression(options.compression()));
       return push(layout, ref, options);
-    } finally {
-      deleteTree(dir);
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (var walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
+  /** The name a push's temporary layout directories stand for, in the temporary directory. */
+  private static final String PUSH_LAYOUT = "scratch4j-push";
 
   private List<String> scopes(Optional<String> mountFrom) {
     List<String> s = new ArrayList<>();

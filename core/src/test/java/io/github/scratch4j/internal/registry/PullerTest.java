@@ -268,4 +268,20 @@ class PullerTest {
     assertThat(e).hasMessageContaining("ReadOptions.maxLayerSize");
     assertThat(pull(registry, io.github.scratch4j.ReadOptions.defaults()).fileSystem()).containsKey("/data");
   }
+
+  @Test
+  void aPullRemovesTheTemporaryFilesAKilledPullLeftInTheCache() throws Exception {
+    Path blobsDir = Files.createDirectories(dir.resolve("cache").resolve("blobs").resolve("sha256"));
+    Path stale = Files.write(blobsDir.resolve(".blob.scratch4j-0123456789ab.tmp"), new byte[1000]);
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(120)));
+    Path fresh = Files.write(blobsDir.resolve(".blob.scratch4j-ba9876543210.tmp"), new byte[1000]);
+    RawServer registry = registry((s, r, content, n) -> false);
+    assertThat(pull(registry).layers()).hasSize(1);
+    assertThat(stale).doesNotExist();
+    assertThat(fresh).exists();
+    try (Stream<Path> left = Files.list(blobsDir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).filteredOn(n -> n.startsWith("."))
+          .containsExactly(fresh.getFileName().toString());
+    }
+  }
 }

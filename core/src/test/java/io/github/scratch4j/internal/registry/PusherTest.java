@@ -19,6 +19,7 @@ import io.github.scratch4j.internal.read.LayoutIndex;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -200,5 +202,27 @@ class PusherTest {
         .hasMessageContaining("failed after 3 attempts")
         .hasMessageContaining("no answer came within 300 ms of the request body's last byte");
     assertThat(registry.count("PUT", REPO + "manifests/1")).isEqualTo(3);
+  }
+
+  @Test
+  void aPushRemovesTheTemporaryLayoutsAKilledPushLeftAndLeavesNoneOfItsOwn() throws Exception {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Path stale = Files.createDirectories(tmp.resolve(".scratch4j-push.scratch4j-" + "0123456789ab" + ".tmp"));
+    Files.writeString(Files.createDirectories(stale.resolve("layout")).resolve("oci-layout"), "{}");
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(120)));
+    Path fresh = Files.createDirectories(tmp.resolve(".scratch4j-push.scratch4j-" + "ba9876543210" + ".tmp"));
+    try {
+      RawServer registry = registry((s, r) -> false);
+      Image image = Image.fromScratch().add(Entry.file("/data", Source.of(new byte[100])));
+      Pusher.push(image::writeTo, ImageReference.parse(registry.host() + "/it/app:1"), options());
+      assertThat(stale).doesNotExist();
+      assertThat(fresh).exists();
+      try (Stream<Path> left = Files.list(tmp)) {
+        assertThat(left.map(p -> p.getFileName().toString()))
+            .filteredOn(n -> n.startsWith(".scratch4j-push.scratch4j-")).containsExactly(fresh.getFileName().toString());
+      }
+    } finally {
+      Files.deleteIfExists(fresh);
+    }
   }
 }
