@@ -32,10 +32,15 @@ import org.junit.jupiter.api.Timeout;
  * {@code archive} keeps its bytes as they are, so checksum errors stay covered there.
  *
  * <p>Under {@code mvn verify} (regression mode) each target replays its corpus in
- * {@code src/test/resources/io/github/scratch4j/ArchiveFuzzTestInputs/<target>}. To fuzz for real,
- * one target per run:
+ * {@code src/test/resources/io/github/scratch4j/ArchiveFuzzTestInputs/<target>}, each input within
+ * the {@link Timeout}. To fuzz for real, one target per run:
  * {@code JAZZER_FUZZ=1 mvn -pl core -am test -Dtest='ArchiveFuzzTest#layer' -Dsurefire.failIfNoSpecifiedTests=false}
- * (10 minutes unless {@code JAZZER_MAX_DURATION=3m}; findings are written to the inputs directory).
+ * (10 minutes unless {@code JAZZER_MAX_DURATION=3m}). Jazzer hands the {@link Timeout} to libFuzzer
+ * as its per-input {@code -timeout}; the {@code fuzzing} profile of core's pom, active when
+ * {@code JAZZER_FUZZ} is set, keeps JUnit from also applying it to the whole fuzzing run. The run
+ * stops at the first finding and writes it to the inputs directory ({@code crash-*},
+ * {@code timeout-*}); {@code JAZZER_KEEP_GOING=N} goes on past findings, but then the test passes
+ * whatever was found, so read the log's {@code DEDUP_TOKEN} lines.
  */
 class ArchiveFuzzTest {
   private static Path work;
