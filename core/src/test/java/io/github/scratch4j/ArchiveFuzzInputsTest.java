@@ -58,7 +58,7 @@ class ArchiveFuzzInputsTest {
     Map<String, String> reasons = Map.of(
         "hostile-truncated", "cut",
         "hostile-pax-path-escapes", "'../../etc/passwd'",
-        "hostile-hardlink-escapes", "'../../a'",
+        "hostile-hardlink-escapes", "entry 'b'",
         "hostile-opaque-whiteout-at-root", "'.wh..wh..opq'",
         "hostile-symlink-blob", "'blobs/sha256/",
         "hostile-index-names-missing-blob", "sha256:" + "0".repeat(64),
@@ -106,14 +106,14 @@ class ArchiveFuzzInputsTest {
   @Test
   void headerChecksumsAreFixedSoThatAMutatedHeaderIsRead() throws IOException {
     byte[] layer = ArchiveFuzzInputs.sampleLayer();
-    // The second header (after the "etc/" directory) names etc/hostname: mutate its name.
-    assertThat(new String(layer, 512, 12, StandardCharsets.US_ASCII)).isEqualTo("etc/hostname");
+    // The third header (after "etc/" and etc/hostname with its content block) names bin/busybox.
+    assertThat(new String(layer, 1536, 11, StandardCharsets.US_ASCII)).isEqualTo("bin/busybox");
     byte[] mutated = layer.clone();
-    mutated[512 + 4] = 'H';
+    mutated[1536 + 4] = 'B';
 
     assertThatThrownBy(() -> read(mutated)).isInstanceOf(ImageFormatException.class).hasMessageContaining("checksum");
     Image image = read(ArchiveFuzzInputs.withHeaderChecksums(mutated)).images().get(0);
-    assertThat(image.fileSystem()).containsKey("/etc/Hostname").doesNotContainKey("/etc/hostname");
+    assertThat(image.fileSystem()).containsKey("/bin/Busybox").doesNotContainKey("/bin/busybox");
     assertThat(ArchiveFuzzInputs.withHeaderChecksums(layer)).isEqualTo(layer);
   }
 
