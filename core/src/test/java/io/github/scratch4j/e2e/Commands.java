@@ -48,6 +48,24 @@ public final class Commands {
     }
   }
 
+  /**
+   * Runs {@code image} once with docker or podman ({@link ContainerRuns.Engine#runArguments}) and
+   * captures its output; first skips the rest of the test where the engine cannot start any
+   * container ({@link ContainerRuns#assumeCanRun}). The caller checks the exit code.
+   */
+  public static Result runContainer(ContainerRuns.Engine engine, String image, String... command) {
+    return runContainer(engine, List.of(), image, command);
+  }
+
+  /** As {@link #runContainer(ContainerRuns.Engine, String, String...)}, with options such as {@code --entrypoint}. */
+  public static Result runContainer(ContainerRuns.Engine engine, List<String> options, String image,
+      String... command) {
+    ContainerRuns.assumeCanRun(engine);
+    List<String> argv = new ArrayList<>(List.of(engine.tool()));
+    argv.addAll(engine.runArguments(options, image, command));
+    return run(Duration.ofMinutes(1), argv.toArray(String[]::new));
+  }
+
   /** Runs a command, with a timeout, and captures its output. */
   public static Result run(Duration timeout, String... command) {
     return run(timeout, null, command);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.scratch4j.Image;
 import io.github.scratch4j.MissingDependencyException;
+import io.github.scratch4j.e2e.ContainerRuns.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class ElfLinkageIT {
     Path archive = dir.resolve("static.tar");
     Image.fromScratch().add(hello).entrypoint("/hello").tag(tag).writeTo(archive);
     load(archive, name);
-    assertThat(Commands.run(MINUTE, "docker", "run", "--rm", tag).assertSuccess().stdout()).isEqualTo("hello world\n");
+    assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout()).isEqualTo("hello world\n");
     Path layout = RunBundles.extract(archive, dir.resolve("layout"));
     Path bundle = RunBundles.unpack(layout, "latest", dir.resolve("bundle"));
     assertThat(RunBundles.run(bundle).assertSuccess().stdout()).isEqualTo("hello world\n");
@@ -76,7 +77,7 @@ class ElfLinkageIT {
     Path archive = dir.resolve("closure.tar");
     Image.fromScratch().addWithLibraries(hello).entrypoint(hello.toString()).tag(tag).writeTo(archive);
     load(archive, "closure");
-    assertThat(Commands.run(MINUTE, "docker", "run", "--rm", tag).assertSuccess().stdout()).isEqualTo("hello world\n");
+    assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout()).isEqualTo("hello world\n");
     Path layout = RunBundles.extract(archive, dir.resolve("layout"));
     Path bundle = RunBundles.unpack(layout, "latest", dir.resolve("bundle"));
     assertThat(Files.isSymbolicLink(bundle.resolve("rootfs/lib64"))).isTrue();
@@ -90,6 +91,6 @@ class ElfLinkageIT {
     Path archive = dir.resolve("musl.tar");
     Image.fromScratch().addWithLibraries(hello).entrypoint(hello.toString()).tag(tag).writeTo(archive);
     load(archive, "musl-closure");
-    assertThat(Commands.run(MINUTE, "docker", "run", "--rm", tag).assertSuccess().stdout()).isEqualTo("hello world\n");
+    assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout()).isEqualTo("hello world\n");
   }
 }

@@ -21,6 +21,7 @@ import io.github.scratch4j.RegistryOptions;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.TransferEvent;
 import io.github.scratch4j.TransferEvent.Kind;
+import io.github.scratch4j.e2e.ContainerRuns.Engine;
 import io.github.scratch4j.e2e.FaultProxy.Fault;
 import io.github.scratch4j.e2e.FaultProxy.Recorded;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ class RegistryIT {
       Commands.run(Duration.ofMinutes(2), "skopeo", "copy", "--src-tls-verify=false",
           "docker://" + registry.host() + "/it/hello@" + digest, "docker-daemon:" + tag).assertSuccess();
       try {
-        assertThat(Commands.run(Duration.ofMinutes(1), "docker", "run", "--rm", tag).assertSuccess().stdout())
+        assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout())
             .isEqualTo("hello world\n");
       } finally {
         Commands.run(Duration.ofSeconds(30), "docker", "rmi", "-f", tag);
@@ -145,7 +146,7 @@ class RegistryIT {
       Commands.run(Duration.ofMinutes(2), "skopeo", "copy", "--src-tls-verify=false",
           "docker://" + registry.host() + "/it/app@" + digest, "docker-daemon:" + tag).assertSuccess();
       try {
-        assertThat(Commands.run(Duration.ofMinutes(1), "docker", "run", "--rm", tag).assertSuccess().stdout())
+        assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout())
             .isEqualTo("hello world\n");
       } finally {
         Commands.run(Duration.ofSeconds(30), "docker", "rmi", "-f", tag);

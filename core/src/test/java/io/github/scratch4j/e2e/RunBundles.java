@@ -2,6 +2,7 @@ package io.github.scratch4j.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.scratch4j.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,18 @@ public final class RunBundles {
     return bundle;
   }
 
-  /** {@code runc run} of an unpacked bundle without a terminal; returns what the process printed. */
+  /**
+   * {@code runc run} of an unpacked bundle without a terminal; returns what the process printed.
+   * Skips the rest of the test when runc cannot start containers here ({@link ContainerRuns}).
+   */
   public static Commands.Result run(Path bundle) throws IOException {
     Commands.require("runc");
+    ContainerRuns.assumeCanRun(ContainerRuns.Engine.RUNC);
+    return start(Tools.find("runc"), bundle);
+  }
+
+  /** {@code runc run} of an unpacked bundle with the given runc, whether or not it can run here. */
+  static Commands.Result start(Path runc, Path bundle) throws IOException {
     Path config = bundle.resolve("config.json");
     ObjectMapper json = new ObjectMapper();
     ObjectNode spec = (ObjectNode) json.readTree(config.toFile());
@@ -38,9 +48,9 @@ public final class RunBundles {
     json.writeValue(config.toFile(), spec);
     String id = "scratch4j-" + UUID.randomUUID();
     try {
-      return Commands.run(Duration.ofMinutes(1), "runc", "run", "--bundle", bundle.toString(), id);
+      return Commands.run(Duration.ofMinutes(1), runc.toString(), "run", "--bundle", bundle.toString(), id);
     } finally {
-      Commands.run(Duration.ofSeconds(30), "runc", "delete", "--force", id);
+      Commands.run(Duration.ofSeconds(30), runc.toString(), "delete", "--force", id);
     }
   }
 }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * External tools for tests: a missing tool skips the test with its reason on a developer's
- * machine and fails it in CI ({@code CI=true}), where every tool must be installed.
+ * machine and fails it in CI ({@code CI=true}), where every tool must be installed. (A tool that
+ * is installed but that the machine does not let do its work, such as a container engine that
+ * cannot start containers, is core's {@code e2e.ContainerRuns}' business.)
  */
 public final class Tools {
   private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
@@ -31,14 +33,31 @@ public final class Tools {
 
   /** Skips the test with {@code reason}, or fails it in CI. */
   public static void unavailable(String reason) {
-    if (CI) {
+    unavailable(CI, reason);
+  }
+
+  /** Skips the test with {@code reason}, or fails it when {@code ci}. */
+  public static void unavailable(boolean ci, String reason) {
+    if (ci) {
       Assertions.fail("CI=true and " + reason);
     }
     Assumptions.abort(reason);
   }
 
-  /** The tool's path on the PATH or in the sbin directories, or null. */
+  /** Whether this is a CI run ({@code CI=true}), where every tool must be installed. */
+  public static boolean ci() {
+    return CI;
+  }
+
+  /**
+   * The tool's path on the PATH or in the sbin directories, or null. A name with a slash is a
+   * path already (a test's stand-in for a tool) and is taken as it is.
+   */
   public static Path find(String tool) {
+    if (tool.indexOf('/') >= 0) {
+      Path p = Path.of(tool);
+      return Files.isExecutable(p) ? p : null;
+    }
     List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)));
     dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/local/sbin"));
     for (String dir : dirs) {
