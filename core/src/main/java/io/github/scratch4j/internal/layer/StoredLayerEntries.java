@@ -165,7 +165,7 @@ public final class StoredLayerEntries {
       throw refused(what, e, "it is a hard link to '" + abbreviate(e.linkName())
           + "'; a hard link's target must be a relative name inside the layer");
     }
-    String target = EntryPaths.normalize(relative(link, e, what));
+    String target = EntryPaths.normalize(relative(link, e, what, "its hard link target '" + abbreviate(link) + "'"));
     Entry to = earlier.get(target);
     if (!(to instanceof FileEntry || to instanceof HardlinkEntry)) {
       throw refused(what, e, "it is a hard link to '" + abbreviate(link) + "', which is "
@@ -176,13 +176,18 @@ public final class StoredLayerEntries {
 
   /** The name as a path under the root; refuses {@code ..} components, which would leave it. */
   private static String relative(String name, TarEntry e, String what) throws ImageFormatException {
+    return relative(name, e, what, "its name");
+  }
+
+  /** As {@link #relative(String, TarEntry, String)}, naming which of the entry's names it checks. */
+  private static String relative(String name, TarEntry e, String what, String which) throws ImageFormatException {
     int start = 0;
     int n = name.length();
     while (start <= n) {
       int end = name.indexOf('/', start);
       end = end < 0 ? n : end;
       if (end - start == 2 && name.charAt(start) == '.' && name.charAt(start + 1) == '.') {
-        throw refused(what, e, "its name has a '..' component, which would leave the image root");
+        throw refused(what, e, which + " has a '..' component, which would leave the image root");
       }
       start = end + 1;
     }
