@@ -2,8 +2,8 @@ package io.github.scratch4j.internal.compress;
 
 import io.github.scratch4j.Compression;
 import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.internal.io.WatchedInputStream;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -90,23 +90,23 @@ public final class Codecs {
 
   /** The decompressed stream, translating the codec's errors. */
   private static final class Checked extends InputStream {
-    private final Counted counted;
+    private final WatchedInputStream counted;
     private final Compression compression;
     private final String what;
     private InputStream decompressed;
 
     Checked(InputStream in, Compression compression, String what) {
-      this.counted = new Counted(in);
+      this.counted = new WatchedInputStream(in);
       this.compression = compression;
       this.what = what;
     }
 
     IOException translate(IOException e) {
-      if (e instanceof ImageFormatException || counted.failure != null) {
+      if (e instanceof ImageFormatException || counted.failure().isPresent()) {
         return e;
       }
       return new ImageFormatException(what + ": the " + compression.name().toLowerCase(Locale.ROOT)
-          + " stream is corrupt or cut short after " + counted.count + " compressed bytes ("
+          + " stream is corrupt or cut short after " + counted.count() + " compressed bytes ("
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
     }
 
@@ -140,56 +140,6 @@ public final class Codecs {
     @Override
     public void close() throws IOException {
       decompressed.close();
-    }
-  }
-
-  /** Counts what the codec reads, and remembers whether reading the input itself failed. */
-  private static final class Counted extends FilterInputStream {
-    private long count;
-    private IOException failure;
-
-    Counted(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        int b = super.read();
-        if (b >= 0) {
-          count++;
-        }
-        return b;
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-          count += n;
-        }
-        return n;
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      try {
-        long k = super.skip(n);
-        count += Math.max(0, k);
-        return k;
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.github.scratch4j.internal.layer;
 
 import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.internal.io.WatchedInputStream;
 import io.github.scratch4j.internal.tar.TarEntry;
 import io.github.scratch4j.internal.tar.TarReader;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -34,9 +34,9 @@ public final class LayerListing {
    * @param maxEntries most entries accepted before the listing counts as failed
    */
   public static LayerListing read(InputStream tar, String what, long maxEntries) throws IOException {
-    Watched watched = new Watched(tar);
+    WatchedInputStream watched = new WatchedInputStream(tar);
     List<TarEntry> headers = new ArrayList<>();
-    // The caller closes the stream; the reader must not.
+    // The caller closes the stream: the reader is not closed.
     TarReader reader = new TarReader(watched, what, TarReader.Limits.defaults().withMaxEntries(maxEntries));
     try {
       Optional<TarEntry> next;
@@ -44,8 +44,8 @@ public final class LayerListing {
         headers.add(next.get());
       }
     } catch (IOException e) {
-      if (watched.failure != null) {
-        throw watched.failure; // decompression, a read limit or the file itself: not the tar's shape
+      if (watched.failure().isPresent()) {
+        throw watched.failure().get(); // decompression, a read limit or the file itself: not the tar's shape
       }
       if (e instanceof ImageFormatException f) {
         return new LayerListing(List.of(), f);
@@ -70,49 +70,5 @@ public final class LayerListing {
       throw new ImageFormatException(failure.getMessage(), failure);
     }
     return headers;
-  }
-
-  /** Remembers a failure of the underlying stream, to tell it from a malformed tar. */
-  private static final class Watched extends FilterInputStream {
-    private IOException failure;
-
-    Watched(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return super.read(b, off, len);
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      try {
-        return super.skip(n);
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public void close() {
-      // The caller owns the stream.
-    }
   }
 }
