@@ -66,7 +66,8 @@ class HostileBaseImageTest {
             "modification time"),
         Arguments.of("owner past int", tar(pax(record("uid", "9999999999")), file("a", "x")), "owner"),
         Arguments.of("vendor entry type", tar(entry("v", 'V', "", new byte[0])), "entry type"),
-        Arguments.of("no end-of-archive blocks", Arrays.copyOf(tar(file("a", "x")), 1024), "end-of-archive"));
+        Arguments.of("a cut header", Arrays.copyOf(tar(file("a", "x"), file("b", "y")), 1300), "cut inside a header"),
+        Arguments.of("cut content", Arrays.copyOf(tar(file("a", "x".repeat(2000))), 1000), "is cut inside"));
   }
 
   static Stream<Arguments> everyShape() {
@@ -134,6 +135,20 @@ class HostileBaseImageTest {
     image.add(Entry.file("/new", Source.of("n".getBytes(StandardCharsets.UTF_8)))).writeTo(out);
     Path written = Files.write(dir.resolve("written.tar"), out.toByteArray());
     assertThat(Image.from(written).fileSystem()).containsKeys("/usr/c", "/new");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void aLayerWithoutTheEndOfArchiveBlocksIsReadWhereItsDigestVouchesForIt(Shape shape) throws IOException {
+    // A layer blob's digest tells a cut blob from a whole one; a root file system tarball has none.
+    byte[] noEnd = Arrays.copyOf(tar(file("a", "x")), 1024);
+    Path image = HostileArchives.image(dir, shape, noEnd, Compression.GZIP);
+    if (shape == Shape.ROOT_FILE_SYSTEM) {
+      assertThatThrownBy(() -> Image.from(image)).isInstanceOf(ImageFormatException.class)
+          .hasMessageContaining("end-of-archive");
+    } else {
+      assertThat(Image.from(image).fileSystem()).containsOnlyKeys("/a");
+    }
   }
 
   @Test

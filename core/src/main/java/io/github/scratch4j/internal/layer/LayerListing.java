@@ -31,13 +31,20 @@ public final class LayerListing {
    * the caller reads whatever follows. A failure of the stream itself is thrown; a malformed
    * tar is recorded.
    *
+   * <p>The end-of-archive blocks are not required: a blob read here is checked against its digest,
+   * which tells a cut blob from a whole one, and some writers leave the blocks out of layers (a
+   * reader built on Go's archive/tar, as Docker's and containerd's are, takes such a layer).
+   *
    * @param maxEntries most entries accepted before the listing counts as failed
    */
   public static LayerListing read(InputStream tar, String what, long maxEntries) throws IOException {
     WatchedInputStream watched = new WatchedInputStream(tar);
     List<TarEntry> headers = new ArrayList<>();
+    TarReader.Limits defaults = TarReader.Limits.defaults();
+    TarReader.Limits limits = new TarReader.Limits(defaults.maxPaxHeaderBytes(), defaults.maxLongNameBytes(),
+        maxEntries, false);
     // The caller closes the stream: the reader is not closed.
-    TarReader reader = new TarReader(watched, what, TarReader.Limits.defaults().withMaxEntries(maxEntries));
+    TarReader reader = new TarReader(watched, what, limits);
     try {
       Optional<TarEntry> next;
       while ((next = reader.next()).isPresent()) {

@@ -31,6 +31,7 @@ import java.util.Set;
  */
 final class ArchiveScan {
   private static final long KEEP_TOTAL = 64L << 20;
+  private static final Digest EMPTY = io.github.scratch4j.internal.io.Sha256.of(new byte[0]);
 
   final Path file;
   final Compression outer;
@@ -88,8 +89,8 @@ final class ArchiveScan {
         }
         BlobFile f;
         if (e.type() != TarEntry.Type.FILE) {
-          f = new BlobFile(name, false, 0, io.github.scratch4j.internal.io.Sha256.of(new byte[0]), Compression.NONE,
-              Optional.empty(), 0, Optional.empty(), Optional.empty(), Source.of(new byte[0]));
+          f = new BlobFile(name, false, 0, EMPTY, Compression.NONE, Optional.empty(), 0, Optional.empty(),
+              Optional.empty(), Source.of(new byte[0]));
         } else {
           int keepUpTo = kept < KEEP_TOTAL && e.size() <= JsonReader.MAX_DOCUMENT ? JsonReader.MAX_DOCUMENT : 0;
           BlobPass.Result r = BlobPass.read(reader.content(), what + " entry " + name, keepUpTo, mayBeLayer(name),
