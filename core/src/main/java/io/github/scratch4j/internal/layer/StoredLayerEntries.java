@@ -43,7 +43,7 @@ public final class StoredLayerEntries {
     LayerListing listing;
     try (InputStream raw = content.open();
         InputStream tar = Codecs.decompress(compression, raw, what)) {
-      listing = LayerListing.read(tar, what, ReadOptions.defaults().maxLayerEntries());
+      listing = LayerListing.read(tar, what, ReadOptions.defaults());
     }
     return of(listing.headers(), compression, content, what);
   }
@@ -209,9 +209,7 @@ public final class StoredLayerEntries {
   }
 
   private static String abbreviate(String s) {
-    String printable = s.replace("\0", "\\0");
-    return printable.length() <= 120 ? printable
-        : printable.substring(0, 120) + "... (" + printable.length() + " characters)";
+    return io.github.scratch4j.internal.tar.TarNames.printable(s, 120);
   }
 
   private static String kind(Entry e) {
@@ -229,11 +227,12 @@ public final class StoredLayerEntries {
     return "a whiteout";
   }
 
+  /** An entry's content: its bytes in the blob, or for a sparse file those bytes with the holes put back. */
   private static Source content(TarEntry e, Compression compression, Source blob, String description) {
-    if (compression == Compression.NONE && blob instanceof FileRegionSource region) {
-      return region.sub(e.dataOffset(), e.size());
-    }
-    return new DerivedSource(blob, in -> Codecs.decompress(compression, in, description), e.dataOffset(), e.size(),
-        description);
+    Source stored = compression == Compression.NONE && blob instanceof FileRegionSource region
+        ? region.sub(e.dataOffset(), e.storedSize())
+        : new DerivedSource(blob, in -> Codecs.decompress(compression, in, description), e.dataOffset(),
+            e.storedSize(), description);
+    return e.sparse().map(m -> m.source(stored, description)).orElse(stored);
   }
 }

@@ -30,7 +30,6 @@ final class ArchivePaths {
 
   /** A name for a message: NUL shown as {@code \0}, and cut short when long. */
   static String printable(String name) {
-    String s = name.replace("\0", "\\0");
-    return s.length() <= 120 ? s : s.substring(0, 120) + "... (" + s.length() + " characters)";
+    return io.github.scratch4j.internal.tar.TarNames.printable(name, 120);
   }
 }

@@ -75,7 +75,9 @@ final class ArchiveScan {
     // An uncompressed archive is its own tar: hash it once.
     HashingInputStream tar = outer == Compression.NONE ? raw
         : new HashingInputStream(budget.limitTotal(Codecs.decompress(outer, raw, what), what));
-    TarReader.Limits limits = TarReader.Limits.defaults().withMaxEntries(budget.options().maxLayerEntries());
+    // A root file system tarball is a layer: its sparse files may expand to what one layer may hold.
+    TarReader.Limits limits = TarReader.Limits.defaults().withMaxEntries(budget.options().maxLayerEntries())
+        .withMaxSparseBytes(budget.options().maxLayerSize());
     try (raw; tar; TarReader reader = new TarReader(tar, what, limits)) {
       Optional<TarEntry> next;
       while ((next = reader.next()).isPresent()) {
@@ -115,10 +117,11 @@ final class ArchiveScan {
   }
 
   private Source source(TarEntry e, String name) {
-    return outer == Compression.NONE
-        ? new FileRegionSource(file, e.dataOffset(), e.size())
+    Source stored = outer == Compression.NONE
+        ? new FileRegionSource(file, e.dataOffset(), e.storedSize())
         : new DerivedSource(Source.of(file), in -> Codecs.decompress(outer, in, file.toString()),
-            e.dataOffset(), e.size(), file + " entry " + name);
+            e.dataOffset(), e.storedSize(), file + " entry " + name);
+    return e.sparse().map(m -> m.source(stored, file + " entry " + name)).orElse(stored);
   }
 
   /**
