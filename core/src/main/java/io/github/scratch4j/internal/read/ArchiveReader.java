@@ -99,16 +99,17 @@ public final class ArchiveReader {
 
   /** Checks a blob's size and digest against its descriptor. */
   static BlobFile check(BlobFile f, Descriptor d, String where) throws DigestMismatchException {
+    // A blob an archive holds as a link was read from the link's target: say which.
+    String blob = "blob " + d.digest() + " in " + where
+        + (f.name().endsWith(blobName(d)) ? "" : " (a link to '" + ArchivePaths.printable(f.name()) + "')");
     if (f.size() != d.size()) {
-      throw new DigestMismatchException(
-          "blob " + d.digest() + " in " + where + " is " + f.size() + " bytes; its descriptor says " + d.size());
+      throw new DigestMismatchException(blob + " is " + f.size() + " bytes; its descriptor says " + d.size());
     }
     if (!d.digest().algorithm().equals("sha256")) {
-      throw new DigestMismatchException("blob " + d.digest() + " in " + where + ": only sha256 digests are checked");
+      throw new DigestMismatchException(blob + ": only sha256 digests are checked");
     }
     if (!f.digest().equals(d.digest())) {
-      throw new DigestMismatchException(
-          "blob " + d.digest() + " in " + where + " has digest " + f.digest() + " instead");
+      throw new DigestMismatchException(blob + " has digest " + f.digest() + " instead");
     }
     return f;
   }

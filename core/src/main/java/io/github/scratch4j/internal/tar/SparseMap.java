@@ -14,19 +14,39 @@ import java.util.Arrays;
  * stored bytes.
  */
 public final class SparseMap {
+  /** How a tar stores a sparse file (GNU tar manual, "Storing Sparse Files"). */
+  public enum Format {
+    /** Type 'S' with the map in the header and extension blocks. */
+    OLD_GNU,
+    /** pax records GNU.sparse.offset and GNU.sparse.numbytes, repeated. */
+    PAX_0_0,
+    /** The pax record GNU.sparse.map. */
+    PAX_0_1,
+    /** The map at the start of the entry's content. */
+    PAX_1_0
+  }
+
+  private final Format format;
   private final long[] segments;
   private final long realSize;
   private final long storedSize;
 
   /**
+   * @param format how the tar stores it
    * @param segments offset, length, offset, length, ... (checked by the caller)
    * @param realSize the size of the file the holes are expanded into
    * @param storedSize the sum of the lengths: the bytes the tar stores
    */
-  SparseMap(long[] segments, long realSize, long storedSize) {
+  SparseMap(Format format, long[] segments, long realSize, long storedSize) {
+    this.format = format;
     this.segments = segments;
     this.realSize = realSize;
     this.storedSize = storedSize;
+  }
+
+  /** How the tar stores the file. */
+  public Format format() {
+    return format;
   }
 
   /** The size of the expanded file. */
@@ -87,7 +107,8 @@ public final class SparseMap {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SparseMap m && realSize == m.realSize && Arrays.equals(segments, m.segments);
+    return o instanceof SparseMap m && format == m.format && realSize == m.realSize
+        && Arrays.equals(segments, m.segments);
   }
 
   @Override
@@ -97,7 +118,7 @@ public final class SparseMap {
 
   @Override
   public String toString() {
-    return "SparseMap[" + segments() + " segments, " + storedSize + " of " + realSize + " bytes stored]";
+    return "SparseMap[" + format + ", " + segments() + " segments, " + storedSize + " of " + realSize + " bytes stored]";
   }
 
   /** Zeros for the holes, the stored bytes for the segments, each byte once. */

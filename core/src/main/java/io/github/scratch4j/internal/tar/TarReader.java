@@ -367,7 +367,8 @@ public final class TarReader implements Closeable {
       sparseEntries(0, 21, segments, blockAt);
       extended = block[504] != 0;
     }
-    return new SparseHeader(Optional.empty(), realSize, size, sparseMap(segments.from(0), realSize, size, headerAt));
+    return new SparseHeader(Optional.empty(), realSize, size,
+        sparseMap(SparseMap.Format.OLD_GNU, segments.from(0), realSize, size, headerAt));
   }
 
   /**
@@ -453,7 +454,8 @@ public final class TarReader implements Closeable {
       }
       segments.add(decimal(v, headerAt, "a GNU sparse map number"));
     }
-    return new SparseHeader(name, realSize, size, sparseMap(segments.from(0), realSize, size, headerAt));
+    SparseMap.Format format = extended.sparsePairs().isEmpty() ? SparseMap.Format.PAX_0_1 : SparseMap.Format.PAX_0_0;
+    return new SparseHeader(name, realSize, size, sparseMap(format, segments.from(0), realSize, size, headerAt));
   }
 
   /**
@@ -510,7 +512,7 @@ public final class TarReader implements Closeable {
       }
     }
     long stored = header.storedSize() - (position - mapAt);
-    return sparseMap(numbers.from(1), header.realSize(), stored, headerAt);
+    return sparseMap(SparseMap.Format.PAX_1_0, numbers.from(1), header.realSize(), stored, headerAt);
   }
 
   /**
@@ -518,7 +520,7 @@ public final class TarReader implements Closeable {
    * real size, in increasing order without overlap (a zero-length one may share its offset), the
    * lengths adding up to exactly the bytes stored; and the expanded size within the limit.
    */
-  private SparseMap sparseMap(long[] numbers, long realSize, long stored, long headerAt)
+  private SparseMap sparseMap(SparseMap.Format format, long[] numbers, long realSize, long stored, long headerAt)
       throws ImageFormatException {
     if (realSize > MAX_SIZE) {
       throw error(headerAt, "a sparse file declares a real size of " + realSize + " bytes, more than a tar can hold");
@@ -546,9 +548,9 @@ public final class TarReader implements Closeable {
     sparseBytes += realSize;
     if (sparseBytes < 0 || sparseBytes > limits.maxSparseBytes()) {
       throw error(headerAt, "the sparse files of the archive expand to more than " + limits.maxSparseBytes()
-          + " bytes together");
+          + " bytes together, the most one layer may hold (ReadOptions.maxLayerSize)");
     }
-    return new SparseMap(segments, realSize, stored);
+    return new SparseMap(format, segments, realSize, stored);
   }
 
   /** The current entry's content, bounded by its size. */
