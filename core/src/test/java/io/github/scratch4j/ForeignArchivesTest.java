@@ -315,6 +315,37 @@ class ForeignArchivesTest {
     assertThatThrownBy(() -> Archive.read(badLayer)).hasMessageContaining(ID3 + "/layer.tar");
   }
 
+  /** A legacy archive of a chain of {@code depth} images, each tagged when {@code tagEach}, else the top only. */
+  private Path legacyChain(int depth, boolean tagEach) throws IOException {
+    List<byte[]> parts = new ArrayList<>();
+    byte[] layer = tar(file("x", "x"));
+    StringBuilder repositories = new StringBuilder("{\"chain\":{");
+    String parent = null;
+    for (int i = 0; i < depth; i++) {
+      String id = String.format("%064x", i + 1);
+      parts.add(file(id + "/json", v1json(id, parent, "")));
+      parts.add(regular(id + "/layer.tar", layer));
+      if (tagEach || i == depth - 1) {
+        repositories.append(repositories.charAt(repositories.length() - 1) == '{' ? "" : ",")
+            .append("\"t").append(i).append("\":\"").append(id).append('"');
+      }
+      parent = id;
+    }
+    parts.add(file("repositories", repositories + "}}"));
+    return Files.write(dir.resolve("chain-" + depth + ".tar"), tar(concat(parts)));
+  }
+
+  @Test
+  void refusesLegacyImagesDeeperOrMoreNumerousThanAnyDockerMade() throws IOException {
+    assertThat(Archive.read(legacyChain(1000, false)).images().get(0).layers()).hasSize(1000);
+    assertThatThrownBy(() -> Archive.read(legacyChain(1001, false))).isInstanceOf(ImageFormatException.class)
+        .hasMessageContaining("has more than 1000 layers");
+    // 450 images sharing one chain: 101,475 layers in all, though the archive holds 450.
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+        assertThatThrownBy(() -> Archive.read(legacyChain(450, true))).isInstanceOf(ImageFormatException.class)
+            .hasMessageContaining("more than 100000 layers together"));
+  }
+
   @Test
   void aRootFileSystemWithOtherNamesBesideIdDirectoriesStaysARootFileSystem() throws IOException {
     Path rootfs = Files.write(dir.resolve("rootfs.tar"), tar(concat(List.of(directory(ID1 + "/"),

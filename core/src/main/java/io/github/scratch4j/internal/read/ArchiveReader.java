@@ -213,7 +213,7 @@ public final class ArchiveReader {
       }
       BlobFile f = blobs.layer(layer, what + " layer " + i);
       total = checkImageSize(total, f, what, budget);
-      image = image.add(layer(f, layer, compression.get(), config.diffIds().get(i), what + " layer " + i));
+      image = image.add(layer(f, layer, compression.get(), config.diffIds().get(i), what + " layer " + i, budget));
     }
     return image.config(config.config());
   }
@@ -230,7 +230,7 @@ public final class ArchiveReader {
   }
 
   /** A stored layer, after checking its diff_id, with the entries its blob's headers describe. */
-  static Layer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what)
+  static Layer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what, ReadBudget budget)
       throws IOException {
     if (f.compression() != declared) {
       throw new ImageFormatException(what + " (" + d.digest() + ") is declared " + d.mediaType()
@@ -244,7 +244,8 @@ public final class ArchiveReader {
     String named = what + " (" + d.digest() + ")";
     List<io.github.scratch4j.Entry> entries;
     try {
-      entries = StoredLayerEntries.of(listing.headers(), f.compression(), f.source(), named);
+      entries = budget.entries(listing, () -> StoredLayerEntries.of(listing.headers(), f.compression(), f.source(),
+          named));
     } catch (ImageFormatException e) {
       throw e.getMessage().startsWith(named) ? e : new ImageFormatException(named + " is not a valid layer: "
           + e.getMessage(), e);
@@ -271,7 +272,8 @@ public final class ArchiveReader {
         BlobFile f = scan.layer(e.layers().get(i), what + " Layers[" + i + "]");
         total = checkImageSize(total, f, what, scan.budget);
         Descriptor d = Descriptor.of(LayerMediaTypes.oci(f.compression()), f.digest(), f.size());
-        image = image.add(layer(f, d, f.compression(), config.diffIds().get(i), what + " Layers[" + i + "]"));
+        image = image.add(layer(f, d, f.compression(), config.diffIds().get(i), what + " Layers[" + i + "]",
+            scan.budget));
       }
       image = image.config(config.config());
       for (String tag : e.repoTags()) {

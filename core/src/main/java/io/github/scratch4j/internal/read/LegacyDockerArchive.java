@@ -35,8 +35,27 @@ final class LegacyDockerArchive {
   /** A legacy image id: 64 lower-case hex digits, as Docker validated them (image/v1 ValidateID). */
   private static final Pattern ID = Pattern.compile("[a-f0-9]{64}");
   private static final Set<String> LEGACY_FIELDS = Set.of("id", "parent", "Size", "parent_id", "layer_id", "throwaway");
+  /**
+   * Most layers one image may have: Docker refused deeper images ("max depth exceeded") at 127;
+   * far more than that would only serve to make each image cost its depth squared.
+   */
+  static final int MAX_DEPTH = 1_000;
+  /**
+   * Most layers all images of the archive may have together. Images share their lower layers,
+   * so a few hundred ids under as many tags could otherwise stand for millions of layers.
+   */
+  static final int MAX_TOTAL_LAYERS = 100_000;
 
-  private LegacyDockerArchive() {}
+  private final ArchiveScan scan;
+  private final String where;
+  /** Each legacy image's JSON, parsed once however many images it is under. */
+  private final Map<String, ObjectNode> jsons = new java.util.HashMap<>();
+  private int totalLayers;
+
+  private LegacyDockerArchive(ArchiveScan scan) {
+    this.scan = scan;
+    this.where = scan.file + " (a docker save archive of before Docker 1.10)";
+  }
 
   /**
    * Whether the archive has this shape: at least one {@code <id>/json} with its
@@ -63,10 +82,13 @@ final class LegacyDockerArchive {
   }
 
   static List<Object> read(ArchiveScan scan) throws IOException {
-    String where = scan.file + " (a docker save archive of before Docker 1.10)";
+    return new LegacyDockerArchive(scan).images();
+  }
+
+  private List<Object> images() throws IOException {
     Map<String, List<String>> tagsById = new LinkedHashMap<>();
     if (scan.has("repositories")) {
-      tagsById = repositories(scan, where);
+      tagsById = repositories();
     } else {
       // No names: as docker load does, every image no other image has as its parent.
       Set<String> ids = new TreeSet<>();
@@ -75,7 +97,7 @@ final class LegacyDockerArchive {
         if (name.endsWith("/json") && ID.matcher(name.substring(0, name.length() - 5)).matches()) {
           String id = name.substring(0, name.length() - 5);
           ids.add(id);
-          parent(json(scan, id, where), id, where).ifPresent(parents::add);
+          parent(json(id), id).ifPresent(parents::add);
         }
       }
       for (String id : ids) {
@@ -86,7 +108,7 @@ final class LegacyDockerArchive {
     }
     List<Object> out = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : tagsById.entrySet()) {
-      Image image = image(scan, e.getKey(), where);
+      Image image = image(e.getKey());
       for (String tag : e.getValue()) {
         try {
           image = image.tag(tag);
@@ -100,7 +122,7 @@ final class LegacyDockerArchive {
   }
 
   /** {@code {"name": {"tag": "id"}}}: the tags of each top image id, in the file's order. */
-  private static Map<String, List<String>> repositories(ArchiveScan scan, String where) throws IOException {
+  private Map<String, List<String>> repositories() throws IOException {
     String what = where + " repositories";
     JsonNode root = Documents.object(JsonReader.parse(ArchiveScan.content(scan.regular("repositories", where)), what),
         what);
@@ -126,14 +148,19 @@ final class LegacyDockerArchive {
     return value;
   }
 
-  private static ObjectNode json(ArchiveScan scan, String id, String where) throws IOException {
+  private ObjectNode json(String id) throws IOException {
+    ObjectNode known = jsons.get(id);
+    if (known != null) {
+      return known;
+    }
     String what = where + " " + id + "/json";
-    JsonNode node = Documents.object(JsonReader.parse(ArchiveScan.content(scan.regular(id + "/json", where)), what),
-        what);
-    return (ObjectNode) node;
+    ObjectNode node = (ObjectNode) Documents.object(JsonReader.parse(ArchiveScan.content(scan.regular(id + "/json",
+        where)), what), what);
+    jsons.put(id, node);
+    return node;
   }
 
-  private static java.util.Optional<String> parent(JsonNode json, String id, String where) throws ImageFormatException {
+  private java.util.Optional<String> parent(JsonNode json, String id) throws ImageFormatException {
     java.util.Optional<String> parent = Documents.optionalText(json, "parent", where + " " + id + "/json")
         .filter(p -> !p.isEmpty());
     if (parent.isPresent()) {
@@ -143,21 +170,28 @@ final class LegacyDockerArchive {
   }
 
   /** The image whose top legacy image is {@code top}: its chain of layers, base first. */
-  private static Image image(ArchiveScan scan, String top, String where) throws IOException {
+  private Image image(String top) throws IOException {
     List<String> chain = new ArrayList<>();
-    List<ObjectNode> jsons = new ArrayList<>();
+    List<ObjectNode> chainJsons = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String id = top; id != null; ) {
       if (!seen.add(id)) {
         throw new ImageFormatException(where + ": the parents of image " + top + " form a loop at " + id);
       }
-      ObjectNode json = json(scan, id, where);
+      if (chain.size() == MAX_DEPTH) {
+        throw new ImageFormatException(where + ": image " + top + " has more than " + MAX_DEPTH + " layers");
+      }
+      if (++totalLayers > MAX_TOTAL_LAYERS) {
+        throw new ImageFormatException(where + ": its images have more than " + MAX_TOTAL_LAYERS
+            + " layers together");
+      }
+      ObjectNode json = json(id);
       chain.add(id);
-      jsons.add(json);
-      id = parent(json, id, where).orElse(null);
+      chainJsons.add(json);
+      id = parent(json, id).orElse(null);
     }
     Collections.reverse(chain);
-    Collections.reverse(jsons);
+    Collections.reverse(chainJsons);
     Image image = Image.fromScratch();
     ArrayNode diffIds = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
     ArrayNode history = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
@@ -169,14 +203,15 @@ final class LegacyDockerArchive {
       total = ArchiveReader.checkImageSize(total, f, where + " image " + top, scan.budget);
       layers.add(f);
       diffIds.add(f.diffId().toString());
-      history.add(history(jsons.get(i), where + " " + chain.get(i) + "/json"));
+      history.add(history(chainJsons.get(i), where + " " + chain.get(i) + "/json"));
     }
     for (int i = 0; i < layers.size(); i++) {
       BlobFile f = layers.get(i);
       Descriptor d = Descriptor.of(LayerMediaTypes.oci(f.compression()), f.digest(), f.size());
-      image = image.add(ArchiveReader.layer(f, d, f.compression(), f.diffId(), where + " " + chain.get(i) + "/layer.tar"));
+      image = image.add(ArchiveReader.layer(f, d, f.compression(), f.diffId(), where + " " + chain.get(i) + "/layer.tar",
+          scan.budget));
     }
-    ObjectNode config = jsons.get(jsons.size() - 1).deepCopy();
+    ObjectNode config = chainJsons.get(chainJsons.size() - 1).deepCopy();
     config.remove(LEGACY_FIELDS);
     // Docker before 1.10 ran Linux images on amd64 only, and some of its images do not say so.
     if (!config.path("os").isTextual() || config.path("os").asText().isEmpty()) {
