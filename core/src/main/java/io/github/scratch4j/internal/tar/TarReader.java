@@ -237,7 +237,8 @@ public final class TarReader implements Closeable {
     if (ustar && !gnu && block[345] != 0) {
       name = string(345, star ? 131 : 155) + "/" + name;
     }
-    if (gnu && (!isNumber(345, 12, headerAt) || !isNumber(357, 12, headerAt)) && isAscii(345, 155)) {
+    if (gnu && block[345] != 0 && (!isNumber(345, 12, headerAt) || !isNumber(357, 12, headerAt))
+        && isAscii(345, 155)) {
       // Go before 1.8 wrote a ustar prefix into a GNU header, where atime and ctime belong, and Go's
       // archive/tar still reads such a field as a name prefix; GNU tar reads the bare name.
       throw error(headerAt, "entry '" + abbreviate(name) + "' has a GNU header whose atime and ctime fields hold"
