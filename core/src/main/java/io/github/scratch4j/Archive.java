@@ -92,10 +92,23 @@ public final class Archive {
     return artifacts.stream().filter(ImageIndex.class::isInstance).map(ImageIndex.class::cast).toList();
   }
 
-  /** The image tagged {@code reference}, among the single-platform images. */
+  /**
+   * The image tagged {@code reference}, among the single-platform images. References are compared
+   * as Docker compares them: {@code hello}, {@code hello:latest}, {@code library/hello:latest} and
+   * {@code docker.io/library/hello:latest} name the same image, as a tag written with or without
+   * {@code :latest} does.
+   *
+   * @throws InvalidReferenceException if {@code reference} is malformed
+   */
   public java.util.Optional<Image> image(String reference) {
     ImageReference wanted = ImageReference.parse(reference);
-    return images().stream().filter(i -> i.tags().contains(wanted)).findFirst();
+    return images().stream().filter(i -> i.tags().stream().anyMatch(t -> sameName(t, wanted))).findFirst();
+  }
+
+  /** Same registry and repository (ImageReference normalizes both) and the same tag, {@code latest} when none. */
+  private static boolean sameName(ImageReference a, ImageReference b) {
+    return a.registry().equals(b.registry()) && a.repository().equals(b.repository())
+        && a.tagOrLatest().equals(b.tagOrLatest()) && a.digest().equals(b.digest());
   }
 
   /**

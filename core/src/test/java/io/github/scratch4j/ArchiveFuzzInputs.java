@@ -423,6 +423,8 @@ final class ArchiveFuzzInputs {
         .tag("multi:1").writeTo(index);
     seeds.put("scratch4j-index", index.toByteArray());
     seeds.put("docker-legacy", dockerArchive(withHeaderChecksums(sampleLayer())));
+    seeds.put("docker-repeated-layer-link", repeatedLayerArchive(withHeaderChecksums(sampleLayer())));
+    seeds.put("docker-before-1.10", dockerBefore110(withHeaderChecksums(sampleLayer())));
     byte[] rootfs = rootfs();
     seeds.put("rootfs", rootfs);
     seeds.put("rootfs-gzip", gzip(rootfs));
@@ -468,7 +470,75 @@ final class ArchiveFuzzInputs {
     seeds.put("oci-pax", prefixed(0, rawTar(paxFile("short", pax, "pax\n"))));
     seeds.put("docker-legacy-v7", prefixed(1, rawTar(header("old/", '\0', 0, 0755, "v7"),
         withoutMagic(rawFile("old/file", "v7\n")))));
+    // GNU tar's pax sparse formats: 0.1 (the map in a record) and 1.0 (the map before the data).
+    Map<String, String> sparse01 = new LinkedHashMap<>();
+    sparse01.put("GNU.sparse.size", "10");
+    sparse01.put("GNU.sparse.numblocks", "2");
+    sparse01.put("GNU.sparse.name", "etc/holes");
+    sparse01.put("GNU.sparse.map", "1,3,6,2");
+    seeds.put("rootfs-sparse-pax-0.1", prefixed(2, rawTar(paxFile("GNUSparseFile.1/holes", sparse01, "abcde"))));
+    Map<String, String> sparse10 = new LinkedHashMap<>();
+    sparse10.put("GNU.sparse.major", "1");
+    sparse10.put("GNU.sparse.minor", "0");
+    sparse10.put("GNU.sparse.name", "etc/holes");
+    sparse10.put("GNU.sparse.realsize", "10");
+    byte[] map = Arrays.copyOf("2\n1\n3\n6\n2\n".getBytes(StandardCharsets.US_ASCII), 512);
+    seeds.put("oci-sparse-pax-1.0", prefixed(0, rawTar(paxFile("GNUSparseFile.1/holes", sparse10,
+        new String(map, StandardCharsets.ISO_8859_1) + "abcde"))));
     return seeds;
+  }
+
+  /**
+   * A docker-archive as Docker 20.10 saves an image whose two layers are the same: the second
+   * {@code <id>/layer.tar} a symbolic link to the first.
+   */
+  private static byte[] repeatedLayerArchive(byte[] blob) throws IOException {
+    String first = sha256(("first " + sha256(blob)).getBytes(StandardCharsets.UTF_8));
+    String second = sha256(("second " + sha256(blob)).getBytes(StandardCharsets.UTF_8));
+    String diffId = sha256(blob);
+    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
+        + "\"diff_ids\":[\"sha256:" + diffId + "\",\"sha256:" + diffId + "\"]}}").getBytes(StandardCharsets.UTF_8);
+    String configName = sha256(config) + ".json";
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes, "UTF-8")) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      dir(out, first + "/");
+      regular(out, first + "/layer.tar", blob);
+      dir(out, second + "/");
+      link(out, second + "/layer.tar", "../" + first + "/layer.tar", TarConstants.LF_SYMLINK);
+      regular(out, configName, config);
+      regular(out, "manifest.json", ("[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"fuzz:1\"],\"Layers\":[\""
+          + first + "/layer.tar\",\"" + second + "/layer.tar\"]}]").getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  /** docker save as it was before Docker 1.10: repositories, {@code <id>/json}, {@code <id>/layer.tar}. */
+  private static byte[] dockerBefore110(byte[] blob) throws IOException {
+    String base = sha256(("base " + sha256(blob)).getBytes(StandardCharsets.UTF_8));
+    String top = sha256(("top " + sha256(blob)).getBytes(StandardCharsets.UTF_8));
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(base + "/VERSION", "1.0".getBytes(StandardCharsets.UTF_8));
+    files.put(base + "/json", ("{\"id\":\"" + base + "\",\"os\":\"linux\",\"architecture\":\"amd64\","
+        + "\"config\":{\"Env\":[\"PATH=/bin\"]}}").getBytes(StandardCharsets.UTF_8));
+    files.put(base + "/layer.tar", blob);
+    files.put(top + "/VERSION", "1.0".getBytes(StandardCharsets.UTF_8));
+    files.put(top + "/json", ("{\"id\":\"" + top + "\",\"parent\":\"" + base + "\",\"created\":"
+        + "\"2015-06-01T10:00:00Z\",\"container_config\":{\"Cmd\":[\"/bin/sh\",\"-c\",\"#(nop)\"]},"
+        + "\"config\":{\"Cmd\":[\"/bin/sh\"]}}").getBytes(StandardCharsets.UTF_8));
+    files.put(top + "/layer.tar", rawTar(rawFile("etc/motd", "top\n")));
+    files.put("repositories", ("{\"fuzz\":{\"1\":\"" + top + "\"}}").getBytes(StandardCharsets.UTF_8));
+    return tar(files);
+  }
+
+  private static void regular(TarArchiveOutputStream out, String name, byte[] content) throws IOException {
+    TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setSize(content.length);
+    e.setMode(0644);
+    e.setLastModifiedTime(MTIME);
+    out.putArchiveEntry(e);
+    out.write(content);
+    out.closeArchiveEntry();
   }
 
   /** A root file system tarball as {@code tar -C root -cf - .} writes it: names start with {@code ./}. */

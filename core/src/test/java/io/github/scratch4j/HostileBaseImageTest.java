@@ -53,6 +53,15 @@ class HostileBaseImageTest {
             "not a file that comes before it"),
         Arguments.of("hard link to a directory", tar(directory("d/"), hardlink("b", "d")), "a directory"),
         Arguments.of("NUL in a pax path", tar(pax(record("path", "a\0b")), file("x", "x")), "NUL"),
+        // Read, written on byte for byte, then refused by docker load and podman load.
+        Arguments.of("NUL in a pax key", tar(pax(record("SCHILY.xattr.user.a\0b", "v")), file("x", "x")),
+            "NUL character in its key"),
+        Arguments.of("pax path beside another GNU long name", tar(entry("././@LongLink", 'L', "", "../../x\0"
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8)), pax(record("path", "x")), file("y", "y")),
+            "tar readers disagree"),
+        Arguments.of("a sparse map past the real size", tar(pax(record("GNU.sparse.numblocks", "1")
+            + record("GNU.sparse.size", "3") + record("GNU.sparse.map", "3,1")), file("s", "x")),
+            "ends past the file's real size of 3 bytes"),
         Arguments.of(".wh..", tar(file("a/.wh..", "")), "names no file"),
         Arguments.of(".wh...", tar(file("a/.wh...", "")), "names no file"),
         Arguments.of(".wh.", tar(file(".wh.", "")), "names no file"),

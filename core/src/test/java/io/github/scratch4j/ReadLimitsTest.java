@@ -80,6 +80,40 @@ class ReadLimitsTest {
         .isInstanceOf(ImageFormatException.class).hasMessageContaining("ReadOptions.maxLayerSize");
   }
 
+  /** A pax 1.0 sparse file (GNU tar's format) of {@code realSize} bytes, all hole: 2 KiB of tar. */
+  private static byte[] sparseHole(String name, long realSize) {
+    String records = HostileArchives.record("GNU.sparse.major", "1") + HostileArchives.record("GNU.sparse.minor", "0")
+        + HostileArchives.record("GNU.sparse.realsize", String.valueOf(realSize))
+        + HostileArchives.record("GNU.sparse.name", name);
+    byte[] map = new byte[512];
+    map[0] = '0';
+    map[1] = '\n';
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(HostileArchives.pax(records));
+    out.writeBytes(entry("GNUSparseFile.0/" + name, '0', "", map));
+    return out.toByteArray();
+  }
+
+  @Test
+  void sparseFilesThatExpandPastTheLayerLimitAreRefused() throws IOException {
+    // A hole costs the input nothing: 2 KiB of tar could stand for a file of a terabyte.
+    for (Shape shape : Shape.values()) {
+      Path bomb = HostileArchives.image(Files.createTempDirectory(dir, "s"), shape,
+          tar(sparseHole("a", 3 * MIB), sparseHole("b", 3 * MIB)), Compression.NONE);
+      ReadOptions limits = ReadOptions.defaults().withMaxLayerSize(4 * MIB);
+      assertThatThrownBy(() -> Archive.read(bomb, limits)).as(shape.name())
+          .isInstanceOf(ImageFormatException.class)
+          .hasMessageContaining("expand to more than " + 4 * MIB + " bytes together")
+          .hasMessageContaining("ReadOptions.maxLayerSize");
+      Image read = Image.from(bomb);
+      assertThat(read.layers().get(0).file("/b").orElseThrow().source().size()).isEqualTo(3 * MIB);
+      Path terabyte = HostileArchives.image(Files.createTempDirectory(dir, "t"), shape,
+          tar(sparseHole("a", 1L << 40)), Compression.NONE);
+      assertThatThrownBy(() -> Archive.read(terabyte)).as(shape.name()).isInstanceOf(ImageFormatException.class)
+          .hasMessageContaining("expand to more than " + ReadOptions.DEFAULT_MAX_LAYER_SIZE);
+    }
+  }
+
   @Test
   void aLayerWithMoreEntriesThanAllowedIsRefused() throws IOException {
     List<byte[]> parts = new ArrayList<>();

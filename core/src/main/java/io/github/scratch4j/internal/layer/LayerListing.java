@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.layer;
 
 import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.ReadOptions;
 import io.github.scratch4j.internal.io.WatchedInputStream;
 import io.github.scratch4j.internal.tar.TarEntry;
 import io.github.scratch4j.internal.tar.TarReader;
@@ -35,14 +36,19 @@ public final class LayerListing {
    * which tells a cut blob from a whole one, and some writers leave the blocks out of layers (a
    * reader built on Go's archive/tar, as Docker's and containerd's are, takes such a layer).
    *
-   * @param maxEntries most entries accepted before the listing counts as failed
+   * <p>A sparse file's holes cost the blob nothing, so the sizes its sparse files expand to are
+   * limited as the layer's own size is: together at most {@link ReadOptions#maxLayerSize}.
+   *
+   * @param options most entries accepted before the listing counts as failed, and most bytes
+   *     its sparse files may expand to
    */
-  public static LayerListing read(InputStream tar, String what, long maxEntries) throws IOException {
+  public static LayerListing read(InputStream tar, String what, ReadOptions options) throws IOException {
     WatchedInputStream watched = new WatchedInputStream(tar);
     List<TarEntry> headers = new ArrayList<>();
-    TarReader.Limits defaults = TarReader.Limits.defaults();
-    TarReader.Limits limits = new TarReader.Limits(defaults.maxPaxHeaderBytes(), defaults.maxLongNameBytes(),
-        maxEntries, false);
+    TarReader.Limits limits = TarReader.Limits.defaults()
+        .withMaxEntries(options.maxLayerEntries())
+        .withMaxSparseBytes(options.maxLayerSize())
+        .withEndMarkerRequired(false);
     // The caller closes the stream: the reader is not closed.
     TarReader reader = new TarReader(watched, what, limits);
     try {

@@ -17,6 +17,7 @@ import io.github.scratch4j.internal.compress.Codecs;
 import io.github.scratch4j.internal.compress.LayerMediaTypes;
 import io.github.scratch4j.internal.source.DerivedSource;
 import io.github.scratch4j.internal.source.FileRegionSource;
+import io.github.scratch4j.internal.tar.SparseMap;
 import io.github.scratch4j.internal.tar.TarEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,7 @@ public final class StoredLayerEntries {
     LayerListing listing;
     try (InputStream raw = content.open();
         InputStream tar = Codecs.decompress(compression, raw, what)) {
-      listing = LayerListing.read(tar, what, ReadOptions.defaults().maxLayerEntries());
+      listing = LayerListing.read(tar, what, ReadOptions.defaults());
     }
     return of(listing.headers(), compression, content, what);
   }
@@ -54,7 +55,9 @@ public final class StoredLayerEntries {
    * that are absolute or have {@code ..} components, or are longer than Linux accepts; whiteouts
    * that name nothing ({@code .wh.}, {@code .wh..}, {@code .wh...}); hard links whose target is
    * not a file that comes earlier in the same layer (so none can leave the root); entries under a
-   * path the same layer makes a file or link; owners out of range; entry types a layer cannot hold.
+   * path the same layer makes a file or link; owners out of range; entry types a layer cannot hold;
+   * old GNU sparse files (type 'S'), which Docker cannot extract. A sparse file of GNU tar's pax
+   * formats is a file whose source gives the expanded bytes.
    * Names of the AUFS metadata Docker once wrote ({@code .wh..wh.*}, but for the opaque marker) are
    * skipped, as Docker and containerd skip them.
    *
@@ -125,6 +128,11 @@ public final class StoredLayerEntries {
       return whiteout(e, what, dir, base);
     }
     String path = EntryPaths.normalize(relative(name, e, what));
+    if (e.sparse().isPresent() && e.sparse().get().format() == SparseMap.Format.OLD_GNU) {
+      // Docker 20.10's docker load: "unhandled tar header type 83"; an image built on it would not load.
+      throw refused(what, e, "it is an old GNU sparse file (type 'S', written by tar -S --format=gnu), which Docker"
+          + " cannot extract; make the tarball with --format=posix (GNU tar's pax sparse formats load)");
+    }
     return switch (e.type()) {
       case FILE -> new FileEntry(path, content(e, compression, blob, what + " entry " + path), mode, uid, gid, mtime);
       case DIRECTORY -> new DirectoryEntry(path, mode, uid, gid, mtime);
@@ -209,9 +217,7 @@ public final class StoredLayerEntries {
   }
 
   private static String abbreviate(String s) {
-    String printable = s.replace("\0", "\\0");
-    return printable.length() <= 120 ? printable
-        : printable.substring(0, 120) + "... (" + printable.length() + " characters)";
+    return io.github.scratch4j.internal.tar.TarNames.printable(s, 120);
   }
 
   private static String kind(Entry e) {
@@ -229,11 +235,12 @@ public final class StoredLayerEntries {
     return "a whiteout";
   }
 
+  /** An entry's content: its bytes in the blob, or for a sparse file those bytes with the holes put back. */
   private static Source content(TarEntry e, Compression compression, Source blob, String description) {
-    if (compression == Compression.NONE && blob instanceof FileRegionSource region) {
-      return region.sub(e.dataOffset(), e.size());
-    }
-    return new DerivedSource(blob, in -> Codecs.decompress(compression, in, description), e.dataOffset(), e.size(),
-        description);
+    Source stored = compression == Compression.NONE && blob instanceof FileRegionSource region
+        ? region.sub(e.dataOffset(), e.storedSize())
+        : new DerivedSource(blob, in -> Codecs.decompress(compression, in, description), e.dataOffset(),
+            e.storedSize(), description);
+    return e.sparse().map(m -> m.source(stored, description)).orElse(stored);
   }
 }

@@ -62,9 +62,13 @@ public final class ArchiveReader {
         return LayoutDirectory.read(source, budget);
       }
       ArchiveScan scan = ArchiveScan.of(source, budget);
-      if (scan.has("index.json")) {
-        byte[] index = ArchiveScan.content(scan.regular("index.json", source.toString()));
-        return fromIndex(Documents.index(index, source + " index.json"), new Blobs() {
+      List<Descriptor> listed = scan.has("index.json")
+          ? Documents.index(ArchiveScan.content(scan.regular("index.json", source.toString())), source + " index.json")
+          : List.of();
+      // Docker 25's docker save of an untagged image writes "manifests": null in index.json and
+      // the image in manifest.json only.
+      if (scan.has("index.json") && (!listed.isEmpty() || !scan.has("manifest.json"))) {
+        return fromIndex(listed, new Blobs() {
           @Override
           public BlobFile get(Descriptor d, String referencedBy) throws IOException {
             return check(scan.regular(blobName(d), referencedBy), d, source.toString());
@@ -79,6 +83,9 @@ public final class ArchiveReader {
       if (scan.has("manifest.json")) {
         return fromDockerManifest(scan);
       }
+      if (LegacyDockerArchive.recognizes(scan)) {
+        return LegacyDockerArchive.read(scan);
+      }
       return List.of(fromRootFileSystem(scan));
     } catch (IllegalArgumentException | IllegalStateException e) {
       // Whatever the model refuses here came from the input: say so as bad input, not a caller's mistake.
@@ -92,16 +99,17 @@ public final class ArchiveReader {
 
   /** Checks a blob's size and digest against its descriptor. */
   static BlobFile check(BlobFile f, Descriptor d, String where) throws DigestMismatchException {
+    // A blob an archive holds as a link was read from the link's target: say which.
+    String blob = "blob " + d.digest() + " in " + where
+        + (f.name().endsWith(blobName(d)) ? "" : " (a link to '" + ArchivePaths.printable(f.name()) + "')");
     if (f.size() != d.size()) {
-      throw new DigestMismatchException(
-          "blob " + d.digest() + " in " + where + " is " + f.size() + " bytes; its descriptor says " + d.size());
+      throw new DigestMismatchException(blob + " is " + f.size() + " bytes; its descriptor says " + d.size());
     }
     if (!d.digest().algorithm().equals("sha256")) {
-      throw new DigestMismatchException("blob " + d.digest() + " in " + where + ": only sha256 digests are checked");
+      throw new DigestMismatchException(blob + ": only sha256 digests are checked");
     }
     if (!f.digest().equals(d.digest())) {
-      throw new DigestMismatchException(
-          "blob " + d.digest() + " in " + where + " has digest " + f.digest() + " instead");
+      throw new DigestMismatchException(blob + " has digest " + f.digest() + " instead");
     }
     return f;
   }
@@ -122,6 +130,9 @@ public final class ArchiveReader {
       List<ImageReference> tags = names.get(d.digest());
       switch (d.mediaType()) {
         case MediaType.OCI_MANIFEST, MediaType.DOCKER_MANIFEST -> {
+          if (isAttestation(d)) {
+            continue;
+          }
           Image image = image(d, blobs, what, budget);
           for (ImageReference t : tags) {
             image = image.tag(t.familiarName());
@@ -132,7 +143,8 @@ public final class ArchiveReader {
           BlobFile f = blobs.get(d, what);
           List<Image> images = new ArrayList<>();
           for (Descriptor m : Documents.index(ArchiveScan.content(f), "image index " + d.digest())) {
-            if (m.mediaType().equals(MediaType.OCI_MANIFEST) || m.mediaType().equals(MediaType.DOCKER_MANIFEST)) {
+            if ((m.mediaType().equals(MediaType.OCI_MANIFEST) || m.mediaType().equals(MediaType.DOCKER_MANIFEST))
+                && !isAttestation(m)) {
               images.add(image(m, blobs, "image index " + d.digest(), budget));
             }
           }
@@ -145,11 +157,21 @@ public final class ArchiveReader {
           }
           out.add(index);
         }
-        default -> throw new ImageFormatException(
-            what + " has media type " + d.mediaType() + ", neither an image manifest nor an index");
+        default -> {
+          // Documents.index leaves out what is neither (OCI image-spec, image-index.md).
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * Whether an index entry is the attestation manifest (provenance, SBOM) BuildKit puts beside
+   * each image: an OCI manifest, but of in-toto documents for the platform unknown/unknown, not
+   * an image (Docker's "Attestation storage" documentation, vnd.docker.reference.type).
+   */
+  private static boolean isAttestation(Descriptor d) {
+    return "attestation-manifest".equals(d.annotations().get("vnd.docker.reference.type"));
   }
 
   /** The name an index entry's annotations give: containerd's full name, else a full OCI ref.name. */
@@ -191,13 +213,13 @@ public final class ArchiveReader {
       }
       BlobFile f = blobs.layer(layer, what + " layer " + i);
       total = checkImageSize(total, f, what, budget);
-      image = image.add(layer(f, layer, compression.get(), config.diffIds().get(i), what + " layer " + i));
+      image = image.add(layer(f, layer, compression.get(), config.diffIds().get(i), what + " layer " + i, budget));
     }
     return image.config(config.config());
   }
 
   /** Adds a layer's uncompressed size to its image's, refusing an image larger than the options allow. */
-  private static long checkImageSize(long total, BlobFile f, String what, ReadBudget budget)
+  static long checkImageSize(long total, BlobFile f, String what, ReadBudget budget)
       throws ImageFormatException {
     long sum = total + f.uncompressedSize();
     if (sum < 0 || sum > budget.options().maxImageSize()) {
@@ -208,7 +230,7 @@ public final class ArchiveReader {
   }
 
   /** A stored layer, after checking its diff_id, with the entries its blob's headers describe. */
-  private static Layer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what)
+  static Layer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what, ReadBudget budget)
       throws IOException {
     if (f.compression() != declared) {
       throw new ImageFormatException(what + " (" + d.digest() + ") is declared " + d.mediaType()
@@ -222,7 +244,8 @@ public final class ArchiveReader {
     String named = what + " (" + d.digest() + ")";
     List<io.github.scratch4j.Entry> entries;
     try {
-      entries = StoredLayerEntries.of(listing.headers(), f.compression(), f.source(), named);
+      entries = budget.entries(listing, () -> StoredLayerEntries.of(listing.headers(), f.compression(), f.source(),
+          named));
     } catch (ImageFormatException e) {
       throw e.getMessage().startsWith(named) ? e : new ImageFormatException(named + " is not a valid layer: "
           + e.getMessage(), e);
@@ -249,7 +272,8 @@ public final class ArchiveReader {
         BlobFile f = scan.layer(e.layers().get(i), what + " Layers[" + i + "]");
         total = checkImageSize(total, f, what, scan.budget);
         Descriptor d = Descriptor.of(LayerMediaTypes.oci(f.compression()), f.digest(), f.size());
-        image = image.add(layer(f, d, f.compression(), config.diffIds().get(i), what + " Layers[" + i + "]"));
+        image = image.add(layer(f, d, f.compression(), config.diffIds().get(i), what + " Layers[" + i + "]",
+            scan.budget));
       }
       image = image.config(config.config());
       for (String tag : e.repoTags()) {

@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,10 @@ final class ArchiveScan {
   private final Map<String, BlobFile> files = new LinkedHashMap<>();
   /** Names that appear more than once: an archive that names one is ambiguous. */
   private final Set<String> duplicated = new HashSet<>();
+  /** The symbolic and hard links of the archive, by normalized name. */
+  private final Map<String, TarEntry> links = new HashMap<>();
+  /** Most links followed from one name: a chain longer than any writer makes is refused, as a loop is. */
+  static final int MAX_LINK_HOPS = 16;
   /** Every header of the archive tar, in order: for a root file system tarball, its layer's entries. */
   final List<TarEntry> headers = new ArrayList<>();
   Digest fileDigest;
@@ -63,6 +68,11 @@ final class ArchiveScan {
     return scan;
   }
 
+  /** Every entry's normalized name, in archive order. */
+  Set<String> names() {
+    return java.util.Collections.unmodifiableSet(files.keySet());
+  }
+
   /** Whether the archive has an entry named {@code name}. */
   boolean has(String name) {
     return files.containsKey(name);
@@ -75,7 +85,9 @@ final class ArchiveScan {
     // An uncompressed archive is its own tar: hash it once.
     HashingInputStream tar = outer == Compression.NONE ? raw
         : new HashingInputStream(budget.limitTotal(Codecs.decompress(outer, raw, what), what));
-    TarReader.Limits limits = TarReader.Limits.defaults().withMaxEntries(budget.options().maxLayerEntries());
+    // A root file system tarball is a layer: its sparse files may expand to what one layer may hold.
+    TarReader.Limits limits = TarReader.Limits.defaults().withMaxEntries(budget.options().maxLayerEntries())
+        .withMaxSparseBytes(budget.options().maxLayerSize());
     try (raw; tar; TarReader reader = new TarReader(tar, what, limits)) {
       Optional<TarEntry> next;
       while ((next = reader.next()).isPresent()) {
@@ -88,6 +100,9 @@ final class ArchiveScan {
               + e.headerOffset() + " escapes the archive: its name is absolute or has a '..' component");
         }
         BlobFile f;
+        if (e.type() == TarEntry.Type.SYMLINK || e.type() == TarEntry.Type.HARDLINK) {
+          links.put(name, e);
+        }
         if (e.type() != TarEntry.Type.FILE) {
           f = new BlobFile(name, false, 0, EMPTY, Compression.NONE, Optional.empty(), 0, Optional.empty(),
               Optional.empty(), Source.of(new byte[0]));
@@ -115,10 +130,11 @@ final class ArchiveScan {
   }
 
   private Source source(TarEntry e, String name) {
-    return outer == Compression.NONE
-        ? new FileRegionSource(file, e.dataOffset(), e.size())
+    Source stored = outer == Compression.NONE
+        ? new FileRegionSource(file, e.dataOffset(), e.storedSize())
         : new DerivedSource(Source.of(file), in -> Codecs.decompress(outer, in, file.toString()),
-            e.dataOffset(), e.size(), file + " entry " + name);
+            e.dataOffset(), e.storedSize(), file + " entry " + name);
+    return e.sparse().map(m -> m.source(stored, file + " entry " + name)).orElse(stored);
   }
 
   /**
@@ -131,25 +147,58 @@ final class ArchiveScan {
         || name.endsWith(".tar.zst");
   }
 
-  /** The regular file named {@code name}; refuses links, missing entries and names the archive has twice. */
+  /**
+   * The regular file named {@code name}. A symbolic or hard link is followed, as {@code docker load}
+   * follows it (Docker 20.10's {@code docker save} stores a layer that an image repeats as a link
+   * {@code <id>/layer.tar -> ../<other id>/layer.tar}), when it leads to a regular file inside the
+   * archive in at most {@value #MAX_LINK_HOPS} links. Refuses names and link targets outside the
+   * archive (absolute, or with more {@code ..} than there are directories above), loops, missing
+   * entries, other special files, and names the archive holds twice.
+   */
   BlobFile regular(String name, String referencedBy) throws ImageFormatException {
     String normalized = ArchivePaths.normalize(name);
     if (normalized == null) {
-      throw new ImageFormatException(referencedBy + " names '" + name + "', which is outside the archive " + file);
+      throw new ImageFormatException(referencedBy + " names '" + ArchivePaths.printable(name)
+          + "', which is outside the archive " + file);
     }
-    BlobFile f = files.get(normalized);
-    if (f == null) {
-      throw new ImageFormatException(referencedBy + " names '" + name + "', which " + file + " does not have");
+    String current = normalized;
+    StringBuilder via = new StringBuilder();
+    Set<String> seen = new HashSet<>();
+    while (true) {
+      BlobFile f = files.get(current);
+      String named = "'" + ArchivePaths.printable(name) + "'" + via;
+      if (f == null) {
+        throw new ImageFormatException(referencedBy + " names " + named + ", which " + file + " does not have");
+      }
+      if (duplicated.contains(current)) {
+        throw new ImageFormatException(referencedBy + " names " + named + ", which " + file
+            + " holds more than once: which one counts is ambiguous");
+      }
+      if (f.regular()) {
+        return f;
+      }
+      TarEntry link = links.get(current);
+      if (link == null) {
+        throw new ImageFormatException(referencedBy + " names " + named + ", which in " + file
+            + " is a directory or special file, not a regular file");
+      }
+      if (!seen.add(current)) {
+        throw new ImageFormatException(referencedBy + " names " + named + ", links in " + file + " that form a loop");
+      }
+      if (seen.size() > MAX_LINK_HOPS) {
+        throw new ImageFormatException(referencedBy + " names " + named + ", which in " + file + " goes through more"
+            + " than " + MAX_LINK_HOPS + " links");
+      }
+      String target = link.type() == TarEntry.Type.HARDLINK ? ArchivePaths.normalize(link.linkName())
+          : ArchivePaths.resolve(current, link.linkName());
+      via.append(" -> '").append(ArchivePaths.printable(link.linkName())).append("'");
+      if (target == null) {
+        throw new ImageFormatException(referencedBy + " names '" + ArchivePaths.printable(name) + "'" + via + ", a "
+            + (link.type() == TarEntry.Type.HARDLINK ? "hard" : "symbolic") + " link in " + file
+            + " (at offset " + link.headerOffset() + ") to outside the archive");
+      }
+      current = target;
     }
-    if (duplicated.contains(normalized)) {
-      throw new ImageFormatException(referencedBy + " names '" + name + "', which " + file
-          + " holds more than once: which one counts is ambiguous");
-    }
-    if (!f.regular()) {
-      throw new ImageFormatException(referencedBy + " names '" + name + "', which in " + file
-          + " is a link or special file, not a regular file");
-    }
-    return f;
   }
 
   /** The regular file named {@code name}, decompressed and listed as a layer (now, if the scan did not). */

@@ -54,7 +54,7 @@ final class BlobPass {
       uncompressed = new HashingInputStream(budget.limit(Codecs.decompress(compression, buffered, what), what, true));
       content = uncompressed;
     }
-    LayerListing listing = examine ? LayerListing.read(content, what, budget.options().maxLayerEntries()) : null;
+    LayerListing listing = examine ? LayerListing.read(content, what, budget.options()) : null;
     drain(content);
     // Bytes after a compressed stream (padding, or a member the codec stopped before) are still the blob's.
     drain(buffered);

@@ -84,7 +84,10 @@ public final class Documents {
         + " image index (manifests): it could be read as either, so it is refused (CVE-2021-41190)");
   }
 
-  /** An OCI image index or Docker manifest list: its manifest descriptors. */
+  /**
+   * An OCI image index or Docker manifest list: its descriptors of image manifests and indexes;
+   * entries of other media types are left out.
+   */
   public static List<Descriptor> index(byte[] json, String what) throws ImageFormatException {
     JsonNode root = object(JsonReader.parse(json, what), what);
     schemaVersion(root, what);
@@ -104,7 +107,13 @@ public final class Documents {
     }
     int i = 0;
     for (JsonNode d : array(manifests, what + " manifests")) {
-      out.add(descriptor(d, what + " manifests[" + i++ + "]"));
+      String where = what + " manifests[" + i++ + "]";
+      // OCI image-spec, image-index.md: "An encountered mediaType that is unknown to the
+      // implementation MUST be ignored." Such an entry is not read any further.
+      String type = requiredText(object(d, where), "mediaType", where);
+      if (MANIFEST_TYPES.contains(type) || INDEX_TYPES.contains(type)) {
+        out.add(descriptor(d, where));
+      }
     }
     return out;
   }
@@ -164,7 +173,12 @@ public final class Documents {
 
   /** An image configuration (OCI image-spec, config.md), with fields scratch4j does not model kept as they are. */
   public static Config config(byte[] json, String what) throws ImageFormatException {
-    JsonNode root = object(JsonReader.parse(json, what), what);
+    return config(JsonReader.parse(json, what), what);
+  }
+
+  /** An image configuration already parsed, such as one made from a legacy image's JSON. */
+  public static Config config(JsonNode parsed, String what) throws ImageFormatException {
+    JsonNode root = object(parsed, what);
     ImageConfig.Builder b = ImageConfig.builder();
     String os = requiredText(root, "os", what);
     String arch = requiredText(root, "architecture", what);
@@ -303,7 +317,7 @@ public final class Documents {
     }
   }
 
-  private static JsonNode object(JsonNode n, String what) throws ImageFormatException {
+  static JsonNode object(JsonNode n, String what) throws ImageFormatException {
     if (!n.isObject()) {
       throw new ImageFormatException(what + " is not a JSON object");
     }
@@ -317,11 +331,11 @@ public final class Documents {
     return n;
   }
 
-  private static String requiredText(JsonNode n, String field, String what) throws ImageFormatException {
+  static String requiredText(JsonNode n, String field, String what) throws ImageFormatException {
     return optionalText(n, field, what).orElseThrow(() -> new ImageFormatException(what + " has no " + field));
   }
 
-  private static Optional<String> optionalText(JsonNode n, String field, String what) throws ImageFormatException {
+  static Optional<String> optionalText(JsonNode n, String field, String what) throws ImageFormatException {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       return Optional.empty();
@@ -332,7 +346,7 @@ public final class Documents {
     return Optional.of(v.asText());
   }
 
-  private static List<String> strings(JsonNode n, String what) throws ImageFormatException {
+  static List<String> strings(JsonNode n, String what) throws ImageFormatException {
     List<String> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;

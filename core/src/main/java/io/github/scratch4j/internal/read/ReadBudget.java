@@ -17,10 +17,32 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ReadBudget {
   private final ReadOptions options;
   private final AtomicLong used = new AtomicLong();
+  /**
+   * The checked entries of each layer listing read so far: a layer that several images of an
+   * archive share (a base, or a legacy layer under many tags) is checked once, not once per use.
+   */
+  private final java.util.Map<io.github.scratch4j.internal.layer.LayerListing, java.util.List<io.github.scratch4j.Entry>>
+      entries = new java.util.IdentityHashMap<>();
 
   /** A budget for one read. */
   public ReadBudget(ReadOptions options) {
     this.options = options;
+  }
+
+  /** What checks a layer's entries, once. */
+  interface EntriesCheck {
+    java.util.List<io.github.scratch4j.Entry> check() throws IOException;
+  }
+
+  /** The entries of a listing, checked by {@code check} the first time they are asked for. */
+  synchronized java.util.List<io.github.scratch4j.Entry> entries(io.github.scratch4j.internal.layer.LayerListing listing,
+      EntriesCheck check) throws IOException {
+    java.util.List<io.github.scratch4j.Entry> known = entries.get(listing);
+    if (known == null) {
+      known = check.check();
+      entries.put(listing, known);
+    }
+    return known;
   }
 
   /** The limits. */

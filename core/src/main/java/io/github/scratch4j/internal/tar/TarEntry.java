@@ -8,7 +8,8 @@ package io.github.scratch4j.internal.tar;
  * @param mode permission bits
  * @param uid numeric owner
  * @param gid numeric group
- * @param size content size in bytes (0 for links, devices and pipes)
+ * @param size content size in bytes (0 for links, devices, pipes and directories); for a sparse
+ *     file, the size of the expanded file
  * @param mtimeSeconds modification time in whole seconds
  * @param linkName the link target, or ""
  * @param devMajor device major number
@@ -16,7 +17,9 @@ package io.github.scratch4j.internal.tar;
  * @param userName owner name, or ""
  * @param groupName group name, or ""
  * @param headerOffset stream offset of the entry's first header block (a pax or long-name header, if any)
- * @param dataOffset stream offset of the entry's content
+ * @param dataOffset stream offset of the entry's content (for a sparse file, of its stored data
+ *     segments, after any sparse map in front of them)
+ * @param sparse for a GNU sparse file, where its stored bytes go in the expanded file
  */
 public record TarEntry(
     String name,
@@ -32,7 +35,13 @@ public record TarEntry(
     String userName,
     String groupName,
     long headerOffset,
-    long dataOffset) {
+    long dataOffset,
+    java.util.Optional<SparseMap> sparse) {
+
+  /** The bytes the tar stores at {@link #dataOffset}: {@link #size}, or a sparse file's data segments. */
+  public long storedSize() {
+    return sparse.map(SparseMap::storedSize).orElse(size);
+  }
 
   /** What an entry is. */
   public enum Type {

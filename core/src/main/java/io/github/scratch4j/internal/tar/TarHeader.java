@@ -11,8 +11,8 @@ import java.util.Map;
  * value does not fit ustar (POSIX.1-2008, pax "ustar Interchange Format" and "pax Extended Header").
  *
  * <p>Deterministic by construction: the same entry gives the same bytes on every machine. Names
- * are always UTF-8; the pax header carries the exact name whenever ustar cannot hold it, or it is
- * not ASCII.
+ * are UTF-8 (but for bytes a name read from a base layer had that were not, which {@link TarNames}
+ * keeps); the pax header carries the exact name whenever ustar cannot hold it, or it is not ASCII.
  */
 public final class TarHeader {
   /** The size of a tar block. */
@@ -109,8 +109,9 @@ public final class TarHeader {
   }
 
   private static byte[] encode(Fields f, boolean wideSize) {
-    byte[] nameBytes = f.name().getBytes(StandardCharsets.UTF_8);
-    byte[] linkBytes = f.linkName().getBytes(StandardCharsets.UTF_8);
+    // A name read from a base layer that was not UTF-8 there is written back with its own bytes.
+    byte[] nameBytes = TarNames.encode(f.name());
+    byte[] linkBytes = TarNames.encode(f.linkName());
     Map<String, String> pax = new LinkedHashMap<>();
 
     int split = -1;
@@ -276,7 +277,11 @@ public final class TarHeader {
   static byte[] paxRecords(Map<String, String> records) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Map.Entry<String, String> r : records.entrySet()) {
-      byte[] body = (" " + r.getKey() + "=" + r.getValue() + "\n").getBytes(StandardCharsets.UTF_8);
+      ByteArrayOutputStream record = new ByteArrayOutputStream();
+      record.writeBytes((" " + r.getKey() + "=").getBytes(StandardCharsets.UTF_8));
+      record.writeBytes(TarNames.encode(r.getValue()));
+      record.write('\n');
+      byte[] body = record.toByteArray();
       int len = body.length + 1;
       while (Integer.toString(len).length() + body.length != len) {
         len = Integer.toString(len).length() + body.length;
