@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -352,32 +351,5 @@ class ForeignArchivesTest {
         file(ID1 + "/json", "{}"), regular(ID1 + "/layer.tar", tar(file("x", "x"))), file("etc/hostname", "h\n")))));
     Image image = Image.from(rootfs);
     assertThat(image.fileSystem()).containsKeys("/" + ID1 + "/json", "/etc/hostname");
-  }
-
-  // go-containerregistry's pkg/v1/tarball/testdata (see the README beside them).
-
-  private Path ggcr(String name) throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/io/github/scratch4j/ggcr/" + name)) {
-      assertThat(in).as(name).isNotNull();
-      return Files.write(dir.resolve(name), in.readAllBytes());
-    }
-  }
-
-  @Test
-  void readsGoContainerregistrysTestArchives() throws IOException {
-    // test_link.tar: test_image_3's first layer.tar is a symbolic link to test_image_1's.
-    Archive linked = Archive.read(ggcr("test_link.tar"));
-    Image one = linked.image("bazel/v1/tarball:test_image_1").orElseThrow();
-    Image three = linked.image("bazel/v1/tarball:test_image_3").orElseThrow();
-    assertThat(three.layers()).hasSize(2);
-    assertThat(three.layers().get(0).blob()).isEqualTo(one.layers().get(0).blob());
-    assertThat(three.fileSystem()).containsKeys("/foo", "/bar", "/test");
-    // hello-world-v25.tar: Docker 25's save of an untagged image.
-    Image hello = Image.from(ggcr("hello-world-v25.tar"));
-    assertThat(hello.fileSystem()).containsKey("/hello");
-    assertThat(hello.config().platform()).contains(new Platform("linux", "arm64", java.util.Optional.empty()));
-    // no_manifest.tar: repositories, <id>/json and <id>/layer.tar only.
-    Archive legacy = Archive.read(ggcr("no_manifest.tar"));
-    assertThat(legacy.image("bazel/v1/tarball:test_image").orElseThrow().fileSystem()).containsKey("/foo/hey");
   }
 }

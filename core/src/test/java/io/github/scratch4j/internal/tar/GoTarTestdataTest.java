@@ -20,14 +20,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The test archives of Go's archive/tar (src/archive/tar/testdata; see the README beside them),
- * read by {@link TarReader} and compared with what Go's reader_test.go expects of each: names,
- * types, sizes, modes, owners, times, link targets, content digests, and which archives are
- * errors. Where this reader refuses an archive Go reads, the test says so and why (the list is
- * in the README); those refusals are checked as strictly as the agreements.
+ * The test archives of Go's archive/tar ({@code src/archive/tar/testdata} of the Go source tree,
+ * as Debian's {@code golang-1.19-src} package installs it under {@code /usr/share/go-1.19}; the
+ * directory can be given with {@code GOTAR_TESTDATA}), read by {@link TarReader} and compared
+ * with what Go's reader_test.go expects of each: names, types, sizes, modes, owners, times, link
+ * targets, content digests, and which archives are errors. Where this reader refuses an archive
+ * Go reads, the test says so and why (the list is in the project README); those refusals are
+ * checked as strictly as the agreements. The archives are not copied into this repository.
  */
 class GoTarTestdataTest {
-  private static final String DIR = "/io/github/scratch4j/internal/tar/gotar/";
+  private static final java.nio.file.Path DIR = java.nio.file.Path.of(
+      java.util.Optional.ofNullable(System.getenv("GOTAR_TESTDATA")).orElse("/usr/share/go-1.19/src/archive/tar/testdata"));
 
   /** One header as Go's reader_test.go gives it (Go's Typeflag mapped to ours; 'S' and '0' are files). */
   record H(String name, TarEntry.Type type, long size, int mode, long uid, long gid, long mtime, String link,
@@ -186,8 +189,11 @@ class GoTarTestdataTest {
   }
 
   static byte[] resource(String file) throws IOException {
-    try (InputStream in = GoTarTestdataTest.class.getResourceAsStream(DIR + file)) {
-      assertThat(in).as(file).isNotNull();
+    if (!java.nio.file.Files.isDirectory(DIR)) {
+      io.github.scratch4j.testing.Tools.unavailable("Go's archive/tar test archives are not at " + DIR
+          + " (Debian package golang-1.19-src, or set GOTAR_TESTDATA; see .ci/run)");
+    }
+    try (InputStream in = java.nio.file.Files.newInputStream(DIR.resolve(file))) {
       return file.endsWith(".bz2") ? new BZip2CompressorInputStream(in).readAllBytes() : in.readAllBytes();
     }
   }
