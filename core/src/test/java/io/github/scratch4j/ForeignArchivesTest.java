@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of an image that repeats a layer (a symbolic link to the first copy), Docker 25's of an untagged
  * image (an empty OCI index beside {@code manifest.json}), Docker before 1.10's (no
  * {@code manifest.json}), an index with media types scratch4j does not know and BuildKit's
- * attestation manifests; and three of go-containerregistry's test archives.
+ * attestation manifests, each made here byte for byte.
  */
 class ForeignArchivesTest {
   @TempDir Path dir;
