@@ -201,6 +201,7 @@ public final class Layer {
     // By path, unordered: the order is made once, in build().
     private final Map<String, Entry> entries = new java.util.HashMap<>();
     private Optional<String> createdBy = Optional.empty();
+    private int whiteouts;
     private int uid;
     private int gid;
     private Instant mtime = Timestamps.reproducible();
@@ -219,7 +220,23 @@ public final class Layer {
             "two entries at " + entry.path() + " in one layer: " + describe(previous) + " and "
                 + describe(entry));
       }
+      if (entry instanceof Whiteout) {
+        whiteouts++;
+      }
       return this;
+    }
+
+    /**
+     * The entry whose key ({@link EntryPaths#key}: the path, or a whiteout's marker path) is
+     * {@code key}, or null; for {@link Image}, which looks through the layer it is adding to.
+     */
+    Entry keyed(String key) {
+      return entries.get(key);
+    }
+
+    /** Whether this builder holds a whiteout, which may hide what lower layers have. */
+    boolean hasWhiteouts() {
+      return whiteouts > 0;
     }
 
     /** Adds a regular file with mode {@code 0644}. */
@@ -256,7 +273,14 @@ public final class Layer {
      * @throws InvalidEntryException if the tree holds something a layer cannot, such as a socket
      */
     public Builder addPath(Path source, String path, CopyOption... options) {
-      new TreeCopier(Set.of(options), uid, gid, mtime).copy(source, path).forEach(this::add);
+      return addPath(source, path, java.util.function.UnaryOperator.identity(), options);
+    }
+
+    /** As {@link #addPath(Path, String, CopyOption...)}, each entry placed by {@code place} as it is added. */
+    Builder addPath(Path source, String path, java.util.function.UnaryOperator<Entry> place, CopyOption... options) {
+      for (Entry e : new TreeCopier(Set.of(options), uid, gid, mtime).copy(source, path)) {
+        add(place.apply(e));
+      }
       return this;
     }
 
@@ -268,7 +292,14 @@ public final class Layer {
     public boolean remove(String path) {
       String normalized = EntryPaths.normalize(path);
       String prefix = normalized + "/";
-      return entries.keySet().removeIf(k -> k.equals(normalized) || k.startsWith(prefix));
+      return entries.entrySet().removeIf(e -> {
+        String k = e.getKey();
+        boolean hit = k.equals(normalized) || k.startsWith(prefix);
+        if (hit && e.getValue() instanceof Whiteout) {
+          whiteouts--;
+        }
+        return hit;
+      });
     }
 
     /** The entry this builder has at {@code path} (not a whiteout), if any. */
