@@ -298,6 +298,16 @@ public final class Image {
   }
 
   private Image withOpenLayer(LayerChange change) {
+    return withOpenLayer(change, false);
+  }
+
+  /**
+   * Applies {@code change} to the layer adds go to.
+   *
+   * @param linksFirst whether the change may add links and then paths through them, so that
+   *     paths must be resolved even where nothing is below and the layer has no link yet
+   */
+  private Image withOpenLayer(LayerChange change, boolean linksFirst) {
     List<Layer> next = new ArrayList<>(layers);
     Layer.Builder builder;
     if (lastLayerOpen) {
@@ -306,8 +316,14 @@ public final class Image {
       builder = Layer.builder();
     }
     LowerLayers below = lowerFor(next);
-    next.add(change.apply(builder, new LinkResolver(view(builder, below))).build());
+    LinkResolver places = linksFirst ? new LinkResolver(view(builder, below)) : resolver(builder, below);
+    next.add(change.apply(builder, places).build());
     return with(next, true, below);
+  }
+
+  /** What places the paths added to the layer {@code open} builds on the layers {@code below}. */
+  private static LinkResolver resolver(Layer.Builder open, LowerLayers below) {
+    return below.isEmpty() && !open.hasSymlinks() ? LinkResolver.none() : new LinkResolver(view(open, below));
   }
 
   /** The lower layers' file system: this image's own when it has these layers, else a new one. */
@@ -436,10 +452,11 @@ public final class Image {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot add " + binary + " with its libraries: " + e.getMessage(), e);
     }
+    // A closure adds links first and then files, which may lie under those links.
     return withOpenLayer((b, places) -> {
       io.github.scratch4j.internal.build.Closures.addTo(b, closure, places);
       return b;
-    });
+    }, true);
   }
 
   /**

@@ -202,6 +202,7 @@ public final class Layer {
     private final Map<String, Entry> entries = new java.util.HashMap<>();
     private Optional<String> createdBy = Optional.empty();
     private int whiteouts;
+    private int symlinks;
     private int uid;
     private int gid;
     private Instant mtime = Timestamps.reproducible();
@@ -222,6 +223,8 @@ public final class Layer {
       }
       if (entry instanceof Whiteout) {
         whiteouts++;
+      } else if (entry instanceof SymlinkEntry) {
+        symlinks++;
       }
       return this;
     }
@@ -237,6 +240,11 @@ public final class Layer {
     /** Whether this builder holds a whiteout, which may hide what lower layers have. */
     boolean hasWhiteouts() {
       return whiteouts > 0;
+    }
+
+    /** Whether this builder holds a symbolic link, which later paths may lead through. */
+    boolean hasSymlinks() {
+      return symlinks > 0;
     }
 
     /** Adds a regular file with mode {@code 0644}. */
@@ -285,21 +293,52 @@ public final class Layer {
     }
 
     /**
-     * Removes the entry at {@code path} and every entry under it from this builder.
+     * Removes the entry at {@code path} and every entry under it from this builder. A hard link
+     * left without its file becomes the file, as after {@code rm} of one of two hard links: the
+     * first such link in path order takes the file's content and attributes, and the others
+     * link to it.
      *
      * @return whether anything was removed
      */
     public boolean remove(String path) {
       String normalized = EntryPaths.normalize(path);
       String prefix = normalized + "/";
-      return entries.entrySet().removeIf(e -> {
+      Map<String, FileEntry> removedFiles = new java.util.HashMap<>();
+      boolean removed = entries.entrySet().removeIf(e -> {
         String k = e.getKey();
         boolean hit = k.equals(normalized) || k.startsWith(prefix);
         if (hit && e.getValue() instanceof Whiteout) {
           whiteouts--;
+        } else if (hit && e.getValue() instanceof SymlinkEntry) {
+          symlinks--;
+        } else if (hit && e.getValue() instanceof FileEntry f) {
+          removedFiles.put(f.path(), f);
         }
         return hit;
       });
+      if (!removedFiles.isEmpty()) {
+        keepHardLinkedContent(removedFiles);
+      }
+      return removed;
+    }
+
+    private void keepHardLinkedContent(Map<String, FileEntry> removedFiles) {
+      Map<String, List<HardlinkEntry>> orphans = new TreeMap<>();
+      for (Entry e : entries.values()) {
+        if (e instanceof HardlinkEntry h && removedFiles.containsKey(h.target())) {
+          orphans.computeIfAbsent(h.target(), t -> new ArrayList<>()).add(h);
+        }
+      }
+      for (Map.Entry<String, List<HardlinkEntry>> o : orphans.entrySet()) {
+        FileEntry gone = removedFiles.get(o.getKey());
+        List<HardlinkEntry> links = o.getValue();
+        links.sort(java.util.Comparator.comparing(HardlinkEntry::path, EntryPaths.ORDER));
+        String first = links.get(0).path();
+        entries.put(first, new FileEntry(first, gone.source(), gone.mode(), gone.uid(), gone.gid(), gone.mtime()));
+        for (HardlinkEntry h : links.subList(1, links.size())) {
+          entries.put(h.path(), new HardlinkEntry(h.path(), first, h.mode(), h.uid(), h.gid(), h.mtime()));
+        }
+      }
     }
 
     /** The entry this builder has at {@code path} (not a whiteout), if any. */

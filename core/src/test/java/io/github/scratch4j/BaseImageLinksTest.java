@@ -212,4 +212,17 @@ class BaseImageLinksTest {
     assertThatThrownBy(() -> image.add(Entry.file("/usr/bin/x", text("2"))))
         .isInstanceOf(DuplicateEntryException.class).hasMessageContaining("/usr/bin/x");
   }
+
+  @Test
+  void aTreeWithHardLinksAddedThroughALinkKeepsThemLinkedWhereTheLinkLeads() throws IOException {
+    Path tree = Files.createDirectories(dir.resolve("tools"));
+    Path a = Files.writeString(tree.resolve("a"), "a");
+    Files.createLink(tree.resolve("b"), a);
+    Image image = usrmergeBase().add(tree, "/bin/tools");
+    assertThat(image.fileSystem().get("/usr/bin/tools/b")).isEqualTo(
+        new HardlinkEntry("/usr/bin/tools/b", "/usr/bin/tools/a", 0644, 0, 0, image.fileSystem().get("/usr/bin/tools/b").mtime()));
+    Map<String, TarFiles.Item> layer = topLayer(image);
+    assertThat(layer.get("usr/bin/tools/b").header().isLink()).isTrue();
+    assertThat(layer.get("usr/bin/tools/b").header().getLinkName()).isEqualTo("usr/bin/tools/a");
+  }
 }

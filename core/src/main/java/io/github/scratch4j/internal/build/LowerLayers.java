@@ -20,6 +20,11 @@ public final class LowerLayers {
     this.layers = List.copyOf(layers);
   }
 
+  /** Whether there are no layers below. */
+  public boolean isEmpty() {
+    return layers.isEmpty();
+  }
+
   /** Whether these are exactly {@code others}, the same layer objects in the same order. */
   public boolean sameAs(List<Layer> others) {
     if (others.size() != layers.size()) {

@@ -193,4 +193,13 @@ class LinkResolverTest {
     // /bin, /usr, /usr/bin (where /bin leads), /usr/bin/tree, then each /usr/bin/tree/dN once.
     assertThat(lookups).isEqualTo(4 + 10);
   }
+
+  @Test
+  void theResolverForAnImageWithoutLinksLooksNothingUp() {
+    LinkResolver none = LinkResolver.none();
+    Entry e = Entry.directory("/bin");
+    assertThat(none.place(e)).isSameAs(e);
+    assertThat(none.parentsOf("/bin/x")).isEqualTo("/bin/x");
+    assertThat(none.directory("/bin")).isEqualTo("/bin");
+  }
 }
