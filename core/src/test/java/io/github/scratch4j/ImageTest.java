@@ -130,7 +130,7 @@ class ImageTest {
     assertThat(index.get("manifests")).hasSize(2);
     JsonNode first = index.get("manifests").get(0);
     assertThat(first.get("digest").asText()).isEqualTo(manifest.digest().toString());
-    assertThat(first.get("annotations").get("org.opencontainers.image.ref.name").asText()).isEqualTo("1.0");
+    assertThat(first.get("annotations").get("org.opencontainers.image.ref.name").asText()).isEqualTo("docker.io/library/hello:1.0");
     assertThat(first.get("annotations").get("io.containerd.image.name").asText())
         .isEqualTo("docker.io/library/hello:1.0");
 
