@@ -143,8 +143,9 @@ public final class Layer {
 
   /**
    * Whether the directory at {@code path} was implied by the paths of other entries rather than
-   * added. An implied directory is left out where a lower layer already has that path, so that a
-   * symbolic link there (such as {@code /lib -> usr/lib}) is not replaced.
+   * added. Where a lower layer has a directory at that path, an implied directory is written with
+   * that directory's mode, owner and time, so that it does not change them; where a lower layer has
+   * something else there, such as a symbolic link {@code /lib -> usr/lib}, it is left out.
    */
   public boolean isImplied(String path) {
     return impliedDirectories.contains(path);
@@ -274,8 +275,10 @@ public final class Layer {
 
     /**
      * Adds a file, a symbolic link or a whole directory tree from disk at {@code path}. A directory
-     * is placed so that its content appears under {@code path}. See {@link CopyOption} for how
-     * links, permissions and special files are treated.
+     * is placed so that its content appears under {@code path}. Files of the tree that are hard
+     * links of one another (the same device and inode) become one file, the first of them in path
+     * order, and hard links to it. See {@link CopyOption} for how symbolic links, permissions and
+     * special files are treated.
      *
      * @throws java.io.UncheckedIOException if the source cannot be read
      * @throws InvalidEntryException if the tree holds something a layer cannot, such as a socket
