@@ -43,9 +43,11 @@ public final class Image {
   private final boolean dependencyCheck;
   /**
    * The file system below the layer that adds go to, once made; kept for the images made from this
-   * one by further adds, and made again when the layers below change. Not part of the value.
+   * one by further adds (and for further images made from this one), and made again when the
+   * layers below change. A cache, not part of the value, set at most by the first use that needs
+   * it, as String's hash is.
    */
-  private final LowerLayers lower;
+  private volatile LowerLayers lower;
 
   private Image(List<Layer> layers, ImageConfig config, List<ImageReference> tags, boolean lastLayerOpen,
       boolean cmdFromBase, boolean platformFromBase, boolean dependencyCheck, LowerLayers lower) {
@@ -328,7 +330,13 @@ public final class Image {
 
   /** The lower layers' file system: this image's own when it has these layers, else a new one. */
   private LowerLayers lowerFor(List<Layer> lowerLayers) {
-    return lower != null && lower.sameAs(lowerLayers) ? lower : new LowerLayers(lowerLayers);
+    LowerLayers known = lower;
+    if (known != null && known.sameAs(lowerLayers)) {
+      return known;
+    }
+    known = new LowerLayers(lowerLayers);
+    lower = known;
+    return known;
   }
 
   /** What a container would see at a path: the layer being built over the layers below it. */

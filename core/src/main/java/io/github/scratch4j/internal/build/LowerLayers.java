@@ -2,9 +2,7 @@ package io.github.scratch4j.internal.build;
 
 import io.github.scratch4j.Entry;
 import io.github.scratch4j.Layer;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The file system of the layers below the one an image is adding to, made on first use and kept:
@@ -13,7 +11,7 @@ import java.util.Map;
  */
 public final class LowerLayers {
   private final List<Layer> layers;
-  private volatile Map<String, Entry> entries;
+  private volatile LayeredFileSystem files;
 
   /** The layers, base first; the list is copied. */
   public LowerLayers(List<Layer> layers) {
@@ -47,13 +45,14 @@ public final class LowerLayers {
     if (layers.isEmpty()) {
       return null;
     }
-    Map<String, Entry> e = entries;
-    if (e == null) {
-      // A hash map: lookups by path come once per added directory and compare no components.
-      e = new HashMap<>(LayeredFileSystem.of(layers).entries());
-      entries = e;
+    LayeredFileSystem f = files;
+    if (f == null) {
+      // Lookups come once per added directory (LinkResolver remembers them), so the tree's
+      // logarithmic lookups cost little; a first layer is loaded into it in linear time.
+      f = LayeredFileSystem.of(layers);
+      files = f;
     }
-    return e.get(path);
+    return f.get(path).orElse(null);
   }
 
   /** Whether something is at the normalized path. */
