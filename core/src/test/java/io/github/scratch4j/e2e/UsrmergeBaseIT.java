@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Files added under a usrmerge base's linked directories ({@code /bin -> usr/bin},
  * {@code /lib -> usr/lib}) land where the links lead, in every tool that applies the layers: the
- * links stay, the base's {@code /bin/sh} stays, and the base's {@code /usr/local/bin} keeps its
- * mode and owner. A layer holding {@code bin/x} made {@code /bin} a directory holding only
+ * links stay, the base's {@code /bin/sh} stays, {@code /bin/readlink} removed is gone from
+ * {@code /usr/bin}, and the base's {@code /usr/local/bin} keeps its mode and owner. A layer holding {@code bin/x} made {@code /bin} a directory holding only
  * {@code x} in each of them (issue 12).
  */
 class UsrmergeBaseIT {
@@ -50,6 +50,7 @@ class UsrmergeBaseIT {
         .add(Entry.file("/bin/x", text(x)).withMode(0755))
         .add(Files.writeString(dir.resolve("y"), y), "/lib/y")
         .add(Entry.file("/usr/local/bin/z", text(z)).withMode(0755))
+        .remove("/bin/readlink")
         .add(Nonce.entry())
         .tag(tag);
     assertThat(image.fileSystem().get("/bin")).isInstanceOfSatisfying(io.github.scratch4j.SymlinkEntry.class,
@@ -76,6 +77,7 @@ class UsrmergeBaseIT {
         .contains("base library\n");
     assertThat(root.node("/usr/bin/sh")).as(tool + ": the base's /bin/sh").get()
         .satisfies(n -> assertThat(n.linkTarget()).isEqualTo("busybox"));
+    assertThat(root.node("/usr/bin/readlink")).as(tool + ": /bin/readlink, removed").isEmpty();
     Node local = root.node("/usr/local/bin").orElseThrow();
     assertThat(List.of(local.kind(), local.mode(), local.uid(), local.gid())).as(tool + ": the base's /usr/local/bin")
         .containsExactly(Kind.DIRECTORY, 0750, 1000L, 1000L);
@@ -94,10 +96,11 @@ class UsrmergeBaseIT {
       assertBaseKept(RootView.ofExport(export), "docker");
 
       String out = Commands.runContainer(Engine.DOCKER, List.of("--entrypoint", "/bin/sh"), tag, "-c",
-          "ls -ld /bin /lib; ls -l /usr/bin/x; /bin/x; cat /lib/y; stat -c '%a %u %g' /usr/local/bin; test -x /bin/sh && echo sh")
+          "ls -ld /bin /lib; ls -l /usr/bin/x; /bin/x; cat /lib/y; stat -c '%a %u %g' /usr/local/bin;"
+              + " test -x /bin/sh && echo sh; test -e /bin/readlink || echo no-readlink")
           .assertSuccess().stdout();
       assertThat(out).contains("/bin -> usr/bin", "/lib -> usr/lib", "/usr/bin/x", x.substring(x.indexOf("echo ") + 5),
-          y, "750 1000 1000\nsh\n");
+          y, "750 1000 1000\nsh\nno-readlink\n");
     } finally {
       if (container != null) {
         Commands.run(MINUTE, "docker", "rm", "-f", container);
