@@ -3,6 +3,8 @@ package io.github.scratch4j;
 import io.github.scratch4j.internal.archive.ArchiveWriting;
 import io.github.scratch4j.internal.build.ImagePlanner;
 import io.github.scratch4j.internal.build.LayeredFileSystem;
+import io.github.scratch4j.internal.build.LinkResolver;
+import io.github.scratch4j.internal.build.LowerLayers;
 import io.github.scratch4j.internal.build.PlannedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,9 +41,16 @@ public final class Image {
   /** Whether the platform came from a base image rather than from {@link #platform}. */
   private final boolean platformFromBase;
   private final boolean dependencyCheck;
+  /**
+   * The file system below the layer that adds go to, once made; kept for the images made from this
+   * one by further adds (and for further images made from this one), and made again when the
+   * layers below change. A cache, not part of the value, set at most by the first use that needs
+   * it, as String's hash is.
+   */
+  private volatile LowerLayers lower;
 
   private Image(List<Layer> layers, ImageConfig config, List<ImageReference> tags, boolean lastLayerOpen,
-      boolean cmdFromBase, boolean platformFromBase, boolean dependencyCheck) {
+      boolean cmdFromBase, boolean platformFromBase, boolean dependencyCheck, LowerLayers lower) {
     this.layers = List.copyOf(layers);
     this.config = config;
     this.tags = List.copyOf(tags);
@@ -49,19 +58,21 @@ public final class Image {
     this.cmdFromBase = cmdFromBase;
     this.platformFromBase = platformFromBase;
     this.dependencyCheck = dependencyCheck;
+    this.lower = lower;
   }
 
-  private Image with(List<Layer> newLayers, boolean open) {
-    return new Image(newLayers, config, tags, open, cmdFromBase, platformFromBase, dependencyCheck);
+  private Image with(List<Layer> newLayers, boolean open, LowerLayers newLower) {
+    return new Image(newLayers, config, tags, open, cmdFromBase, platformFromBase, dependencyCheck, newLower);
   }
 
   private Image with(ImageConfig newConfig, boolean newCmdFromBase, boolean newPlatformFromBase) {
-    return new Image(layers, newConfig, tags, lastLayerOpen, newCmdFromBase, newPlatformFromBase, dependencyCheck);
+    return new Image(layers, newConfig, tags, lastLayerOpen, newCmdFromBase, newPlatformFromBase, dependencyCheck,
+        lower);
   }
 
   /** An image with no layers and an empty configuration, like Docker's {@code FROM scratch}. */
   public static Image fromScratch() {
-    return new Image(List.of(), ImageConfig.empty(), List.of(), false, false, false, true);
+    return new Image(List.of(), ImageConfig.empty(), List.of(), false, false, false, true, null);
   }
 
   /**
@@ -147,7 +158,8 @@ public final class Image {
 
   /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */
   Image asBase() {
-    return new Image(layers, config, List.of(), false, !config.cmd().isEmpty(), config.platform().isPresent(), true);
+    return new Image(layers, config, List.of(), false, !config.cmd().isEmpty(), config.platform().isPresent(), true,
+        null);
   }
 
   /**
@@ -169,8 +181,17 @@ public final class Image {
    * ending in {@code /} means "inside that directory", keeping the source's file name; a directory
    * copied to {@code /} puts its content at the image root.
    *
-   * @throws java.io.UncheckedIOException if the source does not exist or cannot be read
-   * @throws InvalidEntryException if the destination is invalid or already taken in this layer
+   * <p>Every directory on the way is resolved through the symbolic links the image already has,
+   * inside the image, as Docker's {@code COPY} does: on a base where {@code /bin} is a link to
+   * {@code usr/bin}, {@code /bin/tool} is added as {@code /usr/bin/tool} and {@code /bin} stays a
+   * link. A directory added where the image has a link to a directory is merged into that
+   * directory; a file or link added there replaces the link. See {@link #remove} to replace a
+   * link by a directory.
+   *
+   * @throws java.io.UncheckedIOException if the source does not exist or cannot be read, or (for
+   *     a lower layer made with {@link Layer#ofBlob}) that layer cannot be read
+   * @throws InvalidEntryException if the destination is invalid or already taken in this layer,
+   *     a directory on its way is a file in the image, or the image's links on its way loop
    */
   public Image add(Path source, String destination, CopyOption... options) {
     String target = destination;
@@ -179,53 +200,116 @@ public final class Image {
       target = destination + (name == null ? "" : name.toString());
     }
     String finalTarget = target;
-    return withOpenLayer(b -> b.addPath(source, finalTarget, options));
+    return withOpenLayer((b, places) -> b.addPath(source, finalTarget, places::place, options));
   }
 
-  /** Adds an entry, such as a file made from bytes, to the current layer. */
+  /**
+   * Adds an entry, such as a file made from bytes, to the current layer, its directories resolved
+   * through the image's links as {@link #add(Path, String, CopyOption...)} says (a hard link's
+   * target too).
+   */
   public Image add(Entry entry) {
-    return withOpenLayer(b -> b.add(entry));
+    Objects.requireNonNull(entry, "entry");
+    return withOpenLayer((b, places) -> b.add(places.place(entry)));
   }
 
-  /** Appends a layer. */
+  /**
+   * Appends a layer. A layer built with {@link Layer#builder()} has its paths resolved through the
+   * links of the layers below, as {@link #add(Path, String, CopyOption...)} does; when that moves
+   * an entry, the layer appended (and seen in {@link #layers()}) is a copy with the resolved paths.
+   * A stored layer (one read from an image, or made with {@link Layer#ofBlob}) is appended byte for
+   * byte, as it is: its paths are what the tool that made it wrote.
+   *
+   * @throws InvalidEntryException if a directory on an entry's way is a file in the image, or
+   *     links on its way loop
+   */
   public Image add(Layer layer) {
+    Objects.requireNonNull(layer, "layer");
     List<Layer> next = new ArrayList<>(layers);
-    next.add(Objects.requireNonNull(layer, "layer"));
-    return with(next, false);
+    next.add(layers.isEmpty() || layer.blob().isPresent() ? layer : placed(layer));
+    return with(next, false, null);
+  }
+
+  /** The built layer with its entries placed on this image's layers, or the layer itself if none moves. */
+  private Layer placed(Layer layer) {
+    LowerLayers below = lowerFor(layers);
+    Layer.Builder b = Layer.builder();
+    LinkResolver places = new LinkResolver(view(b, below));
+    boolean moved = false;
+    for (Entry e : layer.entries()) {
+      if (e instanceof DirectoryEntry && layer.isImplied(e.path())) {
+        continue;
+      }
+      Entry p = places.place(e);
+      moved |= p != e;
+      b.add(p);
+    }
+    if (!moved) {
+      return layer;
+    }
+    layer.createdBy().ifPresent(b::createdBy);
+    return b.build();
   }
 
   /**
    * Deletes {@code path} and everything under it. What the current layer added is dropped; what a
-   * lower layer (such as a base image's) has is deleted with an OCI whiteout.
+   * lower layer (such as a base image's) has is deleted with an OCI whiteout. The directories on
+   * the way are resolved through the image's links, and the last component is not: removing
+   * {@code /bin/sh} where {@code /bin} is a link to {@code usr/bin} deletes {@code /usr/bin/sh},
+   * and removing {@code /bin} deletes the link.
    *
    * @throws InvalidEntryException if nothing is at {@code path}
    */
   public Image remove(String path) {
     String normalized = io.github.scratch4j.internal.EntryPaths.normalize(path);
-    List<Layer> lower = lastLayerOpen ? layers.subList(0, layers.size() - 1) : layers;
-    boolean below = LayeredFileSystem.of(lower).contains(normalized);
-    boolean inOpen = lastLayerOpen && layers.get(layers.size() - 1).toBuilder().has(normalized);
-    if (!below && !inOpen) {
-      throw new InvalidEntryException("cannot remove " + normalized + ": no layer of the image has it");
+    List<Layer> next = new ArrayList<>(layers);
+    Layer.Builder b = lastLayerOpen ? next.remove(next.size() - 1).toBuilder() : Layer.builder();
+    LowerLayers below = lowerFor(next);
+    String at = new LinkResolver(view(b, below)).parentsOf(normalized);
+    boolean inBelow = below.contains(at) && !hiddenIn(b, at);
+    boolean inOpen = b.has(at);
+    if (!inBelow && !inOpen) {
+      throw new InvalidEntryException("cannot remove " + normalized
+          + (at.equals(normalized) ? "" : " (" + at + ", where the image's links lead)") + ": no layer of the image has it");
     }
-    return withOpenLayer(b -> {
-      b.remove(normalized);
-      if (below) {
-        b.add(Whiteout.of(normalized));
-      }
-      return b;
-    });
+    b.remove(at);
+    if (inBelow) {
+      b.add(Whiteout.of(at));
+    }
+    next.add(b.build());
+    return with(next, true, below);
   }
 
   /**
    * Replaces the whole content of the directory {@code directory} with the tree at {@code source}:
-   * an opaque whiteout hides what lower layers have there (OCI image-spec, layer.md).
+   * an opaque whiteout hides what lower layers have there (OCI image-spec, layer.md). Where
+   * {@code directory} is a link to a directory, as {@code /lib} on a usrmerge base, the directory
+   * it leads to is replaced and the link stays.
    */
   public Image replace(Path source, String directory, CopyOption... options) {
-    return withOpenLayer(b -> b.add(Whiteout.opaque(directory)).addPath(source, directory, options));
+    String normalized = io.github.scratch4j.internal.EntryPaths.normalize(directory);
+    return withOpenLayer((b, places) -> {
+      String at = places.directory(normalized);
+      return b.add(Whiteout.opaque(at)).addPath(source, at, places::place, options);
+    });
   }
 
-  private Image withOpenLayer(UnaryOperator<Layer.Builder> change) {
+  /** A change to the layer adds go to, given that layer's builder and what places its paths. */
+  private interface LayerChange {
+    Layer.Builder apply(Layer.Builder builder, LinkResolver places);
+  }
+
+  private Image withOpenLayer(LayerChange change) {
+    return withOpenLayer(change, false);
+  }
+
+  /**
+   * Applies {@code change} to the layer adds go to.
+   *
+   * @param linksFirst whether the change may add links and then paths through them, so that
+   *     paths must be resolved even where nothing is below and the layer has no link yet
+   */
+  private Image withOpenLayer(LayerChange change, boolean linksFirst) {
     List<Layer> next = new ArrayList<>(layers);
     Layer.Builder builder;
     if (lastLayerOpen) {
@@ -233,8 +317,51 @@ public final class Image {
     } else {
       builder = Layer.builder();
     }
-    next.add(change.apply(builder).build());
-    return with(next, true);
+    LowerLayers below = lowerFor(next);
+    LinkResolver places = linksFirst ? new LinkResolver(view(builder, below)) : resolver(builder, below);
+    next.add(change.apply(builder, places).build());
+    return with(next, true, below);
+  }
+
+  /** What places the paths added to the layer {@code open} builds on the layers {@code below}. */
+  private static LinkResolver resolver(Layer.Builder open, LowerLayers below) {
+    return below.isEmpty() && !open.hasSymlinks() ? LinkResolver.none() : new LinkResolver(view(open, below));
+  }
+
+  /** The lower layers' file system: this image's own when it has these layers, else a new one. */
+  private LowerLayers lowerFor(List<Layer> lowerLayers) {
+    LowerLayers known = lower;
+    if (known != null && known.sameAs(lowerLayers)) {
+      return known;
+    }
+    known = new LowerLayers(lowerLayers);
+    lower = known;
+    return known;
+  }
+
+  /** What a container would see at a path: the layer being built over the layers below it. */
+  private static LinkResolver.View view(Layer.Builder open, LowerLayers below) {
+    return path -> {
+      Entry e = open.keyed(path);
+      if (e != null) {
+        return e;
+      }
+      return hiddenIn(open, path) ? null : below.get(path);
+    };
+  }
+
+  /** Whether a whiteout of the layer being built hides what lower layers have at {@code path}. */
+  private static boolean hiddenIn(Layer.Builder open, String path) {
+    if (!open.hasWhiteouts()) {
+      return false;
+    }
+    for (String p = path; !p.isEmpty(); p = io.github.scratch4j.internal.EntryPaths.parent(p)) {
+      if (open.keyed(io.github.scratch4j.internal.EntryPaths.key(Whiteout.of(p))) != null
+          || (!p.equals(path) && open.keyed(io.github.scratch4j.internal.EntryPaths.key(Whiteout.opaque(p))) != null)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -302,7 +429,7 @@ public final class Image {
    * the libraries come from a volume at run time.
    */
   public Image withoutDependencyCheck() {
-    return new Image(layers, config, tags, lastLayerOpen, cmdFromBase, platformFromBase, false);
+    return new Image(layers, config, tags, lastLayerOpen, cmdFromBase, platformFromBase, false, lower);
   }
 
   /**
@@ -333,10 +460,11 @@ public final class Image {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot add " + binary + " with its libraries: " + e.getMessage(), e);
     }
-    return withOpenLayer(b -> {
-      io.github.scratch4j.internal.build.Closures.addTo(b, closure);
+    // A closure adds links first and then files, which may lie under those links.
+    return withOpenLayer((b, places) -> {
+      io.github.scratch4j.internal.build.Closures.addTo(b, closure, places);
       return b;
-    });
+    }, true);
   }
 
   /**
@@ -360,7 +488,7 @@ public final class Image {
         next.add(r);
       }
     }
-    return new Image(layers, config, next, lastLayerOpen, cmdFromBase, platformFromBase, dependencyCheck);
+    return new Image(layers, config, next, lastLayerOpen, cmdFromBase, platformFromBase, dependencyCheck, lower);
   }
 
   /** The layers, base first. */

@@ -143,8 +143,9 @@ public final class Layer {
 
   /**
    * Whether the directory at {@code path} was implied by the paths of other entries rather than
-   * added. An implied directory is left out where a lower layer already has that path, so that a
-   * symbolic link there (such as {@code /lib -> usr/lib}) is not replaced.
+   * added. Where a lower layer has a directory at that path, an implied directory is written with
+   * that directory's mode, owner and time, so that it does not change them; where a lower layer has
+   * something else there, such as a symbolic link {@code /lib -> usr/lib}, it is left out.
    */
   public boolean isImplied(String path) {
     return impliedDirectories.contains(path);
@@ -201,6 +202,8 @@ public final class Layer {
     // By path, unordered: the order is made once, in build().
     private final Map<String, Entry> entries = new java.util.HashMap<>();
     private Optional<String> createdBy = Optional.empty();
+    private int whiteouts;
+    private int symlinks;
     private int uid;
     private int gid;
     private Instant mtime = Timestamps.reproducible();
@@ -219,7 +222,30 @@ public final class Layer {
             "two entries at " + entry.path() + " in one layer: " + describe(previous) + " and "
                 + describe(entry));
       }
+      if (entry instanceof Whiteout) {
+        whiteouts++;
+      } else if (entry instanceof SymlinkEntry) {
+        symlinks++;
+      }
       return this;
+    }
+
+    /**
+     * The entry whose key ({@link EntryPaths#key}: the path, or a whiteout's marker path) is
+     * {@code key}, or null; for {@link Image}, which looks through the layer it is adding to.
+     */
+    Entry keyed(String key) {
+      return entries.get(key);
+    }
+
+    /** Whether this builder holds a whiteout, which may hide what lower layers have. */
+    boolean hasWhiteouts() {
+      return whiteouts > 0;
+    }
+
+    /** Whether this builder holds a symbolic link, which later paths may lead through. */
+    boolean hasSymlinks() {
+      return symlinks > 0;
     }
 
     /** Adds a regular file with mode {@code 0644}. */
@@ -249,26 +275,73 @@ public final class Layer {
 
     /**
      * Adds a file, a symbolic link or a whole directory tree from disk at {@code path}. A directory
-     * is placed so that its content appears under {@code path}. See {@link CopyOption} for how
-     * links, permissions and special files are treated.
+     * is placed so that its content appears under {@code path}. Files of the tree that are hard
+     * links of one another (the same device and inode) become one file, the first of them in path
+     * order, and hard links to it. See {@link CopyOption} for how symbolic links, permissions and
+     * special files are treated.
      *
      * @throws java.io.UncheckedIOException if the source cannot be read
      * @throws InvalidEntryException if the tree holds something a layer cannot, such as a socket
      */
     public Builder addPath(Path source, String path, CopyOption... options) {
-      new TreeCopier(Set.of(options), uid, gid, mtime).copy(source, path).forEach(this::add);
+      return addPath(source, path, java.util.function.UnaryOperator.identity(), options);
+    }
+
+    /** As {@link #addPath(Path, String, CopyOption...)}, each entry placed by {@code place} as it is added. */
+    Builder addPath(Path source, String path, java.util.function.UnaryOperator<Entry> place, CopyOption... options) {
+      for (Entry e : new TreeCopier(Set.of(options), uid, gid, mtime).copy(source, path)) {
+        add(place.apply(e));
+      }
       return this;
     }
 
     /**
-     * Removes the entry at {@code path} and every entry under it from this builder.
+     * Removes the entry at {@code path} and every entry under it from this builder. A hard link
+     * left without its file becomes the file, as after {@code rm} of one of two hard links: the
+     * first such link in path order takes the file's content and attributes, and the others
+     * link to it.
      *
      * @return whether anything was removed
      */
     public boolean remove(String path) {
       String normalized = EntryPaths.normalize(path);
       String prefix = normalized + "/";
-      return entries.keySet().removeIf(k -> k.equals(normalized) || k.startsWith(prefix));
+      Map<String, FileEntry> removedFiles = new java.util.HashMap<>();
+      boolean removed = entries.entrySet().removeIf(e -> {
+        String k = e.getKey();
+        boolean hit = k.equals(normalized) || k.startsWith(prefix);
+        if (hit && e.getValue() instanceof Whiteout) {
+          whiteouts--;
+        } else if (hit && e.getValue() instanceof SymlinkEntry) {
+          symlinks--;
+        } else if (hit && e.getValue() instanceof FileEntry f) {
+          removedFiles.put(f.path(), f);
+        }
+        return hit;
+      });
+      if (!removedFiles.isEmpty()) {
+        keepHardLinkedContent(removedFiles);
+      }
+      return removed;
+    }
+
+    private void keepHardLinkedContent(Map<String, FileEntry> removedFiles) {
+      Map<String, List<HardlinkEntry>> orphans = new TreeMap<>();
+      for (Entry e : entries.values()) {
+        if (e instanceof HardlinkEntry h && removedFiles.containsKey(h.target())) {
+          orphans.computeIfAbsent(h.target(), t -> new ArrayList<>()).add(h);
+        }
+      }
+      for (Map.Entry<String, List<HardlinkEntry>> o : orphans.entrySet()) {
+        FileEntry gone = removedFiles.get(o.getKey());
+        List<HardlinkEntry> links = o.getValue();
+        links.sort(java.util.Comparator.comparing(HardlinkEntry::path, EntryPaths.ORDER));
+        String first = links.get(0).path();
+        entries.put(first, new FileEntry(first, gone.source(), gone.mode(), gone.uid(), gone.gid(), gone.mtime()));
+        for (HardlinkEntry h : links.subList(1, links.size())) {
+          entries.put(h.path(), new HardlinkEntry(h.path(), first, h.mode(), h.uid(), h.gid(), h.mtime()));
+        }
+      }
     }
 
     /** The entry this builder has at {@code path} (not a whiteout), if any. */

@@ -121,7 +121,7 @@ class ImageTest {
     assertThat(docker).hasSize(1);
     assertThat(docker.get(0).get("Config").asText()).isEqualTo("blobs/sha256/" + manifest.config().digest().hex());
     assertThat(docker.get(0).get("RepoTags")).extracting(JsonNode::asText)
-        .containsExactly("hello:1.0", "localhost:5000/team/hello:latest");
+        .containsExactly("docker.io/library/hello:1.0", "localhost:5000/team/hello:latest");
     assertThat(docker.get(0).get("Layers")).extracting(JsonNode::asText)
         .containsExactly("blobs/sha256/" + manifest.layers().get(0).digest().hex());
 
@@ -130,7 +130,7 @@ class ImageTest {
     assertThat(index.get("manifests")).hasSize(2);
     JsonNode first = index.get("manifests").get(0);
     assertThat(first.get("digest").asText()).isEqualTo(manifest.digest().toString());
-    assertThat(first.get("annotations").get("org.opencontainers.image.ref.name").asText()).isEqualTo("1.0");
+    assertThat(first.get("annotations").get("org.opencontainers.image.ref.name").asText()).isEqualTo("docker.io/library/hello:1.0");
     assertThat(first.get("annotations").get("io.containerd.image.name").asText())
         .isEqualTo("docker.io/library/hello:1.0");
 
@@ -156,11 +156,11 @@ class ImageTest {
     Path out = dir.resolve("a.tar");
     Image.fromScratch().add(executable("My_Server", "x")).entrypoint("/My_Server", "--port", "80").writeTo(out);
     JsonNode docker = JSON.readTree(TarFiles.read(out).get("manifest.json").content());
-    assertThat(docker.get(0).get("RepoTags").get(0).asText()).isEqualTo("my_server:latest");
+    assertThat(docker.get(0).get("RepoTags").get(0).asText()).isEqualTo("docker.io/library/my_server:latest");
     Path other = dir.resolve("b.tar");
     Image.fromScratch().add(executable("x", "x")).writeTo(other);
     assertThat(JSON.readTree(TarFiles.read(other).get("manifest.json").content()).get(0).get("RepoTags").get(0).asText())
-        .isEqualTo("scratch4j:latest");
+        .isEqualTo("docker.io/library/scratch4j:latest");
   }
 
   @Test

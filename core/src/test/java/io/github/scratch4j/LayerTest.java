@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import io.github.scratch4j.internal.Timestamps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -190,5 +191,24 @@ class LayerTest {
     Files.writeString(rootfs.resolve("hostname"), "box");
     Layer layer = Layer.builder().addPath(dir.resolve("rootfs"), "/").build();
     assertThat(layer.entries()).extracting(Entry::path).containsExactly("/etc", "/etc/hostname");
+  }
+
+  @Test
+  void removingAHardLinkedFileLeavesItsFirstLinkAsTheFile() throws Exception {
+    Source content = text("shared");
+    Layer.Builder b = Layer.builder()
+        .add(Entry.file("/a/file", content).withMode(0755))
+        .addHardlink("/z/second", "/a/file")
+        .addHardlink("/m/first", "/a/file")
+        .addHardlink("/m/other", "/a/other")
+        .addFile("/a/other", text("other"));
+    assertThat(b.remove("/a")).isTrue();
+    b.addFile("/a/other", text("again"));
+    Layer layer = b.build();
+    assertThat(layer.entry("/m/first")).contains(new FileEntry("/m/first", content, 0755, 0, 0, Timestamps.reproducible()));
+    assertThat(layer.entry("/z/second")).contains(Entry.hardlink("/z/second", "/m/first"));
+    // A link whose file is gone and comes back another way is a file of its own content.
+    assertThat(layer.file("/m/other").orElseThrow().source().readAllBytes()).asString().isEqualTo("other");
+    assertThat(layer.entry("/a/file")).isEmpty();
   }
 }

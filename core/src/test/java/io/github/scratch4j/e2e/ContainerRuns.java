@@ -213,9 +213,9 @@ public final class ContainerRuns {
       Path layout = Files.createDirectories(dir.resolve("layout"));
       Commands.Result untar = Commands.run(LOAD, "tar", "-C", layout.toString(), "-xf",
           probeImage.archive().toString());
-      String tag = probeImage.tag().substring(probeImage.tag().lastIndexOf(':') + 1);
+      String ref = io.github.scratch4j.ImageReference.parse(probeImage.tag()).fullName();
       Commands.Result unpack = untar.exitCode() != 0 ? untar : Commands.run(Duration.ofMinutes(5), "umoci", "unpack",
-          "--image", layout + ":" + tag, dir.resolve("bundle").toString());
+          "--image", layout + ":" + ref, dir.resolve("bundle").toString());
       if (unpack.exitCode() != 0) {
         return new Verdict(Engine.RUNC, Outcome.LOAD_FAILED, describe(Engine.RUNC, "the probe image did not unpack",
             unpack));
@@ -256,7 +256,7 @@ public final class ContainerRuns {
       Path binary = Commands.compileC(dir, "gcc", "probe", PROBE_C, "-static");
       String tag = "scratch4j-it/probe-" + UUID.randomUUID().toString().substring(0, 8) + ":latest";
       Path archive = dir.resolve("probe.tar");
-      Image.fromScratch().add(binary).entrypoint("/probe").tag(tag).writeTo(archive);
+      Image.fromScratch().add(binary).add(Nonce.entry()).entrypoint("/probe").tag(tag).writeTo(archive);
       return new ProbeImage(archive, tag);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot build the probe image", e);

@@ -62,11 +62,11 @@ class ElfLinkageIT {
     String name = (compiler + flag).replace("-", "").replace("gcc", "gcc-");
     String tag = "scratch4j-it/" + name + "-" + ID + ":latest";
     Path archive = dir.resolve("static.tar");
-    Image.fromScratch().add(hello).entrypoint("/hello").tag(tag).writeTo(archive);
+    Image.fromScratch().add(hello).add(Nonce.entry()).entrypoint("/hello").tag(tag).writeTo(archive);
     load(archive, name);
     assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout()).isEqualTo("hello world\n");
     Path layout = RunBundles.extract(archive, dir.resolve("layout"));
-    Path bundle = RunBundles.unpack(layout, "latest", dir.resolve("bundle"));
+    Path bundle = RunBundles.unpack(layout, tag, dir.resolve("bundle"));
     assertThat(RunBundles.run(bundle).assertSuccess().stdout()).isEqualTo("hello world\n");
   }
 
@@ -75,11 +75,11 @@ class ElfLinkageIT {
     Path hello = Commands.compileC(dir, "gcc", "hello", Commands.HELLO_C);
     String tag = "scratch4j-it/closure-" + ID + ":latest";
     Path archive = dir.resolve("closure.tar");
-    Image.fromScratch().addWithLibraries(hello).entrypoint(hello.toString()).tag(tag).writeTo(archive);
+    Image.fromScratch().addWithLibraries(hello).add(Nonce.entry()).entrypoint(hello.toString()).tag(tag).writeTo(archive);
     load(archive, "closure");
     assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout()).isEqualTo("hello world\n");
     Path layout = RunBundles.extract(archive, dir.resolve("layout"));
-    Path bundle = RunBundles.unpack(layout, "latest", dir.resolve("bundle"));
+    Path bundle = RunBundles.unpack(layout, tag, dir.resolve("bundle"));
     assertThat(Files.isSymbolicLink(bundle.resolve("rootfs/lib64"))).isTrue();
     assertThat(RunBundles.run(bundle).assertSuccess().stdout()).isEqualTo("hello world\n");
   }
@@ -89,7 +89,7 @@ class ElfLinkageIT {
     Path hello = Commands.compileC(dir, "musl-gcc", "hello", Commands.HELLO_C);
     String tag = "scratch4j-it/musl-closure-" + ID + ":latest";
     Path archive = dir.resolve("musl.tar");
-    Image.fromScratch().addWithLibraries(hello).entrypoint(hello.toString()).tag(tag).writeTo(archive);
+    Image.fromScratch().addWithLibraries(hello).add(Nonce.entry()).entrypoint(hello.toString()).tag(tag).writeTo(archive);
     load(archive, "musl-closure");
     assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout()).isEqualTo("hello world\n");
   }

@@ -27,7 +27,7 @@ class HelloWorldIT {
     Path hello = Commands.compileC(dir, "gcc", "hello", Commands.HELLO_C, "-static");
     tag = "scratch4j-it/hello:" + UUID.randomUUID().toString().substring(0, 8);
     archive = dir.resolve("hello.tar");
-    manifest = Image.fromScratch().add(hello).entrypoint("/hello").tag(tag).writeTo(archive);
+    manifest = Image.fromScratch().add(hello).add(Nonce.entry()).entrypoint("/hello").tag(tag).writeTo(archive);
   }
 
   @Test
@@ -81,7 +81,7 @@ class HelloWorldIT {
   @Test
   void umociUnpacksItAndRuncRunsIt() throws Exception {
     Path layout = RunBundles.extract(archive, dir.resolve("layout"));
-    Path bundle = RunBundles.unpack(layout, tag.substring(tag.indexOf(':') + 1), dir.resolve("bundle"));
+    Path bundle = RunBundles.unpack(layout, tag, dir.resolve("bundle"));
     assertThat(bundle.resolve("rootfs/hello")).isExecutable();
     Commands.Result run = RunBundles.run(bundle).assertSuccess();
     assertThat(run.stdout()).isEqualTo("hello world\n");

@@ -59,9 +59,9 @@ class LayerContentIT {
         .addPath(many, "/many")
         .build();
     Path archive = dir.resolve("content.tar");
-    Image.fromScratch().add(layer).tag("content:it").writeTo(archive);
+    Image.fromScratch().add(layer).add(Nonce.entry()).tag("content:it").writeTo(archive);
     Path layout = RunBundles.extract(archive, dir.resolve("layout"));
-    rootfs = RunBundles.unpack(layout, "it", dir.resolve("bundle")).resolve("rootfs");
+    rootfs = RunBundles.unpack(layout, "content:it", dir.resolve("bundle")).resolve("rootfs");
   }
 
   private static Source text(String s) {

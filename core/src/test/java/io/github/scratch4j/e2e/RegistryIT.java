@@ -56,8 +56,11 @@ class RegistryIT {
     return RegistryOptions.defaults().withCacheDirectory(cache).withRetries(5, Duration.ofMillis(20));
   }
 
-  private static Image helloImage() {
-    return Image.fromScratch().add(hello).entrypoint("/hello");
+  /** One per test: what this test pushes and Docker loads is no earlier test's. */
+  private final io.github.scratch4j.Entry nonce = Nonce.entry();
+
+  private Image helloImage() {
+    return Image.fromScratch().add(hello).add(nonce).entrypoint("/hello");
   }
 
   private static String sha256(byte[] b) throws Exception {
@@ -131,7 +134,8 @@ class RegistryIT {
       assertThat(events).allSatisfy(e -> assertThat(e.kind()).isIn(Kind.DOWNLOADING, Kind.DOWNLOADED));
       assertThat(proxy.requests().stream().filter(r -> r.method().equals("GET") && r.path().contains("/blobs/")))
           .hasSize(2); // config and layer
-      Image app = base.add(Entry.file("/etc/greeting", Source.of("hi\n".getBytes(StandardCharsets.UTF_8))));
+      Image app = base.add(Entry.file("/etc/greeting", Source.of("hi\n".getBytes(StandardCharsets.UTF_8))))
+          .add(Entry.file("/etc/nonce", Source.of(Nonce.text().getBytes(StandardCharsets.UTF_8))));
       assertThat(app.config().entrypoint()).containsExactly("/hello");
       Digest digest = app.pushTo(registry.host() + "/it/app:1", options());
 

@@ -2,6 +2,7 @@ package io.github.scratch4j.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,11 +21,15 @@ public final class RunBundles {
     return into;
   }
 
-  /** {@code umoci unpack} of the image tagged {@code tag} in an OCI layout directory. */
+  /**
+   * {@code umoci unpack} of the image tagged {@code tag} (as given to scratch4j, such as
+   * {@code hello:1.0}) in an OCI layout directory scratch4j wrote, whose {@code ref.name} is the
+   * full reference ({@code docker.io/library/hello:1.0}).
+   */
   public static Path unpack(Path layout, String tag, Path bundle) {
     Commands.require("umoci");
-    Commands.run(Duration.ofMinutes(5), "umoci", "unpack", "--image", layout + ":" + tag, bundle.toString())
-        .assertSuccess();
+    Commands.run(Duration.ofMinutes(5), "umoci", "unpack", "--image",
+        layout + ":" + ImageReference.parse(tag).fullName(), bundle.toString()).assertSuccess();
     return bundle;
   }
 

@@ -72,7 +72,10 @@ public final class CombinedTarWriter {
         if (!seenTags.add(name)) {
           throw new IllegalArgumentException("the tag " + name + " is given to two images of one archive");
         }
-        repoTags.add(name);
+        // The full name, as podman save writes it: docker load shows it as the familiar one, and
+        // podman 4.3, which reads an archive of several images through manifest.json, otherwise
+        // takes a short name as localhost/<name>.
+        repoTags.add(tag.fullName());
         index.add(descriptor.withAnnotations(OciNames.annotations(tag)));
       }
       docker.add(new DockerArchiveImage(

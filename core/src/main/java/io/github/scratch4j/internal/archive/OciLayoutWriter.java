@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * Writes an OCI image layout directory (OCI image-spec, image-layout.md): blobs as files, then
  * {@code oci-layout} and {@code index.json}. Into an existing layout, images are added and an
- * entry with the same tag is replaced, as {@code skopeo copy} does.
+ * entry with the same full name is replaced, as {@code skopeo copy} replaces one with the same
+ * reference; images of other repositories stay, whatever their tags.
  */
 final class OciLayoutWriter {
   private OciLayoutWriter() {}
@@ -37,6 +38,7 @@ final class OciLayoutWriter {
     ImagesWriter images = new ImagesWriter(new DirectoryBlobTarget(layout, bufferSize), options);
     List<Manifest> manifests = new ArrayList<>();
     List<Descriptor> added = new ArrayList<>();
+    // Full names (docker.io/library/app:1.0): the same tag in two repositories is two images.
     Set<String> names = new HashSet<>();
     for (Planned artifact : artifacts) {
       Descriptor descriptor;
@@ -53,10 +55,8 @@ final class OciLayoutWriter {
         added.add(descriptor); // listed without a name, or nothing in the layout would reach it
       }
       for (ImageReference tag : artifact.tags()) {
-        if (!names.add(tag.tagOrLatest())) {
-          throw new IllegalArgumentException(
-              "two images of one layout would have the tag " + tag.tagOrLatest()
-                  + " (an image layout names images by tag alone)");
+        if (!names.add(tag.fullName())) {
+          throw new IllegalArgumentException("two images of one layout would have the name " + tag.familiarName());
         }
         added.add(descriptor.withAnnotations(OciNames.annotations(tag)));
       }
@@ -65,8 +65,12 @@ final class OciLayoutWriter {
     Path indexFile = layout.resolve("index.json");
     if (Files.exists(indexFile)) {
       for (Descriptor old : LayoutIndex.read(indexFile)) {
-        String ref = old.annotations().getOrDefault(OciNames.REF_NAME, "");
-        if (!names.contains(ref)) {
+        // Replaced: an entry of the same full name, and one whose ref.name is one we write (a
+        // layout whose ref.names repeat is ambiguous to skopeo and umoci). Kept: everything else,
+        // such as another repository's image with the same tag, or a bare tag we cannot place.
+        boolean sameName = OciNames.fullName(old.annotations()).filter(names::contains).isPresent()
+            || names.contains(old.annotations().getOrDefault(OciNames.REF_NAME, ""));
+        if (!sameName) {
           index.add(old);
         }
       }

@@ -16,12 +16,14 @@ public final class Closures {
   private Closures() {}
 
   /**
-   * Adds the closure's links and files at their paths. What the layer already has identically (a
-   * second binary needing the same libc) is kept once; anything else at those paths is an error.
+   * Adds the closure's links and files at their paths, each placed through the image's links. What
+   * the layer already has identically (a second binary needing the same libc) is kept once;
+   * anything else at those paths is an error.
    */
-  public static void addTo(Layer.Builder layer, DependencyClosure closure) {
+  public static void addTo(Layer.Builder layer, DependencyClosure closure, LinkResolver places) {
     for (DependencyClosure.Symlink link : closure.symlinks()) {
-      Optional<Entry> existing = layer.get(link.path());
+      String path = places.parentsOf(io.github.scratch4j.internal.EntryPaths.normalize(link.path()));
+      Optional<Entry> existing = layer.get(path);
       if (existing.isPresent()) {
         if (existing.get() instanceof SymlinkEntry s && s.target().equals(link.target())) {
           continue;
@@ -29,12 +31,13 @@ public final class Closures {
         throw new DuplicateEntryException("cannot add the link " + link.path() + " -> " + link.target()
             + " that " + closure.binary() + " needs: the layer already has something else there");
       }
-      layer.addSymlink(link.path(), link.target());
+      layer.addSymlink(path, link.target());
     }
     for (DependencyClosure.File file : closure.files()) {
       Path host = file.hostPath().orElseThrow(
           () -> new IllegalStateException("no host file for " + file.path()));
-      Optional<Entry> existing = layer.get(file.path());
+      String path = places.parentsOf(io.github.scratch4j.internal.EntryPaths.normalize(file.path()));
+      Optional<Entry> existing = layer.get(path);
       if (existing.isPresent()) {
         if (existing.get() instanceof FileEntry f && f.source() instanceof PathSource p && p.path().equals(host)) {
           continue;
@@ -42,7 +45,7 @@ public final class Closures {
         throw new DuplicateEntryException("cannot add " + file.path() + " that " + closure.binary()
             + " needs: the layer already has something else there");
       }
-      layer.addPath(host, file.path(), CopyOption.FOLLOW_LINKS);
+      layer.addPath(host, path, CopyOption.FOLLOW_LINKS);
     }
   }
 }

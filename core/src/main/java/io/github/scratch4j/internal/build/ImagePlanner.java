@@ -1,18 +1,22 @@
 package io.github.scratch4j.internal.build;
 
+import io.github.scratch4j.Entry;
 import io.github.scratch4j.History;
 import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.Layer;
 import io.github.scratch4j.Platform;
+import io.github.scratch4j.Whiteout;
 import io.github.scratch4j.internal.EntryPaths;
 import io.github.scratch4j.internal.Timestamps;
 import io.github.scratch4j.internal.layer.LayerPlan;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /** Makes the decisions an image leaves open, before anything is written. */
 public final class ImagePlanner {
@@ -32,10 +36,12 @@ public final class ImagePlanner {
       if (layer.blob().isPresent()) {
         plans.add(new PlannedLayer.Stored(layer));
       } else {
-        plans.add(new PlannedLayer.Generated(LayerPlan.of(layer, below::contains)));
+        // An implied directory must not replace what a lower layer has there, such as a symbolic
+        // link /lib -> usr/lib (DESIGN.md: Jib's miss), nor change a lower directory's attributes.
+        Set<String> hidden = whitedOut(layer);
+        plans.add(new PlannedLayer.Generated(LayerPlan.of(layer,
+            path -> hidden.isEmpty() || !hides(hidden, path) ? below.get(path).orElse(null) : null)));
       }
-      // An implied directory must not replace what a lower layer has there, such as a symbolic
-      // link /lib -> usr/lib (DESIGN.md: Jib's miss).
       below.apply(layer);
     }
     Instant created = config.created().orElseGet(Timestamps::reproducible);
@@ -55,6 +61,33 @@ public final class ImagePlanner {
         history(config.history(), layers, created),
         plans,
         tags.isEmpty() ? List.of(defaultTag(config)) : tags);
+  }
+
+  /**
+   * The paths whose lower content the layer's whiteouts hide: {@code /a} for a whiteout of
+   * {@code /a}, {@code /a/} for an opaque whiteout of the directory {@code /a}.
+   */
+  private static Set<String> whitedOut(Layer layer) {
+    Set<String> hidden = null;
+    for (Entry e : layer.entries()) {
+      if (e instanceof Whiteout w) {
+        if (hidden == null) {
+          hidden = new HashSet<>();
+        }
+        hidden.add(w.opaque() ? w.path() + "/" : w.path());
+      }
+    }
+    return hidden == null ? Set.of() : hidden;
+  }
+
+  /** Whether {@code path} is, or is under, a whited-out path, or under an opaque directory. */
+  private static boolean hides(Set<String> hidden, String path) {
+    for (String p = path; !p.isEmpty(); p = EntryPaths.parent(p)) {
+      if (hidden.contains(p) || (!p.equals(path) && hidden.contains(p + "/"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The given history, plus one step for each layer it does not account for. */

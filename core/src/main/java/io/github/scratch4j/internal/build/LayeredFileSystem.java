@@ -49,6 +49,11 @@ public final class LayeredFileSystem {
       if (e instanceof Whiteout) {
         continue;
       }
+      if (e instanceof DirectoryEntry && layer.isImplied(e.path()) && entries.containsKey(e.path())) {
+        // As written (LayerPlan): an implied directory keeps the lower directory, and leaves
+        // anything else there in place.
+        continue;
+      }
       Entry previous = entries.put(e.path(), e);
       if (previous instanceof DirectoryEntry && !(e instanceof DirectoryEntry)) {
         removeUnder(e.path());

@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
  * The entries of a layer in the order its tar holds them: path order, with hard links after the
- * files they point at, and without implied directories that a lower layer already has.
+ * files they point at; implied directories take the attributes of a lower layer's directory at
+ * the same path, and are left out where a lower layer has something else there.
  *
  * @param entries the entries to write
  */
@@ -60,17 +61,30 @@ public final class LayerPlan {
   }
 
   /**
-   * Plans {@code layer} on top of lower layers.
+   * Plans {@code layer} on top of lower layers. An implied directory is written with the
+   * attributes of the directory a lower layer has at its path: runtimes that apply a layer to an
+   * empty overlay directory make every parent the tar leaves out with their own mode, owner and
+   * time, which then hide the base's (measured with Docker 20.10 and podman 4.3: a base's
+   * {@code 0750} directory owned by uid 1000 became {@code 0755} root). Where a lower layer has
+   * something else at that path, such as a symbolic link {@code /lib -> usr/lib}, the implied
+   * directory is left out rather than replace it.
    *
-   * @param existsBelow whether a lower layer has something at a path
+   * @param below what the lower layers have at a path that this layer does not hide, or null
    */
-  public static LayerPlan of(Layer layer, Predicate<String> existsBelow) {
+  public static LayerPlan of(Layer layer, Function<String, Entry> below) {
     List<Entry> ordered = new ArrayList<>(layer.entries().size());
     List<HardlinkEntry> links = new ArrayList<>();
     for (Entry e : layer.entries()) {
       if (e instanceof HardlinkEntry h) {
         links.add(h);
-      } else if (!(e instanceof DirectoryEntry && layer.isImplied(e.path()) && existsBelow.test(e.path()))) {
+      } else if (e instanceof DirectoryEntry && layer.isImplied(e.path())) {
+        Entry lower = below.apply(e.path());
+        if (lower == null) {
+          ordered.add(e);
+        } else if (lower instanceof DirectoryEntry) {
+          ordered.add(lower);
+        }
+      } else {
         ordered.add(e);
       }
     }

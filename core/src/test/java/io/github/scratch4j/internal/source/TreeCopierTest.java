@@ -8,6 +8,7 @@ import io.github.scratch4j.DirectoryEntry;
 import io.github.scratch4j.DuplicateEntryException;
 import io.github.scratch4j.Entry;
 import io.github.scratch4j.FileEntry;
+import io.github.scratch4j.HardlinkEntry;
 import io.github.scratch4j.InvalidEntryException;
 import io.github.scratch4j.Layer;
 import io.github.scratch4j.SpecialFileEntry;
@@ -54,6 +55,70 @@ class TreeCopierTest {
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
+  }
+
+  // --- Hard links: one file on disk is one file in the layer ---
+
+  @Test
+  void hardLinkedFilesBecomeOneFileAndHardLinksToTheFirstInPathOrder() throws Exception {
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Files.createDirectories(tree.resolve("a"));
+    Files.createDirectories(tree.resolve("b/c"));
+    // Made in an order that is not the path order, so that neither creation nor listing order decides.
+    Path pairSecond = Files.writeString(tree.resolve("z-pair"), "pair");
+    Files.createLink(tree.resolve("m-pair"), pairSecond);
+    Path trio = Files.writeString(tree.resolve("b/c/trio"), "trio");
+    Files.createLink(tree.resolve("b/trio"), trio);
+    Files.createLink(tree.resolve("a/trio"), trio);
+    Files.writeString(tree.resolve("alone"), "alone");
+    Files.writeString(tree.resolve("same-content"), "pair");
+    List<Entry> entries = copy(tree, "/t");
+    assertThat(at(entries, "/t/m-pair")).isInstanceOf(FileEntry.class);
+    assertThat(at(entries, "/t/z-pair")).isEqualTo(new HardlinkEntry("/t/z-pair", "/t/m-pair", 0644, 0, 0, Instant.EPOCH));
+    assertThat(at(entries, "/t/a/trio")).isInstanceOf(FileEntry.class);
+    assertThat(at(entries, "/t/b/trio")).isEqualTo(new HardlinkEntry("/t/b/trio", "/t/a/trio", 0644, 0, 0, Instant.EPOCH));
+    assertThat(at(entries, "/t/b/c/trio")).isEqualTo(new HardlinkEntry("/t/b/c/trio", "/t/a/trio", 0644, 0, 0, Instant.EPOCH));
+    // Equal content is not a link: only the inode counts.
+    assertThat(at(entries, "/t/alone")).isInstanceOf(FileEntry.class);
+    assertThat(at(entries, "/t/same-content")).isInstanceOf(FileEntry.class);
+    assertThat(entries).filteredOn(HardlinkEntry.class::isInstance).hasSize(3);
+
+    // The layer writes the file before its links, and the content once.
+    Layer layer = Layer.builder().addPath(tree, "/t").build();
+    assertThat(layer.entries()).filteredOn(FileEntry.class::isInstance).hasSize(4);
+  }
+
+  @Test
+  void anExecutableHardLinkKeepsTheFilesMode() throws Exception {
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Path tool = Files.writeString(tree.resolve("tool"), "#!/bin/sh\n");
+    tool.toFile().setExecutable(true, false);
+    Files.createLink(tree.resolve("alias"), tool);
+    List<Entry> entries = copy(tree, "/bin");
+    // "alias" comes first in path order, so it is the file.
+    assertThat(at(entries, "/bin/tool")).isEqualTo(new HardlinkEntry("/bin/tool", "/bin/alias", 0755, 0, 0, Instant.EPOCH));
+    assertThat(at(entries, "/bin/alias")).isInstanceOf(FileEntry.class);
+    assertThat(at(entries, "/bin/alias").mode()).isEqualTo(0755);
+  }
+
+  @Test
+  void hardLinksReachedThroughFollowedLinksAreLinkedToo() throws Exception {
+    // As GNU tar --dereference: what two paths reach is one inode, so one file.
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Path file = Files.writeString(dir.resolve("outside"), "x");
+    Files.createSymbolicLink(tree.resolve("one"), file);
+    Files.createSymbolicLink(tree.resolve("two"), file);
+    List<Entry> entries = copy(tree, "/t", CopyOption.FOLLOW_LINKS);
+    assertThat(at(entries, "/t/one")).isInstanceOf(FileEntry.class);
+    assertThat(at(entries, "/t/two")).isEqualTo(new HardlinkEntry("/t/two", "/t/one", 0644, 0, 0, Instant.EPOCH));
+  }
+
+  @Test
+  void aFileWhoseOtherLinkIsOutsideTheTreeIsAPlainFile() throws Exception {
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Path file = Files.writeString(tree.resolve("inside"), "x");
+    Files.createLink(dir.resolve("outside"), file);
+    assertThat(at(copy(tree, "/t"), "/t/inside")).isInstanceOf(FileEntry.class);
   }
 
   // --- FOLLOW_LINKS: the type archived is the type of what the link points at ---
