@@ -120,7 +120,8 @@ class ForeignBasesIT {
     // Built on and loaded back, Docker sees the same file.
     Path out = dir.resolve("derived.tar");
     String derived = tag("repeat-derived");
-    image.add(Entry.file("/b", Source.of("b\n".getBytes(StandardCharsets.UTF_8)))).tag(derived).writeTo(out);
+    image.add(Entry.file("/b", Source.of("b\n".getBytes(StandardCharsets.UTF_8)))).add(Nonce.entry()).tag(derived)
+        .writeTo(out);
     Commands.run(MINUTES, "docker", "load", "-i", out.toString()).assertSuccess();
     Map<String, byte[]> files = dockerExport(derived);
     assertThat(files.get("a")).isEqualTo(content);
@@ -154,7 +155,7 @@ class ForeignBasesIT {
       assertThat(base.layers().get(0).file("/data/holes").orElseThrow().source().readAllBytes()).isEqualTo(expected);
       String t = tag("sparse-" + format.replace('.', '-'));
       Path out = dir.resolve("sparse-" + format + "-image.tar");
-      base.add(Entry.file("/marker", Source.of(new byte[] {1}))).tag(t).writeTo(out);
+      base.add(Entry.file("/marker", Source.of(new byte[] {1}))).add(Nonce.entry()).tag(t).writeTo(out);
       Commands.run(MINUTES, "docker", "load", "-i", out.toString()).assertSuccess();
       assertThat(dockerExport(t).get("data/holes")).as(format).isEqualTo(expected);
     }
@@ -168,12 +169,15 @@ class ForeignBasesIT {
     tar.writeBytes(rawFile(latin1, "latin-1\n".getBytes(StandardCharsets.US_ASCII)));
     tar.writeBytes(rawFile("café.txt".getBytes(StandardCharsets.UTF_8), "utf-8\n".getBytes(StandardCharsets.US_ASCII)));
     tar.writeBytes(rawFile("keep".getBytes(StandardCharsets.US_ASCII), "k\n".getBytes(StandardCharsets.US_ASCII)));
+    // So that the base layer is new to the daemon, and Docker really extracts these names.
+    tar.writeBytes(rawFile("nonce".getBytes(StandardCharsets.US_ASCII), Nonce.text().getBytes(StandardCharsets.US_ASCII)));
     tar.writeBytes(new byte[1024]);
     Path rootfs = Files.write(dir.resolve("names.tar"), tar.toByteArray());
 
     String kept = tag("names-kept");
     Path keptOut = dir.resolve("kept.tar");
-    Image.from(rootfs).add(Entry.file("/marker", Source.of(new byte[] {1}))).tag(kept).writeTo(keptOut);
+    Image.from(rootfs).add(Entry.file("/marker", Source.of(new byte[] {1}))).add(Nonce.entry()).tag(kept)
+        .writeTo(keptOut);
     Commands.run(MINUTES, "docker", "load", "-i", keptOut.toString()).assertSuccess();
     String latin1Name = new String(latin1, StandardCharsets.ISO_8859_1);
     String utf8Name = new String("café.txt".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
@@ -181,7 +185,7 @@ class ForeignBasesIT {
 
     String removed = tag("names-removed");
     Path removedOut = dir.resolve("removed.tar");
-    Image.from(rootfs).remove("/caf\uDCE9.txt").tag(removed).writeTo(removedOut);
+    Image.from(rootfs).remove("/caf\uDCE9.txt").add(Nonce.entry()).tag(removed).writeTo(removedOut);
     Commands.run(MINUTES, "docker", "load", "-i", removedOut.toString()).assertSuccess();
     Map<String, byte[]> files = dockerExport(removed);
     assertThat(files).doesNotContainKey(latin1Name).containsKeys(utf8Name, "keep");
