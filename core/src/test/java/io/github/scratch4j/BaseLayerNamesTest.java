@@ -6,13 +6,11 @@ import io.github.scratch4j.internal.tar.TarEntry;
 import io.github.scratch4j.internal.tar.TarNames;
 import io.github.scratch4j.internal.tar.TarReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,39 +26,11 @@ class BaseLayerNamesTest {
 
   private static final byte[] LATIN1 = {'c', 'a', 'f', (byte) 0xe9, '.', 't', 'x', 't'};
 
-  /** A ustar header for a file with these raw name bytes and content. */
-  private static byte[] rawFile(byte[] name, byte[] content) {
-    byte[] b = new byte[512];
-    System.arraycopy(name, 0, b, 0, name.length);
-    put(b, 100, "0000644");
-    put(b, 108, "0000000");
-    put(b, 116, "0000000");
-    put(b, 124, String.format("%011o", content.length));
-    put(b, 136, "00000000001");
-    b[156] = '0';
-    System.arraycopy("ustar\00000".getBytes(StandardCharsets.US_ASCII), 0, b, 257, 8);
-    Arrays.fill(b, 148, 156, (byte) ' ');
-    long sum = 0;
-    for (byte x : b) {
-      sum += x & 0xff;
-    }
-    put(b, 148, String.format("%06o\0 ", sum));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(b);
-    out.writeBytes(content);
-    out.writeBytes(new byte[(512 - content.length % 512) % 512]);
-    return out.toByteArray();
-  }
-
-  private static void put(byte[] b, int offset, String s) {
-    byte[] v = s.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(v, 0, b, offset, v.length);
-  }
 
   @Test
   void aNameThatIsNotUtf8IsItsOwnNameAndCanBeRemoved() throws IOException {
-    Path rootfs = Files.write(dir.resolve("rootfs.tar"), HostileArchives.tar(rawFile(LATIN1, "latin-1\n".getBytes(
-        StandardCharsets.US_ASCII)), rawFile("café.txt".getBytes(StandardCharsets.UTF_8), "utf-8\n".getBytes(
+    Path rootfs = Files.write(dir.resolve("rootfs.tar"), HostileArchives.tar(TarFiles.rawFile(LATIN1, "latin-1\n".getBytes(
+        StandardCharsets.US_ASCII)), TarFiles.rawFile("café.txt".getBytes(StandardCharsets.UTF_8), "utf-8\n".getBytes(
             StandardCharsets.US_ASCII))));
     Image base = Image.from(rootfs);
     String latin1 = "/caf\uDCE9.txt";
@@ -95,7 +65,7 @@ class BaseLayerNamesTest {
     byte[] escaping = new byte[LATIN1.length + 3];
     System.arraycopy("../".getBytes(StandardCharsets.US_ASCII), 0, escaping, 0, 3);
     System.arraycopy(LATIN1, 0, escaping, 3, LATIN1.length);
-    Path rootfs = Files.write(dir.resolve("bad.tar"), HostileArchives.tar(rawFile(escaping, new byte[1])));
+    Path rootfs = Files.write(dir.resolve("bad.tar"), HostileArchives.tar(TarFiles.rawFile(escaping, new byte[1])));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Image.from(rootfs))
         .isInstanceOf(ImageFormatException.class).hasMessageContaining("'../caf\\xe9.txt'");
   }

@@ -74,4 +74,36 @@ public final class TarFiles {
     }
     return items;
   }
+
+  /**
+   * A ustar file entry (header, content, padding) whose name is these raw bytes, which need not
+   * be UTF-8: for names no Java string encodes.
+   */
+  public static byte[] rawFile(byte[] name, byte[] content) {
+    byte[] b = new byte[512];
+    System.arraycopy(name, 0, b, 0, name.length);
+    put(b, 100, "0000644");
+    put(b, 108, "0000000");
+    put(b, 116, "0000000");
+    put(b, 124, String.format("%011o", content.length));
+    put(b, 136, "00000000001");
+    b[156] = '0';
+    put(b, 257, "ustar\00000");
+    java.util.Arrays.fill(b, 148, 156, (byte) ' ');
+    long sum = 0;
+    for (byte x : b) {
+      sum += x & 0xff;
+    }
+    put(b, 148, String.format("%06o\0 ", sum));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(b);
+    out.writeBytes(content);
+    out.writeBytes(new byte[(512 - content.length % 512) % 512]);
+    return out.toByteArray();
+  }
+
+  private static void put(byte[] b, int offset, String s) {
+    byte[] v = s.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(v, 0, b, offset, v.length);
+  }
 }

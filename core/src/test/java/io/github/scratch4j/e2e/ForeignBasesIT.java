@@ -6,6 +6,7 @@ import io.github.scratch4j.Archive;
 import io.github.scratch4j.Entry;
 import io.github.scratch4j.Image;
 import io.github.scratch4j.Source;
+import io.github.scratch4j.TarFiles;
 import io.github.scratch4j.internal.tar.TarEntry;
 import io.github.scratch4j.internal.tar.TarNames;
 import io.github.scratch4j.internal.tar.TarReader;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,11 +166,11 @@ class ForeignBasesIT {
     Commands.requireDocker();
     byte[] latin1 = {'c', 'a', 'f', (byte) 0xe9, '.', 't', 'x', 't'};
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    tar.writeBytes(rawFile(latin1, "latin-1\n".getBytes(StandardCharsets.US_ASCII)));
-    tar.writeBytes(rawFile("café.txt".getBytes(StandardCharsets.UTF_8), "utf-8\n".getBytes(StandardCharsets.US_ASCII)));
-    tar.writeBytes(rawFile("keep".getBytes(StandardCharsets.US_ASCII), "k\n".getBytes(StandardCharsets.US_ASCII)));
+    tar.writeBytes(TarFiles.rawFile(latin1, "latin-1\n".getBytes(StandardCharsets.US_ASCII)));
+    tar.writeBytes(TarFiles.rawFile("café.txt".getBytes(StandardCharsets.UTF_8), "utf-8\n".getBytes(StandardCharsets.US_ASCII)));
+    tar.writeBytes(TarFiles.rawFile("keep".getBytes(StandardCharsets.US_ASCII), "k\n".getBytes(StandardCharsets.US_ASCII)));
     // So that the base layer is new to the daemon, and Docker really extracts these names.
-    tar.writeBytes(rawFile("nonce".getBytes(StandardCharsets.US_ASCII), Nonce.text().getBytes(StandardCharsets.US_ASCII)));
+    tar.writeBytes(TarFiles.rawFile("nonce".getBytes(StandardCharsets.US_ASCII), Nonce.text().getBytes(StandardCharsets.US_ASCII)));
     tar.writeBytes(new byte[1024]);
     Path rootfs = Files.write(dir.resolve("names.tar"), tar.toByteArray());
 
@@ -189,34 +189,5 @@ class ForeignBasesIT {
     Commands.run(MINUTES, "docker", "load", "-i", removedOut.toString()).assertSuccess();
     Map<String, byte[]> files = dockerExport(removed);
     assertThat(files).doesNotContainKey(latin1Name).containsKeys(utf8Name, "keep");
-  }
-
-  /** A ustar file entry with these raw name bytes. */
-  private static byte[] rawFile(byte[] name, byte[] content) {
-    byte[] b = new byte[512];
-    System.arraycopy(name, 0, b, 0, name.length);
-    put(b, 100, "0000644");
-    put(b, 108, "0000000");
-    put(b, 116, "0000000");
-    put(b, 124, String.format("%011o", content.length));
-    put(b, 136, "00000000001");
-    b[156] = '0';
-    System.arraycopy("ustar\00000".getBytes(StandardCharsets.US_ASCII), 0, b, 257, 8);
-    Arrays.fill(b, 148, 156, (byte) ' ');
-    long sum = 0;
-    for (byte x : b) {
-      sum += x & 0xff;
-    }
-    put(b, 148, String.format("%06o\0 ", sum));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(b);
-    out.writeBytes(content);
-    out.writeBytes(new byte[(512 - content.length % 512) % 512]);
-    return out.toByteArray();
-  }
-
-  private static void put(byte[] b, int offset, String s) {
-    byte[] v = s.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(v, 0, b, offset, v.length);
   }
 }

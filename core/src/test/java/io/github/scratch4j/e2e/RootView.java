@@ -44,6 +44,26 @@ interface RootView {
   }
 
   /**
+   * Loads {@code archive} into {@code engine} ({@code docker} or {@code podman}), creates a
+   * container of {@code tag} (nothing runs: an engine that cannot start containers here can still
+   * create one) and exports its file system to a tar in {@code dir}, the engine's own view of the
+   * applied layers. The container is removed; the image is left for the caller to remove.
+   */
+  static RootView exportedBy(String engine, Path archive, String tag, Path dir) throws IOException {
+    java.time.Duration load = java.time.Duration.ofMinutes(3);
+    Commands.run(load, engine, "load", "-i", archive.toString()).assertSuccess();
+    String container = Commands.run(java.time.Duration.ofMinutes(1), engine, "create", tag, "/bin/sh")
+        .assertSuccess().stdout().strip();
+    try {
+      Path export = dir.resolve(engine + "-export.tar");
+      Commands.run(load, engine, "export", "-o", export.toString(), container).assertSuccess();
+      return ofExport(export);
+    } finally {
+      Commands.run(java.time.Duration.ofMinutes(1), engine, "rm", "-f", container);
+    }
+  }
+
+  /**
    * The tar an engine's {@code export} writes. A hard link is a {@link Kind#HARDLINK} whose
    * {@code linkTarget} is the path it links to; inode and link count are not in a tar (-1).
    */

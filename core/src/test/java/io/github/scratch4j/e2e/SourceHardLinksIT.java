@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SourceHardLinksIT {
   private static final Duration MINUTE = Duration.ofMinutes(1);
-  private static final Duration LOAD = Duration.ofMinutes(2);
 
   @TempDir Path dir;
   private String tag;
@@ -63,13 +62,8 @@ class SourceHardLinksIT {
   @Test
   void dockerShowsOneInodeWithTheLinkCounts() throws Exception {
     Commands.requireDocker();
-    Commands.run(LOAD, "docker", "load", "-i", archive.toString()).assertSuccess();
-    String container = null;
     try {
-      container = Commands.run(MINUTE, "docker", "create", tag, "/bin/sh").assertSuccess().stdout().strip();
-      Path export = dir.resolve("docker-export.tar");
-      Commands.run(LOAD, "docker", "export", "-o", export.toString(), container).assertSuccess();
-      assertLinkedInExport(RootView.ofExport(export), "docker export");
+      assertLinkedInExport(RootView.exportedBy("docker", archive, tag, dir), "docker export");
 
       String out = Commands.runContainer(Engine.DOCKER, List.of("--entrypoint", "/bin/sh"), tag, "-c",
           "cd /data && stat -c '%h %i' pair-a pair-b && stat -c '%h %i' x/trio y/trio z/trio").assertSuccess().stdout();
@@ -78,9 +72,6 @@ class SourceHardLinksIT {
       assertThat(lines[0]).startsWith("2 ").isEqualTo(lines[1]);
       assertThat(lines[2]).startsWith("3 ").isEqualTo(lines[3]).isEqualTo(lines[4]);
     } finally {
-      if (container != null) {
-        Commands.run(MINUTE, "docker", "rm", "-f", container);
-      }
       Commands.run(MINUTE, "docker", "rmi", "-f", tag);
     }
   }
@@ -88,17 +79,9 @@ class SourceHardLinksIT {
   @Test
   void podmanExportsThemAsHardLinks() throws Exception {
     Commands.require("podman");
-    Commands.run(LOAD, "podman", "load", "-i", archive.toString()).assertSuccess();
-    String container = null;
     try {
-      container = Commands.run(MINUTE, "podman", "create", tag, "/bin/sh").assertSuccess().stdout().strip();
-      Path export = dir.resolve("podman-export.tar");
-      Commands.run(LOAD, "podman", "export", "-o", export.toString(), container).assertSuccess();
-      assertLinkedInExport(RootView.ofExport(export), "podman export");
+      assertLinkedInExport(RootView.exportedBy("podman", archive, tag, dir), "podman export");
     } finally {
-      if (container != null) {
-        Commands.run(MINUTE, "podman", "rm", "-f", container);
-      }
       Commands.run(MINUTE, "podman", "rmi", "-f", tag);
     }
   }
