@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.UnaryOperator;
 
@@ -40,7 +42,8 @@ public final class Image {
   private final boolean cmdFromBase;
   /** Whether the platform came from a base image rather than from {@link #platform}. */
   private final boolean platformFromBase;
-  private final boolean dependencyCheck;
+  /** The checks turned off with {@link #without}. */
+  private final Set<ImageCheck> skipped;
   /**
    * The file system below the layer that adds go to, once made; kept for the images made from this
    * one by further adds (and for further images made from this one), and made again when the
@@ -50,29 +53,28 @@ public final class Image {
   private volatile LowerLayers lower;
 
   private Image(List<Layer> layers, ImageConfig config, List<ImageReference> tags, boolean lastLayerOpen,
-      boolean cmdFromBase, boolean platformFromBase, boolean dependencyCheck, LowerLayers lower) {
+      boolean cmdFromBase, boolean platformFromBase, Set<ImageCheck> skipped, LowerLayers lower) {
     this.layers = List.copyOf(layers);
     this.config = config;
     this.tags = List.copyOf(tags);
     this.lastLayerOpen = lastLayerOpen;
     this.cmdFromBase = cmdFromBase;
     this.platformFromBase = platformFromBase;
-    this.dependencyCheck = dependencyCheck;
+    this.skipped = skipped;
     this.lower = lower;
   }
 
   private Image with(List<Layer> newLayers, boolean open, LowerLayers newLower) {
-    return new Image(newLayers, config, tags, open, cmdFromBase, platformFromBase, dependencyCheck, newLower);
+    return new Image(newLayers, config, tags, open, cmdFromBase, platformFromBase, skipped, newLower);
   }
 
   private Image with(ImageConfig newConfig, boolean newCmdFromBase, boolean newPlatformFromBase) {
-    return new Image(layers, newConfig, tags, lastLayerOpen, newCmdFromBase, newPlatformFromBase, dependencyCheck,
-        lower);
+    return new Image(layers, newConfig, tags, lastLayerOpen, newCmdFromBase, newPlatformFromBase, skipped, lower);
   }
 
   /** An image with no layers and an empty configuration, like Docker's {@code FROM scratch}. */
   public static Image fromScratch() {
-    return new Image(List.of(), ImageConfig.empty(), List.of(), false, false, false, true, null);
+    return new Image(List.of(), ImageConfig.empty(), List.of(), false, false, false, Set.of(), null);
   }
 
   /**
@@ -158,7 +160,7 @@ public final class Image {
 
   /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */
   Image asBase() {
-    return new Image(layers, config, List.of(), false, !config.cmd().isEmpty(), config.platform().isPresent(), true,
+    return new Image(layers, config, List.of(), false, !config.cmd().isEmpty(), config.platform().isPresent(), Set.of(),
         null);
   }
 
@@ -423,13 +425,27 @@ public final class Image {
   }
 
   /**
-   * Builds even when a program could not start in the image: turns off the check that refuses a
-   * dynamically linked executable without its interpreter or libraries, a {@code #!} script
-   * without its interpreter, or a missing entrypoint. For people who know better, such as when
-   * the libraries come from a volume at run time.
+   * Turns off checks made before the image is written (every {@link ImageCheck} is on by default),
+   * for an image meant to be that way: one whose libraries come from a volume at run time
+   * ({@link ImageCheck#DEPENDENCIES}), whose executables for another architecture run through
+   * binfmt_misc and QEMU ({@link ImageCheck#PLATFORM}), or a bundle run without the runtime's mounts
+   * ({@link ImageCheck#RUNTIME_PATHS}).
+   */
+  public Image without(ImageCheck... checks) {
+    Set<ImageCheck> next = EnumSet.noneOf(ImageCheck.class);
+    next.addAll(skipped);
+    for (ImageCheck c : checks) {
+      next.add(Objects.requireNonNull(c, "check"));
+    }
+    return new Image(layers, config, tags, lastLayerOpen, cmdFromBase, platformFromBase, Set.copyOf(next), lower);
+  }
+
+  /**
+   * Builds even when a program could not start in the image for what it lacks or where it is:
+   * {@code without(ImageCheck.DEPENDENCIES, ImageCheck.ENTRYPOINT)}.
    */
   public Image withoutDependencyCheck() {
-    return new Image(layers, config, tags, lastLayerOpen, cmdFromBase, platformFromBase, false, lower);
+    return without(ImageCheck.DEPENDENCIES, ImageCheck.ENTRYPOINT);
   }
 
   /**
@@ -488,7 +504,7 @@ public final class Image {
         next.add(r);
       }
     }
-    return new Image(layers, config, next, lastLayerOpen, cmdFromBase, platformFromBase, dependencyCheck, lower);
+    return new Image(layers, config, next, lastLayerOpen, cmdFromBase, platformFromBase, skipped, lower);
   }
 
   /** The layers, base first. */
@@ -550,13 +566,34 @@ public final class Image {
   }
 
   /**
+   * This image with its working directory added when no layer has it (as a directory, at the path
+   * the image's links lead to), since Docker and runc would create it at start. A path through a
+   * file is left for the checks to report.
+   */
+  private Image withWorkingDirectory() {
+    if (config.workingDir().isEmpty()) {
+      return this;
+    }
+    String dir = config.workingDir().get();
+    try {
+      if (dir.replace("/", "").isEmpty() || !lowerFor(layers).lacks(io.github.scratch4j.internal.EntryPaths.normalize(dir))) {
+        return this;
+      }
+      return add(Entry.directory(dir));
+    } catch (InvalidEntryException e) {
+      return this;
+    }
+  }
+
+  /**
    * Every decision of a write, made once. A layer made with {@link Layer#ofBlob} reads its entries
    * here, through an API that cannot throw a checked exception: its failure is unwrapped back into
    * the {@code IOException} it is.
    */
   PlannedImage plan() throws IOException {
+    Image image = withWorkingDirectory();
     try {
-      return ImagePlanner.plan(layers, config, tags, dependencyCheck, platformFromBase);
+      return ImagePlanner.plan(image.layers, config, tags, skipped, platformFromBase);
     } catch (java.io.UncheckedIOException e) {
       IOException cause = e.getCause();
       if (java.util.Objects.equals(e.getMessage(), cause.getMessage())) {

@@ -3,24 +3,16 @@ package io.github.scratch4j;
 import java.util.List;
 
 /**
- * Thrown before anything is written when a program in the image could not start there: a
- * dynamically linked ELF executable whose program interpreter or libraries the image lacks (the
- * cause of Docker's {@code exec ... no such file or directory}), a {@code #!} script whose
- * interpreter the image lacks, or an entrypoint that is not in the image.
+ * An {@link ImageCheckException} whose every problem is a program the image lacks what it needs
+ * for: a dynamically linked ELF executable whose program interpreter or libraries the image lacks
+ * (the cause of Docker's {@code exec ... no such file or directory}), or a {@code #!} script whose
+ * interpreter the image lacks ({@link ImageCheck#DEPENDENCIES}).
  */
-public class MissingDependencyException extends IllegalStateException {
+public class MissingDependencyException extends ImageCheckException {
   private static final long serialVersionUID = 1L;
 
-  private final List<String> problems;
-
-  /** Creates an exception listing each problem, one per program. */
-  public MissingDependencyException(List<String> problems, String advice) {
-    super(String.join("\n", problems) + "\n" + advice);
-    this.problems = List.copyOf(problems);
-  }
-
-  /** One sentence per program that could not start, naming it and what it lacks. */
-  public List<String> problems() {
-    return problems;
+  /** Creates an exception listing each problem. */
+  public MissingDependencyException(List<Problem> problems) {
+    super(problems);
   }
 }

@@ -1,15 +1,17 @@
 package io.github.scratch4j;
 
+import java.util.List;
+
 /**
- * Thrown before anything is written when the image's executables are built for different
- * architectures, or for another architecture than the base image's, and no platform was set
- * explicitly with {@link Image#platform}.
+ * An {@link ImageCheckException} whose every problem is an executable built for another
+ * architecture than the image's, or executables built for different architectures
+ * ({@link ImageCheck#PLATFORM}).
  */
-public class PlatformConflictException extends IllegalStateException {
+public class PlatformConflictException extends ImageCheckException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception naming the executables and their architectures. */
-  public PlatformConflictException(String message) {
-    super(message);
+  /** Creates an exception listing each problem. */
+  public PlatformConflictException(List<Problem> problems) {
+    super(problems);
   }
 }

@@ -46,14 +46,15 @@ class DependencyCheckTest {
     Image image = Image.fromScratch().add(dynamic, "/hello").entrypoint("/hello");
     assertThatThrownBy(() -> image.writeTo(dir.resolve("out.tar")))
         .isInstanceOf(MissingDependencyException.class)
-        .hasMessageContaining("/hello is dynamically linked")
+        .hasMessageContaining("/hello: is dynamically linked")
         .hasMessageContaining("/lib64/ld-linux-x86-64.so.2")
         .hasMessageContaining("libc.so.6")
         .hasMessageContaining("no such file or directory")
         .hasMessageContaining("gcc -static")
         .hasMessageContaining("CGO_ENABLED=0")
         .hasMessageContaining("addWithLibraries")
-        .hasMessageContaining("withoutDependencyCheck");
+        .hasMessageContaining("Image.without(ImageCheck.DEPENDENCIES)")
+        .hasMessageNotContaining("ENTRYPOINT");
     assertNothingWritten();
   }
 
@@ -111,8 +112,10 @@ class DependencyCheckTest {
   void refusesAMissingEntrypoint() throws Exception {
     Image image = Image.fromScratch().add(staticHello, "/hello").entrypoint("/helo");
     assertThatThrownBy(() -> image.writeTo(dir.resolve("out.tar")))
-        .isInstanceOf(MissingDependencyException.class)
-        .hasMessageContaining("the entrypoint /helo is not in the image");
+        .isExactlyInstanceOf(ImageCheckException.class)
+        .hasMessageContaining("/helo: is not there")
+        .hasMessageContaining("did you mean /hello?")
+        .hasMessageNotContaining("gcc -static");
     assertNothingWritten();
   }
 
@@ -147,7 +150,15 @@ class DependencyCheckTest {
         .hasMessageContaining("/hello=amd64")
         .hasMessageContaining("/hello-arm=arm64");
     assertNothingWritten();
-    image.platform(Platform.LINUX_AMD64).writeTo(dir.resolve("explicit.tar"));
+    // An explicit platform does not silence it: /hello-arm would fail with "exec format error".
+    assertThatThrownBy(() -> image.platform(Platform.LINUX_AMD64).writeTo(dir.resolve("explicit.tar")))
+        .isInstanceOf(PlatformConflictException.class)
+        .hasMessageContaining("/hello-arm: is built for arm64 but the image's platform is linux/amd64");
+    assertNothingWritten();
+    // For an image whose other executables run through binfmt_misc and QEMU, the check is turned off.
+    image.platform(Platform.LINUX_AMD64).without(ImageCheck.PLATFORM).writeTo(dir.resolve("explicit.tar"));
+    assertThat(Archive.read(dir.resolve("explicit.tar")).images().get(0).config().platform())
+        .contains(Platform.LINUX_AMD64);
   }
 
   @Test
@@ -158,6 +169,6 @@ class DependencyCheckTest {
     Image derived = Image.from(base).add(Entry.file("/arm", Source.of(arm64)).withMode(0755));
     assertThatThrownBy(() -> derived.writeTo(dir.resolve("out.tar")))
         .isInstanceOf(PlatformConflictException.class)
-        .hasMessageContaining("/arm is built for arm64 but the base image is linux/amd64");
+        .hasMessageContaining("/arm: is built for arm64 but the base image is linux/amd64");
   }
 }

@@ -282,8 +282,8 @@ class ForeignArchivesTest {
     assertThat(base.config().cmd()).containsExactly("/bin/sh");
     // An image read so can be built on and written.
     Path out = dir.resolve("out.tar");
-    Image.from(legacy("{\"only\":{\"x\":\"" + ID2 + "\"}}")).add(Entry.file("/added", Source.of(utf8("a"))))
-        .entrypoint("/top").writeTo(out);
+    Image.from(legacy("{\"only\":{\"x\":\"" + ID2 + "\"}}")).add(Entry.file("/added", Source.of(utf8("a"))).withMode(0755))
+        .entrypoint("/added").writeTo(out);
     Image reread = Image.from(out);
     assertThat(reread.layers()).hasSize(3);
     assertThat(reread.config().toString()).doesNotContain("throwaway").doesNotContain("parent");

@@ -2,9 +2,9 @@ package io.github.scratch4j.internal.build;
 
 import io.github.scratch4j.Entry;
 import io.github.scratch4j.FileEntry;
-import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.Layer;
-import io.github.scratch4j.MissingDependencyException;
+import io.github.scratch4j.ImageCheck;
+import io.github.scratch4j.ImageCheckException.Problem;
 import io.github.scratch4j.elf.DependencyReport;
 import io.github.scratch4j.elf.DependencyResolver;
 import io.github.scratch4j.elf.ElfFile;
@@ -21,20 +21,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Refuses, before anything is written, an image in which a program could not start: a
- * dynamically linked executable without its interpreter or libraries, a {@code #!} script
- * without its interpreter, or an entrypoint that is not there. Programs added by this image's own
- * layers are checked, and the entrypoint wherever it comes from; a base image's other programs
- * are taken as they are.
+ * Finds the programs of an image that could not start for what they lack ({@link ImageCheck#DEPENDENCIES}):
+ * a dynamically linked executable without its interpreter or libraries, a {@code #!} script without
+ * its interpreter. Programs added by this image's own layers are checked, and the entrypoint
+ * wherever it comes from; a base image's other programs are taken as they are.
  */
-public final class DependencyGuard {
+final class DependencyGuard {
   /** The directories a {@code #!/usr/bin/env NAME} script's NAME is looked for in (Docker's default PATH). */
   private static final List<String> PATH = List.of(
       "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
-  static final String ADVICE = "Fix it by linking statically (gcc -static, musl-gcc -static, or"
-      + " CGO_ENABLED=0 go build), by adding what is missing (Image.addWithLibraries adds a binary with its"
-      + " interpreter and libraries), or by starting from a base image that has it."
-      + " To build anyway, use Image.withoutDependencyCheck().";
+  /** The fix for an executable whose interpreter or libraries are missing. */
+  static final String LINKING_FIX = "link it statically (gcc -static, musl-gcc -static, or CGO_ENABLED=0 go build),"
+      + " add what is missing (Image.addWithLibraries adds a binary with its interpreter and libraries), or start"
+      + " from a base image that has it";
 
   private final ImageRoot root;
   private final DependencyResolver resolver;
@@ -45,25 +44,25 @@ public final class DependencyGuard {
   }
 
   /** The ELF executables this image's own layers add, by path, and the entrypoint's. */
-  Map<String, ElfFile> executables(List<Layer> layers, LayeredFileSystem fs, ImageConfig config) {
+  Map<String, ElfFile> executables(List<Layer> layers, LayeredFileSystem fs, Optional<String> entrypoint) {
     Map<String, ElfFile> out = new LinkedHashMap<>();
-    for (String path : candidates(layers, fs, config)) {
+    for (String path : candidates(layers, fs, entrypoint)) {
       elf(path).filter(e -> e.linkage() != Linkage.NOT_EXECUTABLE).ifPresent(e -> out.put(path, e));
     }
     return out;
   }
 
-  /** Throws if a program could not start; see the class comment. */
-  void check(List<Layer> layers, LayeredFileSystem fs, ImageConfig config) {
-    List<String> problems = new ArrayList<>();
-    entrypoint(config).ifPresent(ep -> {
-      if (ep.startsWith("/") && followFile(ep).isEmpty()) {
-        problems.add("the entrypoint " + ep + " is not in the image");
-      }
-    });
-    for (String path : candidates(layers, fs, config)) {
+  /**
+   * The problems of programs that could not start for what they lack (see the class comment): the
+   * entrypoint's file and the executables this image's own layers add.
+   *
+   * @param entrypoint the file the entrypoint leads to, when it was found
+   */
+  List<Problem> check(List<Layer> layers, LayeredFileSystem fs, Optional<String> entrypoint) {
+    List<Problem> problems = new ArrayList<>();
+    for (String path : candidates(layers, fs, entrypoint)) {
       Optional<FileEntry> file = root.file(path);
-      if (file.isEmpty() || (file.get().mode() & 0111) == 0) {
+      if (file.isEmpty()) {
         continue;
       }
       Optional<ElfFile> elf = elf(path);
@@ -76,8 +75,10 @@ public final class DependencyGuard {
             throw new UncheckedIOException("cannot check the libraries of " + path + ": " + e.getMessage(), e);
           }
           if (!report.satisfied()) {
-            problems.add(report.describe() + ", so it would fail with \"exec " + path
-                + ": no such file or directory\"");
+            String describe = report.describe();
+            String reason = describe.startsWith(path + " ") ? describe.substring(path.length() + 1) : describe;
+            problems.add(new Problem(ImageCheck.DEPENDENCIES, path, reason
+                + ", so it would fail with \"exec " + path + ": no such file or directory\"", LINKING_FIX));
           }
         }
         continue;
@@ -89,37 +90,33 @@ public final class DependencyGuard {
         }
         String interpreter = words[0];
         if (followFile(interpreter).isEmpty()) {
-          problems.add("the script " + path + " starts with #!" + line.strip() + " but the image has no "
-              + interpreter);
+          problems.add(new Problem(ImageCheck.DEPENDENCIES, path, "is a script that starts with #!" + line.strip()
+              + " but the image has no " + interpreter + ", so it would fail with \"no such file or directory\"",
+              "add " + interpreter + " (a static build of it, or Image.addWithLibraries(Path.of(\"" + interpreter
+                  + "\")) for this machine's), start from a base image that has it, or make the program a static"
+                  + " binary"));
         } else if (interpreter.endsWith("/env") && words.length > 1 && !words[1].startsWith("-")) {
           boolean found = PATH.stream().anyMatch(dir -> followFile(dir + "/" + words[1]).isPresent());
           if (!found) {
-            problems.add("the script " + path + " runs " + words[1] + " through env, but no " + words[1]
-                + " is in " + String.join(":", PATH));
+            problems.add(new Problem(ImageCheck.DEPENDENCIES, path, "is a script that runs " + words[1]
+                + " through env, but no " + words[1] + " is in " + String.join(":", PATH)
+                + ", so it would fail with \"env: '" + words[1] + "': No such file or directory\"",
+                "add " + words[1] + " in one of those directories (Image.addWithLibraries adds a program from this"
+                    + " machine with its libraries), or start from a base image that has it"));
           }
         }
       });
     }
-    if (!problems.isEmpty()) {
-      throw new MissingDependencyException(problems, ADVICE);
-    }
+    return problems;
   }
 
-  /** The entrypoint's program: the entrypoint's first word, else the command's. */
-  static Optional<String> entrypoint(ImageConfig config) {
-    if (!config.entrypoint().isEmpty()) {
-      return Optional.of(config.entrypoint().get(0));
-    }
-    return config.cmd().isEmpty() ? Optional.empty() : Optional.of(config.cmd().get(0));
-  }
-
-  /** The path the entrypoint leads to in the image, links followed. */
-  Optional<String> entrypointPath(ImageConfig config) {
-    return entrypoint(config).filter(ep -> ep.startsWith("/")).flatMap(this::followFile);
+  /** Whether the file at {@code path} starts with {@code #!}. */
+  boolean isScript(String path) {
+    return shebang(path).isPresent();
   }
 
   /** Paths of regular files the image's own layers add, plus the entrypoint's target. */
-  private List<String> candidates(List<Layer> layers, LayeredFileSystem fs, ImageConfig config) {
+  private List<String> candidates(List<Layer> layers, LayeredFileSystem fs, Optional<String> entrypoint) {
     List<String> out = new ArrayList<>();
     for (Layer layer : layers) {
       if (layer.blob().isPresent()) {
@@ -131,8 +128,7 @@ public final class DependencyGuard {
         }
       }
     }
-    entrypoint(config).filter(ep -> ep.startsWith("/")).flatMap(this::followFile)
-        .filter(p -> !out.contains(p)).ifPresent(out::add);
+    entrypoint.filter(p -> !out.contains(p)).ifPresent(out::add);
     return out;
   }
 

@@ -2,6 +2,8 @@ package io.github.scratch4j.internal.build;
 
 import io.github.scratch4j.Entry;
 import io.github.scratch4j.History;
+import io.github.scratch4j.ImageCheck;
+import io.github.scratch4j.ImageCheckException;
 import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.Layer;
@@ -25,11 +27,12 @@ public final class ImagePlanner {
   /**
    * Plans an image made of {@code layers}, base first.
    *
-   * @param checkDependencies whether to refuse programs that could not start (see DependencyGuard)
+   * @param skipped the checks not to make (see {@link ImageCheck})
    * @param platformFromBase whether the configuration's platform was inherited from a base image
+   * @throws ImageCheckException listing every problem the checks not skipped found
    */
   public static PlannedImage plan(List<Layer> layers, ImageConfig config, List<ImageReference> tags,
-      boolean checkDependencies, boolean platformFromBase) {
+      Set<ImageCheck> skipped, boolean platformFromBase) throws ImageCheckException {
     List<PlannedLayer> plans = new ArrayList<>();
     LayeredFileSystem below = new LayeredFileSystem();
     for (Layer layer : layers) {
@@ -45,15 +48,27 @@ public final class ImagePlanner {
       below.apply(layer);
     }
     Instant created = config.created().orElseGet(Timestamps::reproducible);
+    // Every check runs (the user's ids and the entrypoint's file feed the others); what is skipped
+    // is left out of the problems reported.
+    ImageChecks checks = new ImageChecks(below, config);
+    checks.empty(layers);
+    checks.user();
+    Optional<String> entrypoint = checks.entrypoint();
     DependencyGuard guard = new DependencyGuard(below);
-    boolean explicit = config.platform().isPresent() && !platformFromBase;
-    Platform platform = explicit
-        ? config.platform().get()
-        : PlatformResolver.resolve(config, platformFromBase, guard.executables(layers, below, config),
-            guard.entrypointPath(config));
-    if (checkDependencies) {
-      guard.check(layers, below, config);
+    entrypoint.ifPresent(ep -> checks.scriptReadable(ep, guard.isScript(ep)));
+    checks.runtimePaths(layers);
+    List<ImageCheckException.Problem> problems = new ArrayList<>(checks.problems());
+    if (!skipped.contains(ImageCheck.DEPENDENCIES)) {
+      problems.addAll(guard.check(layers, below, entrypoint));
     }
+    PlatformResolver.Decision decision = PlatformResolver.resolve(config, platformFromBase,
+        guard.executables(layers, below, entrypoint), entrypoint);
+    problems.addAll(decision.problems());
+    problems.removeIf(p -> skipped.contains(p.check()));
+    if (!problems.isEmpty()) {
+      throw ImageChecks.exception(problems);
+    }
+    Platform platform = decision.platform();
     return new PlannedImage(
         config,
         platform,

@@ -55,6 +55,18 @@ public final class LowerLayers {
     return f.get(path).orElse(null);
   }
 
+  /**
+   * Whether the image lacks the normalized path: some component of it, links followed inside the
+   * image, is not there (rather than a file being on the way).
+   */
+  public boolean lacks(String path) {
+    if (layers.isEmpty()) {
+      return true;
+    }
+    get(path);
+    return new ProgramLookup(files.entries()).walk(path, "/").missing();
+  }
+
   /** Whether something is at the normalized path. */
   public boolean contains(String path) {
     return get(path) != null;
