@@ -59,6 +59,7 @@ final class ProgramLookup {
     String current = "";
     List<String> searched = new ArrayList<>();
     int links = 0;
+    String via = "";
     while (!rest.isEmpty()) {
       String name = rest.pop();
       if (name.isEmpty() || name.equals(".")) {
@@ -74,13 +75,15 @@ final class ProgramLookup {
       String next = current + "/" + name;
       Optional<Entry> e = entry(next);
       if (e.isEmpty()) {
-        return new Walk(next, Optional.empty(), List.copyOf(searched), Optional.of(next + " is not in the image"), true);
+        return new Walk(next, Optional.empty(), List.copyOf(searched), Optional.of(next + " is not in the image" + via),
+            true);
       }
       if (e.get() instanceof SymlinkEntry s) {
         if (++links > LinkResolver.MAX_LINKS) {
           return failed(next, searched, "more than " + LinkResolver.MAX_LINKS + " symbolic links on the way to " + path
               + " (a loop)");
         }
+        via = " (the way leads through the symbolic link " + next + " -> " + s.target() + ")";
         if (s.target().startsWith("/")) {
           current = "";
         }
@@ -89,7 +92,7 @@ final class ProgramLookup {
       }
       if (!rest.isEmpty() && rest.stream().anyMatch(r -> !r.isEmpty() && !r.equals("."))
           && !(e.get() instanceof DirectoryEntry)) {
-        return failed(next, searched, next + " is " + kind(e.get()) + ", not a directory");
+        return failed(next, searched, next + " is " + kind(e.get()) + ", not a directory" + via);
       }
       current = next;
     }
