@@ -22,7 +22,7 @@ public class ImageCheckException extends IOException {
   /**
    * One problem: the check that found it, the path in the image it concerns (the file, or
    * {@code /etc/passwd} for an unknown user, or {@code /} for the image as a whole), why the image
-   * would fail there, and how to fix it.
+   * would fail there (said of that path: "has no execute permission"), and how to fix it.
    */
   public record Problem(ImageCheck check, String path, String reason, String fix) {
     /** Creates a problem; every part is required. */
@@ -35,7 +35,7 @@ public class ImageCheckException extends IOException {
 
     @Override
     public String toString() {
-      return path + ": " + reason + "\n  Fix: " + fix;
+      return path + " " + reason + "\n  Fix: " + fix;
     }
   }
 

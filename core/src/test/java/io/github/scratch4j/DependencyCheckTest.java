@@ -46,7 +46,7 @@ class DependencyCheckTest {
     Image image = Image.fromScratch().add(dynamic, "/hello").entrypoint("/hello");
     assertThatThrownBy(() -> image.writeTo(dir.resolve("out.tar")))
         .isInstanceOf(MissingDependencyException.class)
-        .hasMessageContaining("/hello: is dynamically linked")
+        .hasMessageContaining("/hello is dynamically linked")
         .hasMessageContaining("/lib64/ld-linux-x86-64.so.2")
         .hasMessageContaining("libc.so.6")
         .hasMessageContaining("no such file or directory")
@@ -113,7 +113,7 @@ class DependencyCheckTest {
     Image image = Image.fromScratch().add(staticHello, "/hello").entrypoint("/helo");
     assertThatThrownBy(() -> image.writeTo(dir.resolve("out.tar")))
         .isExactlyInstanceOf(ImageCheckException.class)
-        .hasMessageContaining("/helo: is not there")
+        .hasMessageContaining("/helo is not in the image")
         .hasMessageContaining("did you mean /hello?")
         .hasMessageNotContaining("gcc -static");
     assertNothingWritten();
@@ -153,7 +153,7 @@ class DependencyCheckTest {
     // An explicit platform does not silence it: /hello-arm would fail with "exec format error".
     assertThatThrownBy(() -> image.platform(Platform.LINUX_AMD64).writeTo(dir.resolve("explicit.tar")))
         .isInstanceOf(PlatformConflictException.class)
-        .hasMessageContaining("/hello-arm: is built for arm64 but the image's platform is linux/amd64");
+        .hasMessageContaining("/hello-arm is built for arm64 but the image's platform is linux/amd64");
     assertNothingWritten();
     // For an image whose other executables run through binfmt_misc and QEMU, the check is turned off.
     image.platform(Platform.LINUX_AMD64).without(ImageCheck.PLATFORM).writeTo(dir.resolve("explicit.tar"));
@@ -169,6 +169,6 @@ class DependencyCheckTest {
     Image derived = Image.from(base).add(Entry.file("/arm", Source.of(arm64)).withMode(0755));
     assertThatThrownBy(() -> derived.writeTo(dir.resolve("out.tar")))
         .isInstanceOf(PlatformConflictException.class)
-        .hasMessageContaining("/arm: is built for arm64 but the base image is linux/amd64");
+        .hasMessageContaining("/arm is built for arm64 but the base image is linux/amd64");
   }
 }

@@ -106,8 +106,8 @@ class ImageCheckTest {
     Problem p = onlyProblem(Image.fromScratch().add(hello, "/hello").entrypoint("/hello").user("nobody"));
     assertThat(p.check()).isEqualTo(ImageCheck.USER);
     assertThat(p.path()).isEqualTo("/etc/passwd");
-    assertThat(p.reason()).contains("the user nobody is not in the image, which has no /etc/passwd")
-        .contains("unable to find user");
+    assertThat(p.reason()).contains("is not in the image, so the user nobody cannot be found")
+        .contains("unable to find user nobody");
     assertThat(p.fix()).contains("Image.nonRootUser()").contains("user(\"65532\")");
     // A numeric id needs no entry, as runc allows.
     written(Image.fromScratch().add(hello, "/hello").entrypoint("/hello").user("65532"));
@@ -192,7 +192,7 @@ class ImageCheckTest {
   @Test
   void aTypoGetsTheNearestProgramsNotStaticLinkingAdvice() throws Exception {
     Problem p = onlyProblem(Image.fromScratch().add(hello, "/hello").add(hello, "/usr/bin/other").entrypoint("/hallo"));
-    assertThat(p.reason()).contains("/hallo is not in the image");
+    assertThat(p.reason()).startsWith("is not in the image");
     assertThat(p.fix()).startsWith("did you mean /hello?");
   }
 
@@ -256,7 +256,7 @@ class ImageCheckTest {
   void aRelativePathStartsFromTheWorkingDirectory() throws Exception {
     written(Image.fromScratch().add(hello, "/srv/bin/hello").workingDir("/srv").entrypoint("./bin/hello"));
     Problem p = onlyProblem(Image.fromScratch().add(hello, "/srv/bin/hello").entrypoint("./bin/hello"));
-    assertThat(p.reason()).contains("/bin is not in the image");
+    assertThat(p.reason()).contains("cannot be reached: /bin is not in the image");
   }
 
   @Test
@@ -294,10 +294,10 @@ class ImageCheckTest {
     assertThat(explicit.reason()).contains("uid 1000 (app), gid 1000");
     Problem group = onlyProblem(base.user("app:wheel"));
     assertThat(group.path()).isEqualTo("/etc/group");
-    assertThat(group.reason()).contains("the group wheel is not in the image's /etc/group");
+    assertThat(group.reason()).contains("has no group wheel");
     assertThat(group.fix()).contains("user(\"65532:65532\")");
     Problem unknown = onlyProblem(base.user("nobody"));
-    assertThat(unknown.reason()).contains("the user nobody is not in the image's /etc/passwd");
+    assertThat(unknown.reason()).contains("has no user nobody");
     Problem range = onlyProblem(base.user("4294967296"));
     assertThat(range.reason()).contains("out of range");
     written(base.user("nobody").without(ImageCheck.USER));
@@ -333,7 +333,7 @@ class ImageCheckTest {
           .add(hello, "/hello").entrypoint("/hello")
           .writeTo(base, WriteOptions.defaults().withCompression(Compression.GZIP));
       written(Image.from(base).user("svc"));
-      assertThat(onlyProblem(Image.from(base).user("other")).reason()).contains("the image's /etc/passwd");
+      assertThat(onlyProblem(Image.from(base).user("other")).reason()).contains("has no user other");
     } finally {
       Files.deleteIfExists(base);
     }

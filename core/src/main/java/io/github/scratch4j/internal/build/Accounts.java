@@ -26,15 +26,36 @@ public final class Accounts {
   public static final class UnknownUserException extends Exception {
     private static final long serialVersionUID = 1L;
     private final boolean group;
+    private final String name;
+    private final boolean fileMissing;
+    private final boolean outOfRange;
 
-    UnknownUserException(String message, boolean group) {
+    UnknownUserException(String message, boolean group, String name, boolean fileMissing, boolean outOfRange) {
       super(message);
       this.group = group;
+      this.name = name;
+      this.fileMissing = fileMissing;
+      this.outOfRange = outOfRange;
     }
 
     /** Whether the group part of the user, not the user, is what cannot be found. */
     public boolean isGroup() {
       return group;
+    }
+
+    /** The user or group name, or the id out of range. */
+    public String name() {
+      return name;
+    }
+
+    /** Whether the image has no /etc/passwd (or /etc/group) at all. */
+    public boolean fileMissing() {
+      return fileMissing;
+    }
+
+    /** Whether a numeric id is out of range rather than a name unknown. */
+    public boolean outOfRange() {
+      return outOfRange;
     }
   }
 
@@ -111,7 +132,8 @@ public final class Accounts {
     } else if (!userPart.isEmpty()) {
       if (uidArg.isEmpty()) {
         throw new UnknownUserException("the user " + userPart + " is not in "
-            + (passwd.isPresent() ? "the image's /etc/passwd" : "the image, which has no /etc/passwd"), false);
+            + (passwd.isPresent() ? "the image's /etc/passwd" : "the image, which has no /etc/passwd"), false, userPart,
+            passwd.isEmpty(), false);
       }
       uid = uidArg.get();
       checkRange("uid", userPart, uid);
@@ -131,7 +153,8 @@ public final class Accounts {
           checkRange("gid", groupPart, gid);
         } else {
           throw new UnknownUserException("the group " + groupPart + " is not in "
-              + (group.isPresent() ? "the image's /etc/group" : "the image, which has no /etc/group"), true);
+              + (group.isPresent() ? "the image's /etc/group" : "the image, which has no /etc/group"), true, groupPart,
+              group.isEmpty(), false);
         }
       } else {
         String member = name.get();
@@ -150,7 +173,7 @@ public final class Accounts {
   private static void checkRange(String what, String text, long value) throws UnknownUserException {
     if (value > MAX_ID) {
       throw new UnknownUserException("the " + what + " " + text + " is out of range (0 to " + MAX_ID + ")",
-          what.equals("gid"));
+          what.equals("gid"), text, false, true);
     }
   }
 

@@ -81,7 +81,7 @@ final class ImageChecks {
   void empty(List<Layer> layers) {
     if (layers.isEmpty() && program(config).isEmpty()) {
       problems.add(new Problem(ImageCheck.EMPTY, "/",
-          "the image has no layers, no entrypoint and no command: it is Image.fromScratch() as it was made,"
+          "(the image) has no layers, no entrypoint and no command: it is Image.fromScratch() as it was made,"
               + " which is what gets written when the images that add(...) and entrypoint(...) return are ignored",
           "Image is immutable and every method returns a changed copy: use what it returns, as in"
               + " image = image.add(path).entrypoint(\"/app\"), or chain the calls"));
@@ -100,14 +100,23 @@ final class ImageChecks {
     try {
       ids = Optional.of(Accounts.resolve(spec.orElse(""), text("/etc/passwd"), text("/etc/group")));
     } catch (Accounts.UnknownUserException e) {
+      String what = e.isGroup() ? "group" : "user";
+      String file = e.isGroup() ? "/etc/group" : "/etc/passwd";
+      if (e.outOfRange()) {
+        problems.add(new Problem(ImageCheck.USER, "/", "runs as " + (e.isGroup() ? "gid " : "uid ") + e.name()
+            + " (User " + spec.get() + "), out of range: ids go from 0 to " + Accounts.MAX_ID + ", and runc refuses it",
+            "use an id from 0 to " + Accounts.MAX_ID));
+        return;
+      }
       String numeric = e.isGroup() ? "a numeric group, as in user(\"65532:65532\")" : "a numeric uid, as in user(\"65532\")";
-      problems.add(new Problem(ImageCheck.USER, e.isGroup() ? "/etc/group" : "/etc/passwd",
-          e.getMessage() + ", so the container would fail to start with \"unable to find "
-              + (e.isGroup() ? "group" : "user") + "\"",
-          e.getMessage().contains("out of range")
-              ? "use an id from 0 to " + Accounts.MAX_ID
-              : "add it with Image.nonRootUser() (user nonroot, uid and gid 65532), use " + numeric
-                  + ", or start from a base image whose " + (e.isGroup() ? "/etc/group" : "/etc/passwd") + " has it"));
+      problems.add(new Problem(ImageCheck.USER, file,
+          (e.fileMissing() ? "is not in the image, so the " + what + " " + e.name() + " cannot be found"
+              : "has no " + what + " " + e.name())
+              + ", and the container would fail to start with \"unable to find " + what + " " + e.name() + "\"",
+          e.isGroup()
+              ? "use " + numeric + ", or a group that " + file + " has"
+              : "add a user with Image.nonRootUser() (nonroot, uid and gid 65532), use " + numeric
+                  + ", or start from a base image whose " + file + " has " + e.name()));
     }
   }
 
@@ -124,7 +133,8 @@ final class ImageChecks {
     Program program = p.get();
     String argv0 = program.argv0();
     if (argv0.isEmpty()) {
-      problems.add(new Problem(ImageCheck.ENTRYPOINT, "\"\"", "the " + program.setBy() + "'s first word is empty",
+      problems.add(new Problem(ImageCheck.ENTRYPOINT, "\"\"", "is the " + program.setBy() + "'s first word: it must name"
+          + " the program",
           "give the program's path first, as in " + program.setBy() + "(\"/app\")"));
       return Optional.empty();
     }
@@ -295,10 +305,26 @@ final class ImageChecks {
     }
     ProgramLookup.Walk w = walk.orElseThrow();
     String why = w.failure().orElse("it is not in the image");
+    boolean itself = w.missing() && w.path().equals(lexical(argv0.startsWith("/") ? argv0
+        : config.workingDir().orElse("/") + "/" + argv0)) && why.endsWith(" is not in the image");
     return new Problem(ImageCheck.ENTRYPOINT, argv0,
-        "is not there: " + why + ", so the container would fail with \"no such file or directory\"",
+        (itself ? "is not in the image" : "cannot be reached: " + why)
+            + ", so the container would fail with \"no such file or directory\"",
         didYouMean + "point the " + program.setBy() + " at a program the image has, or add the program at "
             + (argv0.startsWith("/") ? argv0 : "that path"));
+  }
+
+  /** An absolute path with its {@code .}, {@code ..} and empty components taken out, as written. */
+  private static String lexical(String path) {
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    for (String part : path.split("/")) {
+      if (part.equals("..")) {
+        parts.pollLast();
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        parts.addLast(part);
+      }
+    }
+    return "/" + String.join("/", parts);
   }
 
   /** Paths of executable files the image has whose names are closest to {@code wanted}, at most 3. */
