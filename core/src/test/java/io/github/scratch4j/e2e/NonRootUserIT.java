@@ -66,9 +66,9 @@ class NonRootUserIT {
       load(archive);
       assertThat(configUser(tag)).isEqualTo("65532");
 
-      // busybox's id prints as groups= what getgroups(2) returns. Docker (moby's getUser) starts the
-      // process with its primary gid first among its supplementary groups, then the groups of
-      // /etc/group that list the user (runc's rule, Accounts.resolve), and none lists nonroot.
+      // busybox's id prints as groups= what getgroups(2) returns. Docker (moby's getUser) gives the
+      // process its primary gid as a supplementary group too, besides the groups of /etc/group
+      // that list the user (runc's rule, Accounts.resolve), and none lists nonroot.
       assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout())
           .isEqualTo("uid=65532(nonroot) gid=65532(nonroot) groups=65532(nonroot)\n");
       // The root line the new /etc/passwd starts with is what `--user root` is resolved by.
