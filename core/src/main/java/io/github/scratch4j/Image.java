@@ -398,6 +398,67 @@ public final class Image {
     return config(config.toBuilder().user(user).build());
   }
 
+  /**
+   * Runs the process as distroless's non-root user: {@code nonroot}, uid and gid 65532, home
+   * {@code /home/nonroot}, shell {@code /sbin/nologin}; see {@link #nonRootUser(String, int)}.
+   */
+  public Image nonRootUser() {
+    return nonRootUser(io.github.scratch4j.internal.build.NonRootUser.DEFAULT_NAME,
+        io.github.scratch4j.internal.build.NonRootUser.DEFAULT_ID);
+  }
+
+  /**
+   * Runs the process as a user of its own, {@code name} with uid and gid {@code uid}, which a
+   * {@code FROM scratch} image lacks: adds its line to {@code /etc/passwd}
+   * ({@code name:x:uid:uid:name:/home/name:/sbin/nologin}), its group to {@code /etc/group}
+   * ({@code name:x:uid:}), the directory {@code /home/name} owned by it with mode {@code 0700}
+   * (unless the image has a directory there, which is left as it is), and
+   * sets the configuration's user to the number {@code uid} (which Kubernetes' {@code runAsNonRoot}
+   * can tell from root; the runtime still finds the name in {@code /etc/passwd}).
+   *
+   * <p>Where the image (a base image or an earlier add) has {@code /etc/passwd} or
+   * {@code /etc/group}, each is kept byte for byte and only the missing line is appended, at the
+   * path the image's links lead to; the file keeps its mode and owner. A file the image lacks is
+   * written new, mode {@code 0644}, owned by root, with a {@code root} line first. A line the
+   * image has already (the same name and ids) is not written again, and its home directory is
+   * then left to the image; so calling this twice changes nothing more.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a user name ({@code [a-z_][a-z0-9_-]*},
+   *     at most 32 characters) or {@code uid} is not 1 to 2^31-1
+   * @throws IllegalStateException if the image's files give the name, the uid or the gid to
+   *     another user or group (the message names the file and the line), or one of the paths is
+   *     not a regular file (the home directory: not a directory); nothing is added
+   * @throws InvalidEntryException if the image's links on the way loop
+   * @throws java.io.UncheckedIOException if a file of a lower layer cannot be read
+   */
+  public Image nonRootUser(String name, int uid) {
+    io.github.scratch4j.internal.build.NonRootUser account =
+        new io.github.scratch4j.internal.build.NonRootUser(name, uid);
+    return withOpenLayerIfChanged(account::addTo).user(account.configUser());
+  }
+
+  /**
+   * Adds {@code /tmp} with mode {@code 1777} (writable by everyone, and sticky: only a file's owner
+   * may delete it), owned by root, which a {@code FROM scratch} image lacks and programs expect
+   * for their temporary files. Where the image has {@code /tmp} already, it gets that mode and
+   * owner in the current layer, its content untouched; where it is a link to a directory, that
+   * directory does. An image with such a {@code /tmp} is returned unchanged.
+   *
+   * @throws InvalidEntryException if the image's links on the way loop or lead to the image root
+   */
+  public Image tmpDirectory() {
+    return withOpenLayerIfChanged(io.github.scratch4j.internal.build.TmpDirectory::addTo);
+  }
+
+  /**
+   * Applies a change that reads what the image has (so every path is seen through the layers
+   * below and the image's links), without leaving an empty new layer when it changes nothing.
+   */
+  private Image withOpenLayerIfChanged(LayerChange change) {
+    Image next = withOpenLayer(change, true);
+    return !lastLayerOpen && next.layers.get(next.layers.size() - 1).entries().isEmpty() ? this : next;
+  }
+
   /** Exposes a port, as {@code 8080} or {@code 53/udp}. */
   public Image expose(String port) {
     return config(config.toBuilder().exposedPort(port).build());

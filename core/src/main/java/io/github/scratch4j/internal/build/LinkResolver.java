@@ -100,6 +100,47 @@ public final class LinkResolver {
     return directory(path, path);
   }
 
+  /**
+   * Where a write to the file at {@code path} lands, as open(2) finds it: the parents resolved, and
+   * the last component followed while it is a link. On a base where {@code /etc/passwd} is a link
+   * to {@code ../usr/share/base/passwd}, that is {@code /usr/share/base/passwd}; a link to nothing
+   * yet leads to where its target would be.
+   *
+   * @throws InvalidEntryException if a directory on the way is a file, the links loop, or a link
+   *     leads to a directory by its name alone (a target such as {@code ..} or {@code dir/})
+   */
+  public String file(String path) {
+    String at = parentsOf(path, path);
+    if (view == null) {
+      return at;
+    }
+    List<String> followed = new ArrayList<>(0);
+    for (Entry e = view.get(at); e instanceof SymlinkEntry link; e = view.get(at)) {
+      followed.add(at + " -> " + link.target());
+      if (followed.size() > MAX_LINKS) {
+        throw new InvalidEntryException("cannot place " + path + ": following the image's symbolic links from it takes"
+            + " more than " + MAX_LINKS + " links, so they loop: " + String.join(", ", followed.subList(0, 6)) + ", ...");
+      }
+      String target = link.target();
+      String joined = target.startsWith("/") ? target : EntryPaths.parent(at) + "/" + target;
+      String last = joined.substring(joined.lastIndexOf('/') + 1);
+      if (last.isEmpty() || last.equals(".") || last.equals("..")) {
+        throw new InvalidEntryException("cannot place the file " + path + ": " + at + " is a symbolic link to "
+            + target + ", a directory");
+      }
+      at = parentsOf(joined, path);
+    }
+    return at;
+  }
+
+  /**
+   * What the image has at the normalized {@code path}, not following links; null when nothing is
+   * there, and always for {@link #none()}, which sees nothing.
+   */
+  public Entry entry(String path) {
+    return view == null ? null : view.get(path);
+  }
+
   private String parentsOf(String path, String forWhat) {
     String parent = EntryPaths.parent(path);
     if (parent.isEmpty() || view == null) {

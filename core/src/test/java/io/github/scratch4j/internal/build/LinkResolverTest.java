@@ -202,4 +202,53 @@ class LinkResolverTest {
     assertThat(none.parentsOf("/bin/x")).isEqualTo("/bin/x");
     assertThat(none.directory("/bin")).isEqualTo("/bin");
   }
+
+  @Test
+  void aFileIsWrittenWhereItsOwnLinkLeadsThroughRelativeAndAbsoluteLinks() {
+    usrmerge();
+    dir("/etc");
+    dir("/usr/share");
+    dir("/usr/share/base");
+    file("/usr/share/base/passwd");
+    link("/etc/passwd", "../usr/share/base/passwd");
+    link("/etc/group", "/lib/group-real");
+    link("/etc/shadow", "shadow.d/x");
+    assertThat(resolver().file("/etc/passwd")).isEqualTo("/usr/share/base/passwd");
+    // A link to nothing yet leads to where its target would be, through the image's links.
+    assertThat(resolver().file("/etc/group")).isEqualTo("/usr/lib/group-real");
+    assertThat(resolver().file("/etc/shadow")).isEqualTo("/etc/shadow.d/x");
+    // A file that is not a link stays where it is; its parents are still resolved.
+    assertThat(resolver().file("/bin/sh")).isEqualTo("/usr/bin/sh");
+  }
+
+  @Test
+  void aChainOfFileLinksIsFollowedAndALoopIsRefused() {
+    link("/a", "b");
+    link("/b", "/c");
+    assertThat(resolver().file("/a")).isEqualTo("/c");
+    link("/x", "y");
+    link("/y", "x");
+    assertThatThrownBy(() -> resolver().file("/x"))
+        .isInstanceOf(InvalidEntryException.class).hasMessageContaining("loop").hasMessageContaining("/x -> y");
+  }
+
+  @Test
+  void aFileLinkThatNamesADirectoryIsRefused() {
+    dir("/etc");
+    link("/etc/passwd", "..");
+    link("/etc/group", "sub/");
+    assertThatThrownBy(() -> resolver().file("/etc/passwd"))
+        .isInstanceOf(InvalidEntryException.class).hasMessageContaining("/etc/passwd is a symbolic link to .., a directory");
+    assertThatThrownBy(() -> resolver().file("/etc/group"))
+        .isInstanceOf(InvalidEntryException.class).hasMessageContaining("a directory");
+  }
+
+  @Test
+  void entryShowsWhatTheViewHasAndNoneSeesNothing() {
+    link("/bin", "usr/bin");
+    assertThat(resolver().entry("/bin")).isEqualTo(Entry.symlink("/bin", "usr/bin"));
+    assertThat(resolver().entry("/nothing")).isNull();
+    assertThat(LinkResolver.none().entry("/bin")).isNull();
+    assertThat(LinkResolver.none().file("/bin/x")).isEqualTo("/bin/x");
+  }
 }
