@@ -26,6 +26,7 @@ public final class Archive {
   }
 
   /** An archive of the given images, in order. */
+  @CheckReturnValue
   public static Archive of(Image... images) {
     Builder b = builder();
     for (Image i : images) {
@@ -71,11 +72,13 @@ public final class Archive {
   }
 
   /** A new, empty builder. */
+  @CheckReturnValue
   public static Builder builder() {
     return new Builder();
   }
 
   /** A builder holding this archive's images and indexes, to add more. */
+  @CheckReturnValue
   public Builder toBuilder() {
     Builder b = new Builder();
     b.artifacts.addAll(artifacts);
@@ -182,6 +185,7 @@ public final class Archive {
     }
 
     /** Builds the archive. */
+    @CheckReturnValue
     public Archive build() {
       return new Archive(artifacts);
     }

@@ -37,11 +37,13 @@ public record Descriptor(
   }
 
   /** Returns a copy with the given annotations. */
+  @CheckReturnValue
   public Descriptor withAnnotations(Map<String, String> newAnnotations) {
     return new Descriptor(mediaType, digest, size, newAnnotations, platform);
   }
 
   /** Returns a copy with the given platform. */
+  @CheckReturnValue
   public Descriptor withPlatform(Platform newPlatform) {
     return new Descriptor(mediaType, digest, size, annotations, Optional.of(newPlatform));
   }

@@ -19,16 +19,19 @@ public record DirectoryEntry(String path, int mode, int uid, int gid, Instant mt
   }
 
   /** Returns a copy with the given permission bits. */
+  @CheckReturnValue
   public DirectoryEntry withMode(int newMode) {
     return new DirectoryEntry(path, newMode, uid, gid, mtime);
   }
 
   /** Returns a copy with the given owner and group. */
+  @CheckReturnValue
   public DirectoryEntry withOwner(int newUid, int newGid) {
     return new DirectoryEntry(path, mode, newUid, newGid, mtime);
   }
 
   /** Returns a copy with the given modification time. */
+  @CheckReturnValue
   public DirectoryEntry withMtime(Instant newMtime) {
     return new DirectoryEntry(path, mode, uid, gid, newMtime);
   }

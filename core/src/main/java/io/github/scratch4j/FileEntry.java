@@ -23,16 +23,19 @@ public record FileEntry(String path, Source source, int mode, int uid, int gid, 
   }
 
   /** Returns a copy with the given permission bits. */
+  @CheckReturnValue
   public FileEntry withMode(int newMode) {
     return new FileEntry(path, source, newMode, uid, gid, mtime);
   }
 
   /** Returns a copy with the given owner and group. */
+  @CheckReturnValue
   public FileEntry withOwner(int newUid, int newGid) {
     return new FileEntry(path, source, mode, newUid, newGid, mtime);
   }
 
   /** Returns a copy with the given modification time. */
+  @CheckReturnValue
   public FileEntry withMtime(Instant newMtime) {
     return new FileEntry(path, source, mode, uid, gid, newMtime);
   }

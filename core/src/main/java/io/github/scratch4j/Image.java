@@ -73,6 +73,7 @@ public final class Image {
   }
 
   /** An image with no layers and an empty configuration, like Docker's {@code FROM scratch}. */
+  @CheckReturnValue
   public static Image fromScratch() {
     return new Image(List.of(), ImageConfig.empty(), List.of(), false, false, false, Set.of(), null);
   }
@@ -170,6 +171,7 @@ public final class Image {
    *
    * @throws java.io.UncheckedIOException if the source does not exist or cannot be read
    */
+  @CheckReturnValue
   public Image add(Path source) {
     Path name = source.toAbsolutePath().normalize().getFileName();
     if (name == null) {
@@ -195,6 +197,7 @@ public final class Image {
    * @throws InvalidEntryException if the destination is invalid or already taken in this layer,
    *     a directory on its way is a file in the image, or the image's links on its way loop
    */
+  @CheckReturnValue
   public Image add(Path source, String destination, CopyOption... options) {
     String target = destination;
     if (destination.endsWith("/") && destination.replace("/", "").length() > 0) {
@@ -210,6 +213,7 @@ public final class Image {
    * through the image's links as {@link #add(Path, String, CopyOption...)} says (a hard link's
    * target too).
    */
+  @CheckReturnValue
   public Image add(Entry entry) {
     Objects.requireNonNull(entry, "entry");
     return withOpenLayer((b, places) -> b.add(places.place(entry)));
@@ -225,6 +229,7 @@ public final class Image {
    * @throws InvalidEntryException if a directory on an entry's way is a file in the image, or
    *     links on its way loop
    */
+  @CheckReturnValue
   public Image add(Layer layer) {
     Objects.requireNonNull(layer, "layer");
     List<Layer> next = new ArrayList<>(layers);
@@ -262,6 +267,7 @@ public final class Image {
    *
    * @throws InvalidEntryException if nothing is at {@code path}
    */
+  @CheckReturnValue
   public Image remove(String path) {
     String normalized = io.github.scratch4j.internal.EntryPaths.normalize(path);
     List<Layer> next = new ArrayList<>(layers);
@@ -288,6 +294,7 @@ public final class Image {
    * {@code directory} is a link to a directory, as {@code /lib} on a usrmerge base, the directory
    * it leads to is replaced and the link stays.
    */
+  @CheckReturnValue
   public Image replace(Path source, String directory, CopyOption... options) {
     String normalized = io.github.scratch4j.internal.EntryPaths.normalize(directory);
     return withOpenLayer((b, places) -> {
@@ -370,6 +377,7 @@ public final class Image {
    * Sets the program and arguments the container runs. As in a Dockerfile, a command inherited
    * from a base image is cleared; set one after this call if it is wanted.
    */
+  @CheckReturnValue
   public Image entrypoint(String... argv) {
     ImageConfig.Builder b = config.toBuilder().entrypoint(argv);
     if (cmdFromBase) {
@@ -379,21 +387,25 @@ public final class Image {
   }
 
   /** Sets the default arguments, passed to the entrypoint or run as the command. */
+  @CheckReturnValue
   public Image cmd(String... argv) {
     return with(config.toBuilder().cmd(argv).build(), false, platformFromBase);
   }
 
   /** Sets an environment variable. */
+  @CheckReturnValue
   public Image env(String name, String value) {
     return config(config.toBuilder().env(name, value).build());
   }
 
   /** Sets the working directory. */
+  @CheckReturnValue
   public Image workingDir(String directory) {
     return config(config.toBuilder().workingDir(directory).build());
   }
 
   /** Sets the user the process runs as ({@code name}, {@code uid}, {@code uid:gid}). */
+  @CheckReturnValue
   public Image user(String user) {
     return config(config.toBuilder().user(user).build());
   }
@@ -460,11 +472,13 @@ public final class Image {
   }
 
   /** Exposes a port, as {@code 8080} or {@code 53/udp}. */
+  @CheckReturnValue
   public Image expose(String port) {
     return config(config.toBuilder().exposedPort(port).build());
   }
 
   /** Sets a label. */
+  @CheckReturnValue
   public Image label(String key, String value) {
     return config(config.toBuilder().label(key, value).build());
   }
@@ -474,11 +488,13 @@ public final class Image {
    * makes an arm64 image), else from the image's executables, else from the base image, else
    * {@code linux/amd64}; executables of different architectures are then an error.
    */
+  @CheckReturnValue
   public Image platform(Platform platform) {
     return with(config.toBuilder().platform(platform).build(), cmdFromBase, false);
   }
 
   /** Replaces the whole configuration. */
+  @CheckReturnValue
   public Image config(ImageConfig newConfig) {
     Objects.requireNonNull(newConfig, "config");
     return with(newConfig, cmdFromBase && newConfig.cmd().equals(config.cmd()),
@@ -505,6 +521,7 @@ public final class Image {
    * Builds even when a program could not start in the image for what it lacks or where it is:
    * {@code without(ImageCheck.DEPENDENCIES, ImageCheck.ENTRYPOINT)}.
    */
+  @CheckReturnValue
   public Image withoutDependencyCheck() {
     return without(ImageCheck.DEPENDENCIES, ImageCheck.ENTRYPOINT);
   }
@@ -519,6 +536,7 @@ public final class Image {
    * @throws java.io.UncheckedIOException if the binary or a library cannot be read, or a library
    *     cannot be found (naming each missing one)
    */
+  @CheckReturnValue
   public Image addWithLibraries(Path binary) {
     Path absolute = binary.toAbsolutePath().normalize();
     return addWithLibraries(Path.of("/"), absolute.toString());
@@ -529,6 +547,7 @@ public final class Image {
    * an unpacked distribution), with its interpreter and libraries from that root, each at its path
    * in the root; see {@link #addWithLibraries(Path)}.
    */
+  @CheckReturnValue
   public Image addWithLibraries(Path root, String binary) {
     io.github.scratch4j.elf.DependencyClosure closure;
     try {
@@ -550,6 +569,7 @@ public final class Image {
    *
    * @throws InvalidReferenceException if the reference is not valid
    */
+  @CheckReturnValue
   public Image tag(String reference) {
     ImageReference parsed = ImageReference.parse(reference);
     if (parsed.digest().isPresent()) {

@@ -66,16 +66,19 @@ public final class ImageConfig {
   }
 
   /** A configuration with nothing set. */
+  @CheckReturnValue
   public static ImageConfig empty() {
     return builder().build();
   }
 
   /** A new builder with nothing set. */
+  @CheckReturnValue
   public static Builder builder() {
     return new Builder();
   }
 
   /** A builder holding this configuration, to change it. */
+  @CheckReturnValue
   public Builder toBuilder() {
     Builder b = new Builder();
     b.platform = platform;
@@ -371,6 +374,7 @@ public final class ImageConfig {
     }
 
     /** Builds the configuration. */
+    @CheckReturnValue
     public ImageConfig build() {
       return new ImageConfig(this);
     }

@@ -29,16 +29,19 @@ public final class ImageIndex {
    * An index of the given images, one per platform, in order. The first is the one that loaders
    * reading only one image (such as {@code docker load} of an archive's {@code manifest.json}) get.
    */
+  @CheckReturnValue
   public static ImageIndex of(Image... images) {
     return new ImageIndex(List.of(images), List.of());
   }
 
   /** An index of the given images; see {@link #of(Image...)}. */
+  @CheckReturnValue
   public static ImageIndex of(List<Image> images) {
     return new ImageIndex(images, List.of());
   }
 
   /** Adds a name; see {@link Image#tag}. */
+  @CheckReturnValue
   public ImageIndex tag(String reference) {
     ImageReference parsed = ImageReference.parse(reference);
     if (parsed.digest().isPresent()) {

@@ -111,6 +111,7 @@ public record ImageReference(
   }
 
   /** A copy with the given tag. */
+  @CheckReturnValue
   public ImageReference withTag(String newTag) {
     return new ImageReference(registry, repository, Optional.of(newTag), digest);
   }

@@ -63,6 +63,7 @@ public final class Layer {
   }
 
   /** A new, empty builder. */
+  @CheckReturnValue
   public static Builder builder() {
     return new Builder();
   }
@@ -88,6 +89,7 @@ public final class Layer {
   }
 
   /** A builder holding this layer's entries, to add more; for a stored layer its entries are read. */
+  @CheckReturnValue
   public Builder toBuilder() {
     Builder b = new Builder();
     for (Entry e : entries()) {
@@ -386,6 +388,7 @@ public final class Layer {
      *
      * @throws InvalidEntryException if an entry lies under a path that is not a directory
      */
+    @CheckReturnValue
     public Layer build() {
       Map<String, Entry> byPath = new java.util.HashMap<>(entries);
       Set<String> implied = new TreeSet<>();

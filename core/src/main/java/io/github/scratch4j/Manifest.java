@@ -30,11 +30,13 @@ public final class Manifest {
   }
 
   /** A new builder for an OCI manifest. */
+  @CheckReturnValue
   public static Builder builder() {
     return new Builder();
   }
 
   /** A builder holding this manifest, to change it. */
+  @CheckReturnValue
   public Builder toBuilder() {
     Builder b = new Builder().mediaType(mediaType).config(config).annotations(annotations);
     layers.forEach(b::addLayer);
@@ -131,6 +133,7 @@ public final class Manifest {
     }
 
     /** Builds the manifest. */
+    @CheckReturnValue
     public Manifest build() {
       return new Manifest(this);
     }

@@ -49,16 +49,19 @@ public record ReadOptions(long maxLayerSize, long maxImageSize, int maxLayerEntr
   }
 
   /** A copy with the given most bytes one layer may expand to. */
+  @CheckReturnValue
   public ReadOptions withMaxLayerSize(long bytes) {
     return new ReadOptions(bytes, maxImageSize, maxLayerEntries);
   }
 
   /** A copy with the given most bytes all of one read's blobs may expand to. */
+  @CheckReturnValue
   public ReadOptions withMaxImageSize(long bytes) {
     return new ReadOptions(maxLayerSize, bytes, maxLayerEntries);
   }
 
   /** A copy with the given most entries per layer. */
+  @CheckReturnValue
   public ReadOptions withMaxLayerEntries(int entries) {
     return new ReadOptions(maxLayerSize, maxImageSize, entries);
   }

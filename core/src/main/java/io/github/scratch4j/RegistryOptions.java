@@ -87,6 +87,7 @@ public final class RegistryOptions {
   }
 
   /** A copy that uses these credentials for {@code registry} (a host with an optional port). */
+  @CheckReturnValue
   public RegistryOptions withCredentials(String registry, RegistryCredentials newCredentials) {
     Map<String, RegistryCredentials> next = new HashMap<>(credentials);
     next.put(key(registry), Objects.requireNonNull(newCredentials, "credentials"));
@@ -107,6 +108,7 @@ public final class RegistryOptions {
    * or listed host is asked without credentials; one anywhere else is refused. A challenge over
    * HTTPS sends them to the token service it names, wherever that is.
    */
+  @CheckReturnValue
   public RegistryOptions withInsecureRegistry(String registry) {
     Set<String> next = new HashSet<>(insecureRegistries);
     next.add(key(registry));
@@ -118,6 +120,7 @@ public final class RegistryOptions {
    * A copy that reads credentials from {@code file} (Docker's {@code config.json} or a containers
    * {@code auth.json}) before the default places.
    */
+  @CheckReturnValue
   public RegistryOptions withAuthFile(Path file) {
     List<Path> next = new ArrayList<>(authFiles);
     next.add(Objects.requireNonNull(file, "file"));
@@ -126,6 +129,7 @@ public final class RegistryOptions {
   }
 
   /** A copy that uploads or downloads up to {@code blobs} blobs at once (at least 1). */
+  @CheckReturnValue
   public RegistryOptions withConcurrency(int blobs) {
     if (blobs < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, not " + blobs);
@@ -135,6 +139,7 @@ public final class RegistryOptions {
   }
 
   /** A copy that compresses the layers it generates for a push this way (gzip by default). */
+  @CheckReturnValue
   public RegistryOptions withCompression(Compression layers) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency,
         Objects.requireNonNull(layers, "compression"), platform, cacheDirectory, timeout, attempts, backoff,
@@ -142,6 +147,7 @@ public final class RegistryOptions {
   }
 
   /** A copy that pulls this platform's image from a multi-platform index. */
+  @CheckReturnValue
   public RegistryOptions withPlatform(Platform wanted) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression,
         Optional.of(wanted), cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
@@ -151,6 +157,7 @@ public final class RegistryOptions {
    * A copy that keeps pulled blobs in {@code directory} instead of {@code $XDG_CACHE_HOME/scratch4j}
    * (or {@code ~/.cache/scratch4j}).
    */
+  @CheckReturnValue
   public RegistryOptions withCacheDirectory(Path directory) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
         Optional.of(directory), timeout, attempts, backoff, chunkSize, progress, read);
@@ -166,6 +173,7 @@ public final class RegistryOptions {
    * like a failed connection; the last failure is a {@link RegistryException} naming the host,
    * the request and what stalled. A slow link needs a longer timeout, which lowers the floor.
    */
+  @CheckReturnValue
   public RegistryOptions withTimeout(Duration perRequest) {
     if (perRequest.isNegative() || perRequest.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, not " + perRequest);
@@ -179,6 +187,7 @@ public final class RegistryOptions {
    * a transfer stalls or runs out of time, or the registry answers 429 or a 5xx status, waiting {@code firstBackoff}, then twice as long each
    * time (or what the registry's {@code Retry-After} asks, up to a minute).
    */
+  @CheckReturnValue
   public RegistryOptions withRetries(int maxAttempts, Duration firstBackoff) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("at least one attempt is needed, not " + maxAttempts);
@@ -194,6 +203,7 @@ public final class RegistryOptions {
    * A copy that uploads blobs larger than {@code bytes} in chunks of that size (at least 1 MiB:
    * registries commonly refuse smaller chunks); smaller blobs go up in one request.
    */
+  @CheckReturnValue
   public RegistryOptions withChunkSize(long bytes) {
     if (bytes < (1 << 20)) {
       throw new IllegalArgumentException("chunks must be at least 1 MiB, not " + bytes + " bytes");
@@ -207,6 +217,7 @@ public final class RegistryOptions {
    * the threads that move blobs, several at once, so it must be thread-safe and quick; what it
    * throws ends the push or pull with that exception.
    */
+  @CheckReturnValue
   public RegistryOptions withProgress(Consumer<TransferEvent> listener) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
         cacheDirectory, timeout, attempts, backoff, chunkSize, Optional.of(Objects.requireNonNull(listener, "listener")),
@@ -272,6 +283,7 @@ public final class RegistryOptions {
    * A copy that reads pulled images within {@code limits}: how far their layers may expand and how
    * many entries a layer may hold; see {@link ReadOptions}.
    */
+  @CheckReturnValue
   public RegistryOptions withReadOptions(ReadOptions limits) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
         cacheDirectory, timeout, attempts, backoff, chunkSize, progress, Objects.requireNonNull(limits, "limits"));

@@ -22,11 +22,13 @@ public record SymlinkEntry(String path, String target, int mode, int uid, int gi
   }
 
   /** Returns a copy with the given owner and group. */
+  @CheckReturnValue
   public SymlinkEntry withOwner(int newUid, int newGid) {
     return new SymlinkEntry(path, target, mode, newUid, newGid, mtime);
   }
 
   /** Returns a copy with the given modification time. */
+  @CheckReturnValue
   public SymlinkEntry withMtime(Instant newMtime) {
     return new SymlinkEntry(path, target, mode, uid, gid, newMtime);
   }

@@ -45,16 +45,19 @@ public record WriteOptions(Optional<Format> format, Compression compression, Opt
   }
 
   /** A copy with the given format. */
+  @CheckReturnValue
   public WriteOptions withFormat(Format newFormat) {
     return new WriteOptions(Optional.of(newFormat), compression, level);
   }
 
   /** A copy with the given compression, at the codec's default level. */
+  @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression) {
     return new WriteOptions(format, newCompression, OptionalInt.empty());
   }
 
   /** A copy with the given compression and level. */
+  @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression, int newLevel) {
     return new WriteOptions(format, newCompression, OptionalInt.of(newLevel));
   }

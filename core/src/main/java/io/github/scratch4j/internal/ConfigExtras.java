@@ -56,7 +56,7 @@ public final class ConfigExtras {
   /** Sets the extra fields on a builder. */
   public static ImageConfig.Builder set(ImageConfig.Builder builder, Extras extras) {
     if (setter == null) {
-      ImageConfig.empty();
+      var unused = ImageConfig.empty(); // initializes ImageConfig, which installs the setter
     }
     return setter.apply(builder, extras);
   }

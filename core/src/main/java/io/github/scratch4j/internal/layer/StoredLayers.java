@@ -33,7 +33,7 @@ public final class StoredLayers {
    */
   public static Layer of(Descriptor blob, Digest diffId, Source content, List<Entry> entries) {
     if (factory == null) {
-      Layer.builder(); // initializes Layer, which installs the factory
+      var unused = Layer.builder(); // initializes Layer, which installs the factory
     }
     return factory.of(blob, diffId, content, entries);
   }
