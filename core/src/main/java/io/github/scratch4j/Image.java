@@ -414,6 +414,7 @@ public final class Image {
    * Runs the process as distroless's non-root user: {@code nonroot}, uid and gid 65532, home
    * {@code /home/nonroot}, shell {@code /sbin/nologin}; see {@link #nonRootUser(String, int)}.
    */
+  @CheckReturnValue
   public Image nonRootUser() {
     return nonRootUser(io.github.scratch4j.internal.build.NonRootUser.DEFAULT_NAME,
         io.github.scratch4j.internal.build.NonRootUser.DEFAULT_ID);
@@ -443,6 +444,7 @@ public final class Image {
    * @throws InvalidEntryException if the image's links on the way loop
    * @throws java.io.UncheckedIOException if a file of a lower layer cannot be read
    */
+  @CheckReturnValue
   public Image nonRootUser(String name, int uid) {
     io.github.scratch4j.internal.build.NonRootUser account =
         new io.github.scratch4j.internal.build.NonRootUser(name, uid);
@@ -458,6 +460,7 @@ public final class Image {
    *
    * @throws InvalidEntryException if the image's links on the way loop or lead to the image root
    */
+  @CheckReturnValue
   public Image tmpDirectory() {
     return withOpenLayerIfChanged(io.github.scratch4j.internal.build.TmpDirectory::addTo);
   }
@@ -508,6 +511,7 @@ public final class Image {
    * binfmt_misc and QEMU ({@link ImageCheck#PLATFORM}), or a bundle run without the runtime's mounts
    * ({@link ImageCheck#RUNTIME_PATHS}).
    */
+  @CheckReturnValue
   public Image without(ImageCheck... checks) {
     Set<ImageCheck> next = EnumSet.noneOf(ImageCheck.class);
     next.addAll(skipped);
