@@ -91,7 +91,7 @@ public final class ZoneInfo {
 
   private static void checkName(String zone) {
     if (zone.isEmpty()) {
-      throw new IllegalArgumentException("a time zone name is empty");
+      throw new IllegalArgumentException("time zone name '' is empty");
     }
     if (zone.startsWith("/")) {
       throw new IllegalArgumentException("time zone '" + zone + "' is absolute; name it inside the zone directory,"
