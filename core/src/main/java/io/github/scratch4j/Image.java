@@ -411,7 +411,8 @@ public final class Image {
    * sets {@code SSL_CERT_FILE} to that path.
    *
    * <p>The bundle holds the certificates the image already has there (from a base image or an
-   * earlier call) and the new ones, each once, in the order of their DER encodings (unsigned
+   * earlier call), those of the file an earlier {@code SSL_CERT_FILE} named, if another, and the
+   * new ones, each once, in the order of their DER encodings (unsigned
    * byte order), as plain PEM with 64-character lines: the same certificates make the same bytes,
    * whatever their order or source. Where the image's links lead that path elsewhere, the bundle
    * is read and written where they lead, and the links stay. It is a regular file of mode
@@ -440,7 +441,7 @@ public final class Image {
   private Image withCaBundle(io.github.scratch4j.internal.system.CaBundle certificates) {
     LowerLayers below = lowerFor(lastLayerOpen ? layers.subList(0, layers.size() - 1) : layers);
     return withOpenLayer((b, places) -> {
-      io.github.scratch4j.internal.system.CaBundle.addTo(b, view(b, below), certificates);
+      io.github.scratch4j.internal.system.CaBundle.addTo(b, view(b, below), certificates, config.env("SSL_CERT_FILE"));
       return b;
     }).env("SSL_CERT_FILE", io.github.scratch4j.internal.system.CaBundle.PATH);
   }
@@ -455,8 +456,8 @@ public final class Image {
 
   /**
    * Adds the named zones, such as {@code "Asia/Tokyo"} or {@code "UTC"}, from this machine's
-   * {@code /usr/share/zoneinfo}, as {@link #timeZones(Path, String...)} says; set {@code TZ} with
-   * {@link #env} to use one.
+   * {@code /usr/share/zoneinfo} (with none named, all of it), as
+   * {@link #timeZones(Path, String...)} says; set {@code TZ} with {@link #env} to use one.
    */
   public Image timeZones(String... zones) {
     return timeZones(io.github.scratch4j.internal.system.ZoneInfo.HOST_DIRECTORY, zones);

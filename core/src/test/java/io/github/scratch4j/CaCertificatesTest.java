@@ -174,6 +174,21 @@ class CaCertificatesTest {
   }
 
   @Test
+  void theCertificatesOfAnotherBundleThatSslCertFileNamedAreKept() throws Exception {
+    // Programs read SSL_CERT_FILE first; once it names the new bundle, the old one's
+    // certificates must be in it.
+    Image base = Image.fromScratch()
+        .add(Entry.file("/opt/app/trust.pem", Source.of(pem("a").getBytes(StandardCharsets.US_ASCII))))
+        .env("SSL_CERT_FILE", "/opt/app/trust.pem");
+
+    Image image = base.caCertificates(file("b.pem", pem("b")));
+
+    assertThat(image.config().env("SSL_CERT_FILE")).contains(BUNDLE);
+    assertThat(new HashSet<>(parsed(content(image, BUNDLE)))).isEqualTo(der("a", "b"));
+    assertThat(content(image, "/opt/app/trust.pem")).isEqualTo(pem("a").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
   void aMalformedBundleInTheBaseIsRefusedRatherThanReplaced() throws Exception {
     String broken = pem("a") + "-----BEGIN CERTIFICATE-----\nMIIB!!!!\n-----END CERTIFICATE-----\n";
     Image base = Image.fromScratch().add(Entry.file(BUNDLE, Source.of(broken.getBytes(StandardCharsets.US_ASCII))));

@@ -335,54 +335,70 @@ public final class CaBundle {
    * Writes the bundle into the layer {@code open} builds: at {@link #PATH}, followed through the
    * image's links as a program opening it would (the last component too, so that every name
    * leading to the bundle sees the new one), holding what the image already has there and
-   * {@code added}.
+   * {@code added}; and, when {@code previous} names another bundle (the {@code SSL_CERT_FILE} the
+   * image had), that one's certificates too, since programs will no longer read it.
    *
    * @param view what a container sees at a path: the layer being built over the layers below
    * @throws InvalidEntryException if something other than a file is there, or the links loop
-   * @throws UncheckedIOException if the bundle already there cannot be read or is malformed
+   * @throws UncheckedIOException if a bundle already there cannot be read or is malformed
    */
-  public static void addTo(Layer.Builder open, LinkResolver.View view, CaBundle added) {
-    String at = PATH;
-    Entry existing = null;
+  public static void addTo(Layer.Builder open, LinkResolver.View view, CaBundle added, Optional<String> previous) {
+    Located bundle = locate(view, PATH);
+    CaBundle merged = added.with(existing(view, bundle, PATH));
+    if (previous.isPresent() && previous.get().startsWith("/")) {
+      Located other = locate(view, previous.get());
+      if (!other.path.equals(bundle.path)) {
+        merged = merged.with(existing(view, other, "SSL_CERT_FILE " + previous.get()));
+      }
+    }
+    if (open.get(bundle.path).isPresent()) {
+      open.remove(bundle.path);
+    }
+    open.add(Entry.file(bundle.path, Source.of(merged.pem())));
+  }
+
+  /** Where a path leads in the image, and what is there (null for nothing). */
+  private record Located(String path, Entry entry) {}
+
+  /** Follows {@code path} through the image's links, the last component too. */
+  private static Located locate(LinkResolver.View view, String path) {
+    String at = path;
     List<String> followed = new ArrayList<>();
     while (true) {
       String placed = new LinkResolver(view).parentsOf(at);
-      existing = view.get(placed);
-      if (!(existing instanceof SymlinkEntry link)) {
-        at = placed;
-        break;
+      Entry e = view.get(placed);
+      if (!(e instanceof SymlinkEntry link)) {
+        return new Located(EntryPaths.normalize(placed), e instanceof HardlinkEntry h ? view.get(h.target()) : e);
       }
       followed.add(placed + " -> " + link.target());
       if (followed.size() > LinkResolver.MAX_LINKS) {
-        throw new InvalidEntryException("cannot write the CA bundle " + PATH + ": following the image's links takes more than "
-            + LinkResolver.MAX_LINKS + " links, so they loop: " + String.join(", ", followed.subList(0, 6)) + ", ...");
+        throw new InvalidEntryException("cannot write the CA bundle " + path + ": following the image's links takes more"
+            + " than " + LinkResolver.MAX_LINKS + " links, so they loop: " + String.join(", ", followed.subList(0, 6))
+            + ", ...");
       }
       String target = link.target();
       String next = target.startsWith("/") ? target : EntryPaths.parent(placed) + "/" + target;
       String last = next.substring(next.lastIndexOf('/') + 1);
       if (last.isEmpty() || last.equals(".") || last.equals("..")) {
-        throw new InvalidEntryException("cannot write the CA bundle " + PATH + ": the image's link " + placed
+        throw new InvalidEntryException("cannot write the CA bundle " + path + ": the image's link " + placed
             + " -> " + target + " leads to a directory");
       }
       at = next;
     }
-    at = EntryPaths.normalize(at);
-    String what = "the image's " + PATH + (at.equals(PATH) ? "" : " (at " + at + ", where its links lead)");
-    CaBundle merged = added;
-    if (existing instanceof HardlinkEntry h) {
-      existing = view.get(h.target());
-    }
-    if (existing instanceof FileEntry file) {
-      merged = merged.with(read(file, what));
-    } else if (existing instanceof DirectoryEntry) {
+  }
+
+  /** The certificates of the bundle the image has where {@code name} leads; none where nothing is. */
+  private static CaBundle existing(LinkResolver.View view, Located at, String name) {
+    String what = "the image's " + name + (at.path.equals(name) || name.endsWith(" " + at.path) ? ""
+        : " (at " + at.path + ", where its links lead)");
+    if (at.entry instanceof FileEntry file) {
+      return read(file, what);
+    } else if (at.entry instanceof DirectoryEntry) {
       throw new InvalidEntryException("cannot write the CA bundle: " + what + " is a directory");
-    } else if (existing != null) {
+    } else if (at.entry != null) {
       throw new InvalidEntryException("cannot write the CA bundle: " + what + " is not a regular file");
     }
-    if (open.get(at).isPresent()) {
-      open.remove(at);
-    }
-    open.add(Entry.file(at, Source.of(merged.pem())));
+    return new CaBundle(List.of());
   }
 
   /** The certificates of a bundle the image already has; one without any is an empty set. */
