@@ -344,11 +344,11 @@ public final class CaBundle {
    */
   public static void addTo(Layer.Builder open, LinkResolver.View view, CaBundle added, Optional<String> previous) {
     Located bundle = locate(view, PATH);
-    CaBundle merged = added.with(existing(view, bundle, PATH));
+    CaBundle merged = added.with(existing(bundle, PATH));
     if (previous.isPresent() && previous.get().startsWith("/")) {
       Located other = locate(view, previous.get());
       if (!other.path.equals(bundle.path)) {
-        merged = merged.with(existing(view, other, "SSL_CERT_FILE " + previous.get()));
+        merged = merged.with(existing(other, "SSL_CERT_FILE " + previous.get()));
       }
     }
     if (open.get(bundle.path).isPresent()) {
@@ -388,7 +388,7 @@ public final class CaBundle {
   }
 
   /** The certificates of the bundle the image has where {@code name} leads; none where nothing is. */
-  private static CaBundle existing(LinkResolver.View view, Located at, String name) {
+  private static CaBundle existing(Located at, String name) {
     String what = "the image's " + name + (at.path.equals(name) || name.endsWith(" " + at.path) ? ""
         : " (at " + at.path + ", where its links lead)");
     if (at.entry instanceof FileEntry file) {
