@@ -398,6 +398,118 @@ public final class Image {
     return config(config.toBuilder().env(name, value).build());
   }
 
+  /**
+   * Adds the CA certificates of this machine, so that TLS clients in the image (Go's
+   * {@code crypto/tls}, OpenSSL, musl- and glibc-based tools) can verify servers: the bundle of
+   * the first of these that is a file, else the JDK's default trust anchors (its {@code cacerts},
+   * or the store {@code javax.net.ssl.trustStore} names), as on Windows or a machine without a
+   * bundle:
+   * {@code /etc/ssl/certs/ca-certificates.crt} (Debian, Ubuntu),
+   * {@code /etc/pki/tls/certs/ca-bundle.crt} and
+   * {@code /etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem} (Fedora, RHEL),
+   * {@code /etc/ssl/cert.pem} (Alpine, macOS, the BSDs), {@code /etc/ssl/ca-bundle.pem} (openSUSE).
+   * The bundle is written as {@link #caCertificates(Path)} says.
+   *
+   * @throws java.io.UncheckedIOException if the bundle found cannot be read or is malformed
+   */
+  public Image caCertificates() {
+    return withCaBundle(io.github.scratch4j.internal.system.CaBundle.ofHost(
+        io.github.scratch4j.internal.system.CaBundle.HOST_BUNDLES));
+  }
+
+  /**
+   * Adds the CA certificates of a PEM file (one or many {@code BEGIN CERTIFICATE} blocks; text
+   * between them is ignored) to the image's bundle {@code /etc/ssl/certs/ca-certificates.crt}, and
+   * sets {@code SSL_CERT_FILE} to that path.
+   *
+   * <p>The bundle holds the certificates the image already has there (from a base image or an
+   * earlier call), those of the file an earlier {@code SSL_CERT_FILE} named, if another, and the
+   * new ones, each once, in the order of their DER encodings (unsigned
+   * byte order), as plain PEM with 64-character lines: the same certificates make the same bytes,
+   * whatever their order or source. Where the image's links lead that path elsewhere, the bundle
+   * is read and written where they lead, and the links stay. It is a regular file of mode
+   * {@code 0644} owned by root, in the layer adds go to.
+   *
+   * @throws java.io.UncheckedIOException if the file cannot be read, is over 16 MiB, holds no
+   *     certificate or a malformed one (the message names the file, which certificate and its
+   *     lines), or the bundle the image already has is malformed; nothing is added then
+   * @throws InvalidEntryException if the image has a directory at the bundle's path
+   */
+  public Image caCertificates(Path pemFile) {
+    return withCaBundle(io.github.scratch4j.internal.system.CaBundle.ofPemFile(pemFile));
+  }
+
+  /**
+   * Adds every trusted-certificate entry of a loaded key store (private key entries are passed
+   * over), as {@link #caCertificates(Path)} adds a PEM file's.
+   *
+   * @throws IllegalArgumentException if the store is not loaded or has no trusted-certificate entry
+   */
+  public Image caCertificates(java.security.KeyStore trustStore) {
+    Objects.requireNonNull(trustStore, "trustStore");
+    return withCaBundle(io.github.scratch4j.internal.system.CaBundle.ofKeyStore(trustStore));
+  }
+
+  private Image withCaBundle(io.github.scratch4j.internal.system.CaBundle certificates) {
+    LowerLayers below = lowerFor(lastLayerOpen ? layers.subList(0, layers.size() - 1) : layers);
+    return withOpenLayer((b, places) -> {
+      io.github.scratch4j.internal.system.CaBundle.addTo(b, view(b, below), certificates, config.env("SSL_CERT_FILE"));
+      return b;
+    }).env("SSL_CERT_FILE", io.github.scratch4j.internal.system.CaBundle.PATH);
+  }
+
+  /**
+   * Adds all of this machine's time zone data, {@code /usr/share/zoneinfo}, as
+   * {@link #timeZones(Path, String...)} says.
+   */
+  public Image timeZones() {
+    return timeZones(io.github.scratch4j.internal.system.ZoneInfo.HOST_DIRECTORY);
+  }
+
+  /**
+   * Adds the named zones, such as {@code "Asia/Tokyo"} or {@code "UTC"}, from this machine's
+   * {@code /usr/share/zoneinfo} (with none named, all of it), as
+   * {@link #timeZones(Path, String...)} says; set {@code TZ} with {@link #env} to use one.
+   */
+  public Image timeZones(String... zones) {
+    return timeZones(io.github.scratch4j.internal.system.ZoneInfo.HOST_DIRECTORY, zones);
+  }
+
+  /**
+   * Adds time zone data from a zoneinfo directory at {@code /usr/share/zoneinfo} in the image,
+   * where Go's {@code time} package, glibc and musl find the zone {@code TZ} names: the named
+   * zones, or with none named the whole directory. Files have mode {@code 0644} and the
+   * directories made for them {@code 0755}, owned by root, as {@link #add(Entry)} makes them; they go
+   * to the layer adds go to, replacing what that layer had at their paths.
+   *
+   * <p>A named zone is a regular file at its name's path holding the zone, also where the
+   * directory has it as a symbolic link (Debian's {@code UTC -> Etc/UTC}). The whole directory
+   * keeps its links, each made a relative link to where it leads inside the directory; a link
+   * that leads out of the directory (Debian's {@code localtime -> /etc/localtime}), nowhere, or
+   * round a loop is left out, and no link is followed out of the directory or more than 40 deep.
+   * Every zone file must be TZif (RFC 8536); tzdata's text tables beside the zones
+   * ({@code zone.tab}, {@code tzdata.zi}, ...) are copied as they are.
+   *
+   * @throws IllegalArgumentException if a name is empty, absolute or has a {@code ..} or
+   *     {@code .} component, or names no zone of the directory (the message names close ones)
+   * @throws java.io.UncheckedIOException if the directory or a file cannot be read, or a zone file
+   *     is not TZif (the message names it)
+   */
+  public Image timeZones(Path zoneinfoDirectory, String... zones) {
+    List<Entry> entries = io.github.scratch4j.internal.system.ZoneInfo.entries(zoneinfoDirectory, List.of(zones));
+    return withOpenLayer((b, places) -> {
+      for (Entry e : entries) {
+        Entry placed = places.place(e);
+        // A link replaces what this layer had under its path too, or the layer could not be built.
+        if (placed instanceof SymlinkEntry || b.get(placed.path()).isPresent()) {
+          b.remove(placed.path());
+        }
+        b.add(placed);
+      }
+      return b;
+    });
+  }
+
   /** Sets the working directory. */
   @CheckReturnValue
   public Image workingDir(String directory) {
