@@ -412,6 +412,7 @@ public final class Image {
    *
    * @throws java.io.UncheckedIOException if the bundle found cannot be read or is malformed
    */
+  @CheckReturnValue
   public Image caCertificates() {
     return withCaBundle(io.github.scratch4j.internal.system.CaBundle.ofHost(
         io.github.scratch4j.internal.system.CaBundle.HOST_BUNDLES));
@@ -435,6 +436,7 @@ public final class Image {
    *     lines), or the bundle the image already has is malformed; nothing is added then
    * @throws InvalidEntryException if the image has a directory at the bundle's path
    */
+  @CheckReturnValue
   public Image caCertificates(Path pemFile) {
     return withCaBundle(io.github.scratch4j.internal.system.CaBundle.ofPemFile(pemFile));
   }
@@ -445,6 +447,7 @@ public final class Image {
    *
    * @throws IllegalArgumentException if the store is not loaded or has no trusted-certificate entry
    */
+  @CheckReturnValue
   public Image caCertificates(java.security.KeyStore trustStore) {
     Objects.requireNonNull(trustStore, "trustStore");
     return withCaBundle(io.github.scratch4j.internal.system.CaBundle.ofKeyStore(trustStore));
@@ -462,6 +465,7 @@ public final class Image {
    * Adds all of this machine's time zone data, {@code /usr/share/zoneinfo}, as
    * {@link #timeZones(Path, String...)} says.
    */
+  @CheckReturnValue
   public Image timeZones() {
     return timeZones(io.github.scratch4j.internal.system.ZoneInfo.HOST_DIRECTORY);
   }
@@ -471,6 +475,7 @@ public final class Image {
    * {@code /usr/share/zoneinfo} (with none named, all of it), as
    * {@link #timeZones(Path, String...)} says; set {@code TZ} with {@link #env} to use one.
    */
+  @CheckReturnValue
   public Image timeZones(String... zones) {
     return timeZones(io.github.scratch4j.internal.system.ZoneInfo.HOST_DIRECTORY, zones);
   }
@@ -495,6 +500,7 @@ public final class Image {
    * @throws java.io.UncheckedIOException if the directory or a file cannot be read, or a zone file
    *     is not TZif (the message names it)
    */
+  @CheckReturnValue
   public Image timeZones(Path zoneinfoDirectory, String... zones) {
     List<Entry> entries = io.github.scratch4j.internal.system.ZoneInfo.entries(zoneinfoDirectory, List.of(zones));
     return withOpenLayer((b, places) -> {
