@@ -42,7 +42,7 @@ final class ImageChecks {
   /** Files the runtime bind-mounts from the host's per-container copies. */
   private static final List<String> RUNTIME_FILES = List.of("/etc/hosts", "/etc/resolv.conf", "/etc/hostname");
   /** The most paths under the runtime's mounts listed one by one; the rest are counted. */
-  private static final int MAX_LISTED = 5;
+  private static final int MAX_LISTED = 8;
   /** The largest /etc/passwd or /etc/group read. */
   private static final long MAX_ACCOUNTS_FILE = 16L << 20;
 
