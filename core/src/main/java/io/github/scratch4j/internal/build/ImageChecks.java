@@ -421,8 +421,13 @@ final class ImageChecks {
   private Optional<String> text(String path) {
     ProgramLookup.Walk w = lookup.walk(path, "/");
     Optional<FileEntry> f = w.file();
-    if (f.isEmpty() || f.get().source().size() > MAX_ACCOUNTS_FILE) {
+    if (f.isEmpty()) {
       return Optional.empty();
+    }
+    if (f.get().source().size() > MAX_ACCOUNTS_FILE) {
+      String message = "cannot check the image's user: " + path + " in the image has " + f.get().source().size()
+          + " bytes, more than the " + MAX_ACCOUNTS_FILE + " read";
+      throw new UncheckedIOException(message, new IOException(message));
     }
     try (InputStream in = f.get().source().open()) {
       return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
