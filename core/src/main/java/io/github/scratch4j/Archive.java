@@ -120,22 +120,39 @@ public final class Archive {
    * {@link Image#writeTo(Path)}.
    *
    * @return each image's manifest, in order (an index contributes one per platform)
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
    */
   public List<Manifest> writeTo(Path target) throws IOException {
     return writeTo(target, WriteOptions.defaults());
   }
 
-  /** Writes the archive with the given format and compression. */
+  /**
+   * Writes the archive with the given format and compression.
+   *
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public List<Manifest> writeTo(Path target, WriteOptions options) throws IOException {
     return ArchiveWriting.toPath(plans(), target, options);
   }
 
-  /** Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open. */
+  /**
+   * Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open.
+   *
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public List<Manifest> writeTo(OutputStream out) throws IOException {
     return writeTo(out, WriteOptions.defaults());
   }
 
-  /** Writes the same bytes as {@link #writeTo(Path, WriteOptions)} to a stream, which is left open. */
+  /**
+   * Writes the same bytes as {@link #writeTo(Path, WriteOptions)} to a stream, which is left open.
+   *
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public List<Manifest> writeTo(OutputStream out, WriteOptions options) throws IOException {
     return ArchiveWriting.toStream(plans(), out, options);
   }

@@ -139,6 +139,9 @@ public final class Image {
   /**
    * Pushes the image to a registry with the default {@link RegistryOptions}; see
    * {@link #pushTo(String, RegistryOptions)}.
+   *
+   * @throws ImageCheckException before anything is written, if the image would not start or holds
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
    */
   public Digest pushTo(String reference) throws IOException {
     return pushTo(reference, RegistryOptions.defaults());
@@ -153,6 +156,8 @@ public final class Image {
    * @return the digest of the pushed manifest, which {@code …/app@<digest>} pulls
    * @throws InvalidReferenceException if the reference is malformed
    * @throws RegistryException if the registry refuses or fails, after retries
+   * @throws ImageCheckException before anything is written, if the image would not start or holds
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
    */
   public Digest pushTo(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
@@ -742,12 +747,20 @@ public final class Image {
    * @return the manifest written; its config digest is the image ID
    * @throws IOException if a source cannot be read or changed while it was read, or the target
    *     cannot be written
+   *
+   * @throws ImageCheckException before anything is written, if the image would not start or holds
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
    */
   public Manifest writeTo(Path target) throws IOException {
     return writeTo(target, WriteOptions.defaults());
   }
 
-  /** Writes the image as {@link #writeTo(Path)} does, in the format and compression the options say. */
+  /**
+   * Writes the image as {@link #writeTo(Path)} does, in the format and compression the options say.
+   *
+   * @throws ImageCheckException before anything is written, if the image would not start or holds
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public Manifest writeTo(Path target, WriteOptions options) throws IOException {
     return ArchiveWriting.toPath(List.of(plan()), target, options).get(0);
   }
@@ -758,12 +771,19 @@ public final class Image {
    * before its content; a compressed one is spooled to a temporary file.
    *
    * @return the manifest written
+   * @throws ImageCheckException before anything is written, if the image would not start or holds
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
    */
   public Manifest writeTo(OutputStream out) throws IOException {
     return writeTo(out, WriteOptions.defaults());
   }
 
-  /** Writes the image as {@link #writeTo(OutputStream)} does, with the given compression. */
+  /**
+   * Writes the image as {@link #writeTo(OutputStream)} does, with the given compression.
+   *
+   * @throws ImageCheckException before anything is written, if the image would not start or holds
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public Manifest writeTo(OutputStream out, WriteOptions options) throws IOException {
     return ArchiveWriting.toStream(List.of(plan()), out, options).get(0);
   }

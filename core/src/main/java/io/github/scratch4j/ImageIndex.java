@@ -95,17 +95,32 @@ public final class ImageIndex {
     return new io.github.scratch4j.internal.build.PlannedIndex(plans, tags);
   }
 
-  /** Writes the index and its images; see {@link Image#writeTo(Path)}. */
+  /**
+   * Writes the index and its images; see {@link Image#writeTo(Path)}.
+   *
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public void writeTo(Path target) throws IOException {
     Archive.builder().add(this).build().writeTo(target);
   }
 
-  /** Writes the index and its images with options; see {@link Image#writeTo(Path, WriteOptions)}. */
+  /**
+   * Writes the index and its images with options; see {@link Image#writeTo(Path, WriteOptions)}.
+   *
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public void writeTo(Path target, WriteOptions options) throws IOException {
     Archive.builder().add(this).build().writeTo(target, options);
   }
 
-  /** Pushes the index with the default {@link RegistryOptions}; see {@link #pushTo(String, RegistryOptions)}. */
+  /**
+   * Pushes the index with the default {@link RegistryOptions}; see {@link #pushTo(String, RegistryOptions)}.
+   *
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public Digest pushTo(String reference) throws IOException {
     return pushTo(reference, RegistryOptions.defaults());
   }
@@ -116,18 +131,30 @@ public final class ImageIndex {
    *
    * @return the digest of the pushed index
    * @throws RegistryException if the registry refuses or fails, after retries
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
    */
   public Digest pushTo(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
     return io.github.scratch4j.internal.registry.Pusher.push(this::writeTo, ref, Objects.requireNonNull(options, "options"));
   }
 
-  /** Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open. */
+  /**
+   * Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open.
+   *
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public void writeTo(OutputStream out) throws IOException {
     Archive.builder().add(this).build().writeTo(out);
   }
 
-  /** Writes the same bytes as {@link #writeTo(Path, WriteOptions)} to a stream, which is left open. */
+  /**
+   * Writes the same bytes as {@link #writeTo(Path, WriteOptions)} to a stream, which is left open.
+   *
+   * @throws ImageCheckException before anything is written, if one of its images would not start
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   */
   public void writeTo(OutputStream out, WriteOptions options) throws IOException {
     Archive.builder().add(this).build().writeTo(out, options);
   }
