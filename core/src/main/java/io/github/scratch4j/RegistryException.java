@@ -5,7 +5,11 @@ import java.util.OptionalInt;
 
 /**
  * Thrown when a registry refuses or fails a request, after any retries. The message names the
- * registry, the request and the registry's own error codes; it never holds credentials or tokens.
+ * registry with its host and port, the request (method and path, without a query string), how
+ * many attempts were made, and the cause in words: connection refused, unknown host, a TLS
+ * handshake failure with the certificate's subject, a time-out with the time allowed, or the
+ * HTTP status with the registry's own error codes and messages. It never holds credentials or
+ * tokens.
  */
 public class RegistryException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -151,7 +151,7 @@ public final class Puller {
         .reading(JsonReader.MAX_DOCUMENT + 1);
     RegistryClient.Answer r = client.send(get);
     if (r.status() == 404) {
-      throw new RegistryException(ref.fullName() + ": registry " + ref.registry() + " has no manifest "
+      throw new RegistryException(ref.fullName() + ": " + client.where() + " has no manifest "
           + reference + " in " + ref.repository(), 404);
     }
     if (r.status() != 200) {

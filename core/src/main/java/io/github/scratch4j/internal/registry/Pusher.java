@@ -284,8 +284,8 @@ public final class Pusher {
         return Optional.of(client.failure(status, r));
       }
       if (r.status() != 204) {
-        throw new RegistryException(RegistryClient.describe(status) + ": registry " + ref.registry() + " answered "
-            + r.status() + " to an upload status request", r.status());
+        throw new RegistryException(RegistryClient.describe(status) + ": " + client.where() + " answered "
+            + Failures.status(r.status()) + " to an upload status request", r.status());
       }
       location = location(status, r);
       offset = r.header("Range").flatMap(Pusher::held).orElse(0L);
@@ -322,13 +322,13 @@ public final class Pusher {
 
   private String location(RegistryClient.Call call, RegistryClient.Answer r) throws IOException {
     String loc = r.header("Location").orElseThrow(() -> new RegistryException(
-        RegistryClient.describe(call) + ": registry " + ref.registry() + " answered " + r.status()
+        RegistryClient.describe(call) + ": " + client.where() + " answered " + Failures.status(r.status())
             + " without a Location", r.status()));
     URI base = client.base();
     URI resolved = base.resolve(loc);
     // The upload must stay on the registry: it is where the credentials go.
     if (!RegistryClient.sameOrigin(resolved, base)) {
-      throw new RegistryException(RegistryClient.describe(call) + ": registry " + ref.registry()
+      throw new RegistryException(RegistryClient.describe(call) + ": " + client.where()
           + " sent the upload to another host (" + Hosts.safe(resolved) + "); refused", r.status());
     }
     return resolved.toString();

@@ -42,7 +42,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Every request, to the registry or to its token service, goes through {@link #run}: it sends,
  * reads the answer's body under the idle timeout and a deadline (see {@link Limits}), retries a
  * failed connection, a stalled transfer or a retryable status with backoff, and wraps the last
- * failure in a {@link RegistryException} that names the host and the request.
+ * failure in a {@link RegistryException} that names the request, the host and port it went to,
+ * the attempts, and the cause in words ({@link Failures}).
  *
  * <p>Thread-safe: concurrent uploads share one client and its tokens.
  */
@@ -62,6 +63,7 @@ public final class RegistryClient {
   private final RegistryOptions options;
   private final CredentialStore store;
   private final HttpClient http;
+  private final PresentedCertificates presented = new PresentedCertificates();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private volatile URI base;
   private volatile Optional<RegistryCredentials> credentials;
@@ -147,11 +149,12 @@ public final class RegistryClient {
     this.apiHost = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
     this.options = options;
     this.store = store;
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(options.timeout())
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+        .version(HttpClient.Version.HTTP_1_1);
+    presented.context().ifPresent(builder::sslContext);
+    this.http = builder.build();
   }
 
   /** Records that a host speaks plain HTTP, as a probe would find; for tests' own servers. */
@@ -201,8 +204,10 @@ public final class RegistryClient {
         throw new InterruptedIOException("interrupted while contacting " + registry);
       } catch (IOException e) {
         // SSLException, a timeout, or not even a connection (plain HTTP then fails the same way,
-        // with a clearer message).
-        base = URI.create("http://" + apiHost + "/");
+        // with a clearer message). A server that presented a certificate speaks TLS, though: it
+        // stays on HTTPS, so that its requests fail saying why the certificate was refused
+        // rather than with plain HTTP's garbled answer.
+        base = presented.of(https).isEmpty() ? URI.create("http://" + apiHost + "/") : https;
       }
       SCHEMES.put(apiHost, base);
       return base;
@@ -251,8 +256,9 @@ public final class RegistryClient {
       URI authOrigin = peer.isRegistry() ? base() : peer.origin().orElseThrow();
       IOException failed = null;
       HttpResponse<InputStream> r = null;
+      URI[] contacted = {authOrigin};
       try {
-        r = exchange(call, auth, authOrigin);
+        r = exchange(call, auth, authOrigin, contacted);
       } catch (RegistryException | InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
@@ -270,7 +276,7 @@ public final class RegistryClient {
               attempt--; // answering a challenge is not a failed attempt
               continue;
             }
-            throw new RegistryException(describe(call) + ": registry " + registry + " requires authentication ("
+            throw new RegistryException(describe(call) + ": " + where() + " requires authentication ("
                 + challenges.stream().map(Challenge::scheme).toList() + ") and " + credentialsSummary(), 401);
           }
           if (RETRIED.contains(status) && call.retry() && attempt < options.attempts()) {
@@ -291,8 +297,9 @@ public final class RegistryClient {
         }
       }
       if (!call.retry() || attempt >= options.attempts()) {
-        throw new RegistryException(describe(call) + " to " + peer.name() + " failed"
-            + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + why(failed), failed);
+        throw new RegistryException(describe(call) + " to " + peer.name() + named(peer.name(), contacted[0])
+            + " failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": "
+            + Failures.why(failed, hostPort(contacted[0]), presented.of(contacted[0]), options.timeout()), failed);
       }
       pause(backoff(attempt, Optional.empty()));
     }
@@ -307,14 +314,31 @@ public final class RegistryClient {
     return false;
   }
 
-  /** A failure in words: ours say what stalled; the JDK's need their class to make sense. */
-  private static String why(IOException e) {
-    return e instanceof TransferException ? e.getMessage() : e.toString();
+  /** {@code host:port} of a URL, the scheme's default port when it names none. */
+  static String hostPort(URI uri) {
+    return uri.getHost() + ":" + port(uri);
+  }
+
+  /**
+   * " (host:port)" when {@code name} does not end with the host and port {@code uri} names
+   * (a reference without a port, a redirect elsewhere, a token service); " over plain HTTP"
+   * when the request went that way.
+   */
+  private static String named(String name, URI uri) {
+    String hp = hostPort(uri);
+    String plain = uri.getScheme().equalsIgnoreCase("http") ? " over plain HTTP" : "";
+    return name.toLowerCase(Locale.ROOT).endsWith(hp.toLowerCase(Locale.ROOT)) ? plain : " (" + hp + ")" + plain;
+  }
+
+  /** "registry ghcr.io (ghcr.io:443)", or "registry 127.0.0.1:5000" when its name holds the port. */
+  String where() {
+    URI b = base;
+    return "registry " + registry + (b == null ? "" : named("registry " + registry, b).replace(" over plain HTTP", ""));
   }
 
   /** An exception for an unexpected answer, with the registry's error codes and messages. */
   RegistryException failure(Call call, Answer r) {
-    String message = describe(call) + ": registry " + registry + " answered " + r.status() + errors(r.body());
+    String message = describe(call) + ": " + where() + " answered " + Failures.status(r.status()) + errors(r.body());
     if (r.status() == 401 || r.status() == 403) {
       message += "; " + credentialsSummary();
     }
@@ -367,7 +391,8 @@ public final class RegistryClient {
    * Sends the call once, following redirects; the Authorization header goes to {@code authOrigin}
    * only. Returns the final answer, whose body is a {@link TimedBody} the caller must close.
    */
-  private HttpResponse<InputStream> exchange(Call call, Optional<String> auth, URI authOrigin) throws IOException {
+  private HttpResponse<InputStream> exchange(Call call, Optional<String> auth, URI authOrigin, URI[] contacted)
+      throws IOException {
     URI uri = base().resolve(call.target());
     String method = call.method();
     Optional<Body> body = call.body();
@@ -375,6 +400,7 @@ public final class RegistryClient {
       Optional<String> authHere = sameOrigin(uri, authOrigin) ? auth : Optional.empty();
       String what = sameOrigin(uri, authOrigin) ? "the answer's body"
           : "the answer's body from " + uri.getScheme() + "://" + uri.getRawAuthority().replaceAll("^.*@", "");
+      contacted[0] = uri;
       HttpResponse<InputStream> r = once(method, uri, call.headers(), body, authHere, call.reads(),
           options.timeout(), what);
       int s = r.statusCode();
@@ -446,26 +472,26 @@ public final class RegistryClient {
       String stall;
       if (sent == null) {
         due = start + tn;
-        stall = "no answer came within " + Limits.format(t);
+        stall = "timed out: no answer came within " + Limits.format(t);
       } else if (!sent.started()) {
         due = start + 2 * tn;
-        stall = "the registry took none of the " + length + "-byte request body within " + Limits.format(t.multipliedBy(2));
+        stall = "timed out: the registry took none of the " + length + "-byte request body within " + Limits.format(t.multipliedBy(2));
       } else if (!sent.done()) {
         long idle = sent.lastAt() + tn;
         Duration allowed = Limits.forBytes(t, length);
         long deadline = sent.firstAt() + allowed.toNanos();
         if (idle - deadline <= 0) {
           due = idle;
-          stall = "the registry stopped taking the request body: nothing for " + Limits.format(t) + " after "
+          stall = "timed out: the registry stopped taking the request body: nothing for " + Limits.format(t) + " after "
               + sent.taken() + " of " + length + " bytes";
         } else {
           due = deadline;
-          stall = "the request body was not sent within " + Limits.format(allowed) + " (the limit for " + length
+          stall = "timed out: the request body was not sent within " + Limits.format(allowed) + " (the limit for " + length
               + " bytes): " + sent.taken() + " bytes had gone";
         }
       } else {
         due = sent.doneAt() + tn;
-        stall = "no answer came within " + Limits.format(t) + " of the request body's last byte (" + length + " bytes)";
+        stall = "timed out: no answer came within " + Limits.format(t) + " of the request body's last byte (" + length + " bytes)";
       }
       long wait = due - System.nanoTime();
       try {
@@ -618,10 +644,10 @@ public final class RegistryClient {
       if (s == 401 || s == 403) {
         throw new RegistryException("token service " + service + " for " + registry + " refused "
             + (c.isPresent() ? "the credentials of user " + c.get().username() : "anonymous access")
-            + " (" + s + ")" + errors(body), s);
+            + " (" + Failures.status(s) + ")" + errors(body), s);
       }
       if (s != 200) {
-        throw new RegistryException("token service " + service + " for " + registry + " answered " + s + errors(body), s);
+        throw new RegistryException("token service " + service + " for " + registry + " answered " + Failures.status(s) + errors(body), s);
       }
       JsonNode answer = JsonReader.parse(body, "the answer of token service " + service);
       String token = answer.path("token").asText(answer.path("access_token").asText(""));

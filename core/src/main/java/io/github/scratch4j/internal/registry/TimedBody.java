@@ -146,9 +146,9 @@ final class TimedBody extends InputStream implements HttpResponse.BodySubscriber
     if (item == null) {
       boolean late = System.nanoTime() - deadline >= 0;
       throw fail(new TransferException(late
-          ? what + " was not complete within " + Limits.format(allowed) + " (the limit for " + size()
+          ? "timed out: " + what + " was not complete within " + Limits.format(allowed) + " (the limit for " + size()
               + "): " + received + " bytes had come"
-          : what + " stalled: nothing came for " + Limits.format(idle) + " after " + progress()));
+          : "timed out: " + what + " stalled: nothing came for " + Limits.format(idle) + " after " + progress()));
     }
     if (item == END) {
       ended = true;

@@ -274,7 +274,7 @@ class RegistryClientTest {
     RegistryClient client = client(hostOf(registry), fast().withCredentials(hostOf(registry), CREDS));
     assertThatThrownBy(() -> client.expect(RegistryClient.Call.of("GET", "/v2/a/tags/list", List.of()), 200))
         .isInstanceOf(RegistryException.class)
-        .hasMessageContaining("answered 401").hasMessageContaining("user ann) were not sent")
+        .hasMessageContaining("answered HTTP 401 Unauthorized").hasMessageContaining("user ann) were not sent")
         .hasMessageContaining("list " + hostOf(tokens) + " with RegistryOptions.withInsecureRegistry")
         .hasMessageNotContaining("hunter2");
     // The token was asked for anonymously: the realm was reached, the credentials were not sent.
