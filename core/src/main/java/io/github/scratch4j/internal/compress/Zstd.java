@@ -25,7 +25,7 @@ final class Zstd {
     return new com.github.luben.zstd.ZstdInputStream(in);
   }
 
-  private static void check() throws IOException {
+  static void check() throws IOException {
     try {
       Class.forName("com.github.luben.zstd.ZstdOutputStream", false, Zstd.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
