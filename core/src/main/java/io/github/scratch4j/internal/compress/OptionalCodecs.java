@@ -24,21 +24,43 @@ final class OptionalCodecs {
 
   static InputStream xz(InputStream in, String what) throws IOException {
     require("org.tukaani.xz.XZInputStream", "xz", XZ_ARTIFACT, what);
-    // XZInputStream also reads concatenated streams, as pixz and parallel xz may write them.
-    return new org.tukaani.xz.XZInputStream(in, XZ_MEMORY_LIMIT_KIB);
+    return Xz.open(in);
   }
 
   static InputStream bzip2(InputStream in, String what) throws IOException {
     require("org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream", "bzip2",
         COMMONS_COMPRESS_ARTIFACT, what);
-    // Concatenated streams: pbzip2 and lbzip2 write one per block.
-    return new org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream(in, true);
+    return Bzip2.open(in);
   }
 
   static InputStream lz4(InputStream in, String what) throws IOException {
     require("org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream", "lz4",
         COMMONS_COMPRESS_ARTIFACT, what);
-    return new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream(in, true);
+    return Lz4.open(in);
+  }
+
+  // One class per library, loaded only after require() found it: the verifier loads a class
+  // returned as an InputStream to check that it is one, so a method that constructs it makes its
+  // whole class fail to load, and with it every codec beside it, when the library is missing.
+
+  private static final class Xz {
+    static InputStream open(InputStream in) throws IOException {
+      // XZInputStream also reads concatenated streams, as pixz and parallel xz may write them.
+      return new org.tukaani.xz.XZInputStream(in, XZ_MEMORY_LIMIT_KIB);
+    }
+  }
+
+  private static final class Bzip2 {
+    static InputStream open(InputStream in) throws IOException {
+      // Concatenated streams: pbzip2 and lbzip2 write one per block.
+      return new org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream(in, true);
+    }
+  }
+
+  private static final class Lz4 {
+    static InputStream open(InputStream in) throws IOException {
+      return new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream(in, true);
+    }
   }
 
   /**

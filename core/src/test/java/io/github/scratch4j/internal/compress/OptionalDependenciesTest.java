@@ -71,6 +71,7 @@ class OptionalDependenciesTest {
     assertThat(OptionalCodecs.XZ_ARTIFACT).isEqualTo("org.tukaani:xz:" + element(parent, "xz.version"));
     assertThat(OptionalCodecs.COMMONS_COMPRESS_ARTIFACT)
         .isEqualTo("org.apache.commons:commons-compress:" + element(parent, "commons-compress.version"));
+    assertThat(Zstd.ARTIFACT).isEqualTo("com.github.luben:zstd-jni:" + element(parent, "zstd-jni.version"));
   }
 
   @Test
