@@ -1,11 +1,13 @@
 /** Builds OCI and Docker container images from scratch. */
 module io.github.scratch4j {
   requires io.github.scratch4j.elf;
-  requires org.apache.commons.compress;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires java.net.http;
+  // Optional codecs, loaded only when a stream needs them (see internal.compress.OptionalCodecs).
   requires static com.github.luben.zstd_jni;
+  requires static org.apache.commons.compress;
+  requires static org.tukaani.xz;
 
   exports io.github.scratch4j;
 }

@@ -37,8 +37,10 @@ public final class Archive {
 
   /**
    * Reads an archive: a docker-archive or OCI archive tar (as {@code docker save} and scratch4j
-   * write), an OCI image layout directory, or a plain root file system tarball (gzipped or not),
-   * which reads as one image of one layer. Before this returns, every blob's digest and size are
+   * write), an OCI image layout directory, or a plain root file system tarball, which reads as one
+   * image of one layer. A tar file may be compressed as a whole with gzip or zstd, or with xz,
+   * bzip2 or lz4 as distributions ship root file systems (told by its first bytes, not its name;
+   * zstd, xz, bzip2 and lz4 need an optional dependency, see the README). Before this returns, every blob's digest and size are
    * checked against its descriptor, every layer's diff_id against the configuration, and every
    * layer entry as an extraction would need it (no entry may leave the root), each compressed
    * layer decompressed once, within the {@linkplain ReadOptions#defaults() default limits}.
@@ -46,7 +48,9 @@ public final class Archive {
    * checked again as it is copied.
    *
    * @throws ImageFormatException naming what is wrong and where, for malformed or hostile input, a
-   *     missing blob, or a digest or size that does not match
+   *     missing blob, or a digest or size that does not match, or for a file compressed with xz,
+   *     bzip2 or lz4 when the optional library that reads it is missing (the message names the
+   *     artifact to add)
    */
   public static Archive read(Path source) throws IOException {
     return read(source, ReadOptions.defaults());

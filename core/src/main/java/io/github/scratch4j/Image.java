@@ -81,13 +81,17 @@ public final class Image {
   /**
    * Starts from an existing image: a docker-archive or OCI archive tar (as {@code docker save}
    * and scratch4j write), an OCI image layout directory or tar, or a plain root file system
-   * tarball (gzipped or not), which becomes one layer. Base layers are carried over byte for byte
+   * tarball (uncompressed, or compressed with gzip, zstd, xz, bzip2 or lz4, as {@link Archive#read}
+   * describes), which becomes one layer. Base layers are carried over byte for byte
    * after their digests are verified; the base configuration is inherited and its tags are not.
+   * A root file system compressed with xz, bzip2 or lz4 becomes an uncompressed layer, since no
+   * layer media type names those compressions.
    *
    * <p>An archive holding several images must be read with {@link Archive#read} and one picked;
    * for an image index, the {@code linux} image for the architecture Java runs on is taken.
    *
-   * @throws ImageFormatException if the file is malformed, hostile, or a digest does not match
+   * @throws ImageFormatException if the file is malformed, hostile, or a digest does not match, or
+   *     if it is compressed with xz, bzip2 or lz4 and the optional library that reads it is missing
    */
   public static Image from(Path source) throws IOException {
     return from(source, ReadOptions.defaults());

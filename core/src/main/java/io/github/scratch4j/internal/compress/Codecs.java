@@ -7,7 +7,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /** Compresses and decompresses layer streams. */
@@ -71,19 +70,32 @@ public final class Codecs {
    * {@code ZstdIOException}. A failure to read {@code in} itself is passed on unchanged.
    */
   public static InputStream decompress(Compression compression, InputStream in, String what) throws IOException {
-    if (compression == Compression.NONE) {
-      return in;
-    }
-    Checked checked = new Checked(in, compression, what);
-    if (compression == Compression.ZSTD) {
-      // Reads nothing yet; fails only when the optional zstd-jni is missing, which is no input's fault.
-      checked.decompressed = Zstd.decompress(checked.counted);
-    } else {
-      try {
-        checked.decompressed = new GZIPInputStream(checked.counted, 64 * 1024);
-      } catch (IOException e) {
-        throw checked.translate(e);
+    return switch (compression) {
+      case NONE -> in;
+      case ZSTD -> {
+        // A missing zstd-jni is no input's fault: checked first, so that it is not reported as corrupt data.
+        Zstd.check();
+        yield checked("zstd", in, what, Zstd::decompress);
       }
+      case GZIP -> checked("gzip", in, what, raw -> new GZIPInputStream(raw, 64 * 1024));
+    };
+  }
+
+  /** Opens a decoder on the compressed bytes; may read its header. */
+  interface Decoder {
+    InputStream open(InputStream compressed) throws IOException;
+  }
+
+  /**
+   * {@code decoder} over {@code in}, with its errors (opening included) translated as
+   * {@link #decompress(Compression, InputStream, String)} does; {@code codec} names the format.
+   */
+  static InputStream checked(String codec, InputStream in, String what, Decoder decoder) throws IOException {
+    Checked checked = new Checked(in, codec, what);
+    try {
+      checked.decompressed = decoder.open(checked.counted);
+    } catch (IOException | RuntimeException e) {
+      throw checked.translate(e);
     }
     return checked;
   }
@@ -91,21 +103,32 @@ public final class Codecs {
   /** The decompressed stream, translating the codec's errors. */
   private static final class Checked extends InputStream {
     private final WatchedInputStream counted;
-    private final Compression compression;
+    private final String codec;
     private final String what;
     private InputStream decompressed;
 
-    Checked(InputStream in, Compression compression, String what) {
+    Checked(InputStream in, String codec, String what) {
       this.counted = new WatchedInputStream(in);
-      this.compression = compression;
+      this.codec = codec;
       this.what = what;
     }
 
-    IOException translate(IOException e) {
-      if (e instanceof ImageFormatException || counted.failure().isPresent()) {
-        return e;
+    /**
+     * A decoder's complaint about its input, as an {@link ImageFormatException}. A decoder may
+     * also throw a runtime exception on crafted input; one thrown while the stream below was
+     * fine is the input's fault too.
+     */
+    IOException translate(Exception e) {
+      if (e instanceof ImageFormatException) {
+        return (IOException) e;
       }
-      return new ImageFormatException(what + ": the " + compression.name().toLowerCase(Locale.ROOT)
+      if (counted.failure().isPresent()) {
+        if (e instanceof IOException io) {
+          return io;
+        }
+        throw (RuntimeException) e;
+      }
+      return new ImageFormatException(what + ": the " + codec
           + " stream is corrupt or cut short after " + counted.count() + " compressed bytes ("
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
     }
@@ -114,7 +137,7 @@ public final class Codecs {
     public int read() throws IOException {
       try {
         return decompressed.read();
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         throw translate(e);
       }
     }
@@ -123,7 +146,7 @@ public final class Codecs {
     public int read(byte[] b, int off, int len) throws IOException {
       try {
         return decompressed.read(b, off, len);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         throw translate(e);
       }
     }
@@ -132,7 +155,7 @@ public final class Codecs {
     public long skip(long n) throws IOException {
       try {
         return decompressed.skip(n);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         throw translate(e);
       }
     }

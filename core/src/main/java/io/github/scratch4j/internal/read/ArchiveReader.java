@@ -12,12 +12,14 @@ import io.github.scratch4j.InvalidReferenceException;
 import io.github.scratch4j.Layer;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
+import io.github.scratch4j.internal.compress.FileCompression;
 import io.github.scratch4j.internal.compress.LayerMediaTypes;
 import io.github.scratch4j.ReadOptions;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.internal.layer.LayerListing;
 import io.github.scratch4j.internal.layer.StoredLayerEntries;
 import io.github.scratch4j.internal.layer.StoredLayers;
+import io.github.scratch4j.internal.source.DerivedSource;
 import io.github.scratch4j.internal.source.FileRegionSource;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -295,11 +297,25 @@ public final class ArchiveReader {
           + " bytes uncompressed, more than the " + scan.budget.options().maxLayerSize()
           + " one layer may hold (ReadOptions.maxLayerSize)");
     }
-    Descriptor d = Descriptor.of(LayerMediaTypes.oci(scan.outer), scan.fileDigest, scan.fileSize);
-    Source content = new FileRegionSource(scan.file, 0, scan.fileSize);
+    Optional<Compression> asLayer = scan.outer.layer();
+    String what = scan.file + " (a root file system tarball)";
+    Descriptor d;
+    Source content;
+    if (asLayer.isPresent()) {
+      // Stored as it is: the file is the layer blob.
+      d = Descriptor.of(LayerMediaTypes.oci(asLayer.get()), scan.fileDigest, scan.fileSize);
+      content = new FileRegionSource(scan.file, 0, scan.fileSize);
+    } else {
+      // No layer media type names xz, bzip2 or lz4: the layer is the tar inside, decompressed
+      // again whenever it is written (the scan computed its digest and size).
+      d = Descriptor.of(LayerMediaTypes.oci(Compression.NONE), scan.tarDigest, scan.tarSize);
+      FileCompression outer = scan.outer;
+      content = new DerivedSource(Source.of(scan.file), in -> outer.decompress(in, scan.file.toString()), 0,
+          scan.tarSize, what);
+    }
     // Every entry must be a valid layer entry: a name that escapes the root is refused here.
     List<io.github.scratch4j.Entry> entries =
-        StoredLayerEntries.of(scan.headers, scan.outer, content, scan.file + " (a root file system tarball)");
+        StoredLayerEntries.of(scan.headers, asLayer.orElse(Compression.NONE), content, what);
     return Image.fromScratch().add(StoredLayers.of(d, scan.tarDigest, content, entries));
   }
 }

@@ -4,7 +4,7 @@ import io.github.scratch4j.Compression;
 import io.github.scratch4j.Digest;
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.Source;
-import io.github.scratch4j.internal.compress.Codecs;
+import io.github.scratch4j.internal.compress.FileCompression;
 import io.github.scratch4j.internal.io.HashingInputStream;
 import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.source.DerivedSource;
@@ -35,7 +35,8 @@ final class ArchiveScan {
   private static final Digest EMPTY = io.github.scratch4j.internal.io.Sha256.of(new byte[0]);
 
   final Path file;
-  final Compression outer;
+  /** How the file is compressed as a whole. */
+  final FileCompression outer;
   final ReadBudget budget;
   private final Map<String, BlobFile> files = new LinkedHashMap<>();
   /** Names that appear more than once: an archive that names one is ambiguous. */
@@ -51,17 +52,17 @@ final class ArchiveScan {
   long fileSize;
   long tarSize;
 
-  private ArchiveScan(Path file, Compression outer, ReadBudget budget) {
+  private ArchiveScan(Path file, FileCompression outer, ReadBudget budget) {
     this.file = file;
     this.outer = outer;
     this.budget = budget;
   }
 
   static ArchiveScan of(Path file, ReadBudget budget) throws IOException {
-    Compression outer;
+    FileCompression outer;
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(4);
-      outer = Codecs.sniff(head, head.length);
+      byte[] head = in.readNBytes(FileCompression.HEAD);
+      outer = FileCompression.sniff(head, head.length);
     }
     ArchiveScan scan = new ArchiveScan(file, outer, budget);
     scan.run();
@@ -83,8 +84,9 @@ final class ArchiveScan {
     long kept = 0;
     HashingInputStream raw = new HashingInputStream(Files.newInputStream(file));
     // An uncompressed archive is its own tar: hash it once.
-    HashingInputStream tar = outer == Compression.NONE ? raw
-        : new HashingInputStream(budget.limitTotal(Codecs.decompress(outer, raw, what), what));
+    // Every codec's output is counted against the same limit: xz, bzip2 and lz4 as gzip.
+    HashingInputStream tar = outer == FileCompression.NONE ? raw
+        : new HashingInputStream(budget.limitTotal(outer.decompress(raw, what), what));
     // A root file system tarball is a layer: its sparse files may expand to what one layer may hold.
     TarReader.Limits limits = TarReader.Limits.defaults().withMaxEntries(budget.options().maxLayerEntries())
         .withMaxSparseBytes(budget.options().maxLayerSize());
@@ -130,9 +132,9 @@ final class ArchiveScan {
   }
 
   private Source source(TarEntry e, String name) {
-    Source stored = outer == Compression.NONE
+    Source stored = outer == FileCompression.NONE
         ? new FileRegionSource(file, e.dataOffset(), e.storedSize())
-        : new DerivedSource(Source.of(file), in -> Codecs.decompress(outer, in, file.toString()),
+        : new DerivedSource(Source.of(file), in -> outer.decompress(in, file.toString()),
             e.dataOffset(), e.storedSize(), file + " entry " + name);
     return e.sparse().map(m -> m.source(stored, file + " entry " + name)).orElse(stored);
   }
