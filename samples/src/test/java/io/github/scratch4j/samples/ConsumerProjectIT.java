@@ -67,6 +67,17 @@ class ConsumerProjectIT {
   }
 
   @Test
+  void theReadmeGivesTheCoordinatesThisProjectUses() throws IOException {
+    String readme = Files.readString(README);
+    String version = System.getProperty("scratch4j.version");
+    assertThat(readme).contains("<dependency>\n  <groupId>io.github.scratch4j</groupId>\n"
+        + "  <artifactId>scratch4j-core</artifactId>\n  <version>" + version + "</version>\n</dependency>");
+    assertThat(readme).contains("implementation(\"io.github.scratch4j:scratch4j-core:" + version + "\")");
+    assertThat(Files.readString(PROJECT.resolve("pom.xml"))).contains("<groupId>io.github.scratch4j</groupId>\n"
+        + "      <artifactId>scratch4j-core</artifactId>\n      <version>${scratch4j.version}</version>");
+  }
+
+  @Test
   void theRuntimeClassPathIsExactlyWhatTheReadmeSays() throws IOException {
     List<String> artifacts = runtimeJars.stream()
         .map(jar -> jar.getParent().getParent().getFileName().toString()) // <group>/<artifact>/<version>/<file>
