@@ -53,13 +53,13 @@ public final class Archive {
    * Layer content is not loaded into memory: it is read from {@code source} when used, and
    * checked again as it is copied.
    *
+   * @param source a tar file (compressed or not) or an image layout directory
+   * @return the images and indexes it holds, each with its tags; one image of one
+   *     layer for a root file system tarball
    * @throws ImageFormatException naming what is wrong and where, for malformed or hostile input, a
    *     missing blob, or a digest or size that does not match, or for a file compressed with xz,
    *     bzip2 or lz4 when the optional library that reads it is missing (the message names the
    *     artifact to add)
-   * @param source a tar file (compressed or not) or an image layout directory
-   * @return the images and indexes it holds, in the order its {@code index.json} (or
-   *     {@code manifest.json}) lists them, each with its tags
    * @throws IOException if the file cannot be read
    */
   public static Archive read(Path source) throws IOException {
@@ -72,8 +72,8 @@ public final class Archive {
    *
    * @param source a tar file (compressed or not) or an image layout directory
    * @param options the limits on what the layers may expand to
-   * @return the images and indexes it holds, in the order its {@code index.json} (or
-   *     {@code manifest.json}) lists them, each with its tags
+   * @return the images and indexes it holds, each with its tags; one image of one
+   *     layer for a root file system tarball
    * @throws ImageFormatException as {@link #read(Path)} does, and when a limit of {@code options}
    *     is passed, naming the limit
    * @throws NullPointerException if {@code options} is null

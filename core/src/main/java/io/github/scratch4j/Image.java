@@ -564,12 +564,12 @@ public final class Image {
    * is read and written where they lead, and the links stay. It is a regular file of mode
    * {@code 0644} owned by root, in the layer adds go to.
    *
+   * @param pemFile the PEM file on disk
+   * @return a new image with the bundle in its current layer and {@code SSL_CERT_FILE} set
    * @throws java.io.UncheckedIOException if the file cannot be read, is over 16 MiB, holds no
    *     certificate or a malformed one (the message names the file, which certificate and its
    *     lines), or the bundle the image already has is malformed; nothing is added then
    * @throws InvalidEntryException if the image has a directory at the bundle's path
-   * @param pemFile the PEM file on disk
-   * @return a new image with the bundle in its current layer and {@code SSL_CERT_FILE} set
    */
   @CheckReturnValue
   public Image caCertificates(Path pemFile) {
@@ -727,6 +727,9 @@ public final class Image {
    * image has already (the same name and ids) is not written again, and its home directory is
    * then left to the image; so calling this twice changes nothing more.
    *
+   * @param name the user's and its group's name
+   * @param uid the user's uid and its group's gid
+   * @return a new image with the user's files in its current layer and {@code uid} as the user
    * @throws IllegalArgumentException if {@code name} is not a user name ({@code [a-z_][a-z0-9_-]*},
    *     at most 32 characters) or {@code uid} is not 1 to 2^31-1
    * @throws IllegalStateException if the image's files give the name, the uid or the gid to
@@ -734,9 +737,6 @@ public final class Image {
    *     not a regular file (the home directory: not a directory); nothing is added
    * @throws InvalidEntryException if the image's links on the way loop
    * @throws java.io.UncheckedIOException if a file of a lower layer cannot be read
-   * @param name the user's and its group's name
-   * @param uid the user's uid and its group's gid
-   * @return a new image with the user's files in its current layer and {@code uid} as the user
    */
   @CheckReturnValue
   public Image nonRootUser(String name, int uid) {

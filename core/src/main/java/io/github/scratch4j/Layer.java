@@ -119,10 +119,10 @@ public final class Layer {
    * {@link Image#from(Path)} or {@link Image#from(String)} were read and validated with it; those
    * of a layer made with {@link #ofBlob} are read from the blob (decompressing it) the first time.
    *
+   * @return an unmodifiable list, sorted by path
    * @throws java.io.UncheckedIOException only for a layer made with {@link #ofBlob}, if its blob
    *     cannot be read or is not a valid layer; its cause is the {@link ImageFormatException} or
    *     other {@code IOException}
-   * @return an unmodifiable list, sorted by path
    */
   public List<Entry> entries() {
     if (blob.isEmpty()) {

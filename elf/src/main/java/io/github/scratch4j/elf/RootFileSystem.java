@@ -76,9 +76,9 @@ public interface RootFileSystem {
    * A host directory as the root; {@code Path.of("/")} for the host itself.
    *
    * @param root the directory to see as {@code /}
-   * @return a view that reads the host's file system under {@code root}, never above it; its
-   *     methods throw {@link IllegalArgumentException} for a path that is not absolute and
-   *     normalized
+   * @return a view that reads the host's file system under {@code root}; its methods throw
+   *     {@link IllegalArgumentException} for a path that is not absolute or has a {@code ..}
+   *     component
    */
   static RootFileSystem of(Path root) {
     return new HostRoot(root);
