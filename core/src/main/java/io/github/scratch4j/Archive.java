@@ -25,7 +25,13 @@ public final class Archive {
     this.artifacts = List.copyOf(artifacts);
   }
 
-  /** An archive of the given images, in order. */
+  /**
+   * An archive of the given images, in order.
+   *
+   * @param images the images, each with its own tags
+   * @return a new archive
+   * @throws NullPointerException if an image is null
+   */
   @CheckReturnValue
   public static Archive of(Image... images) {
     Builder b = builder();
@@ -47,10 +53,14 @@ public final class Archive {
    * Layer content is not loaded into memory: it is read from {@code source} when used, and
    * checked again as it is copied.
    *
+   * @param source a tar file (compressed or not) or an image layout directory
+   * @return the images and indexes it holds, each with its tags; one image of one
+   *     layer for a root file system tarball
    * @throws ImageFormatException naming what is wrong and where, for malformed or hostile input, a
    *     missing blob, or a digest or size that does not match, or for a file compressed with xz,
    *     bzip2 or lz4 when the optional library that reads it is missing (the message names the
    *     artifact to add)
+   * @throws IOException if the file cannot be read
    */
   public static Archive read(Path source) throws IOException {
     return read(source, ReadOptions.defaults());
@@ -60,8 +70,14 @@ public final class Archive {
    * Reads an archive as {@link #read(Path)} does, within the given limits on what its layers may
    * expand to.
    *
+   * @param source a tar file (compressed or not) or an image layout directory
+   * @param options the limits on what the layers may expand to
+   * @return the images and indexes it holds, each with its tags; one image of one
+   *     layer for a root file system tarball
    * @throws ImageFormatException as {@link #read(Path)} does, and when a limit of {@code options}
    *     is passed, naming the limit
+   * @throws NullPointerException if {@code options} is null
+   * @throws IOException if the file cannot be read
    */
   public static Archive read(Path source, ReadOptions options) throws IOException {
     Builder b = builder();
@@ -75,13 +91,21 @@ public final class Archive {
     return b.build();
   }
 
-  /** A new, empty builder. */
+  /**
+   * A new, empty builder.
+   *
+   * @return a builder without images
+   */
   @CheckReturnValue
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this archive's images and indexes, to add more. */
+  /**
+   * A builder holding this archive's images and indexes, to add more.
+   *
+   * @return a new builder; changing it leaves this archive as it is
+   */
   @CheckReturnValue
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -89,12 +113,20 @@ public final class Archive {
     return b;
   }
 
-  /** The single-platform images, in order. */
+  /**
+   * The single-platform images, in order.
+   *
+   * @return an unmodifiable list, without the images of the indexes; empty when there are none
+   */
   public List<Image> images() {
     return artifacts.stream().filter(Image.class::isInstance).map(Image.class::cast).toList();
   }
 
-  /** The multi-platform image indexes, in order. */
+  /**
+   * The multi-platform image indexes, in order.
+   *
+   * @return an unmodifiable list, empty when there are none
+   */
   public List<ImageIndex> indexes() {
     return artifacts.stream().filter(ImageIndex.class::isInstance).map(ImageIndex.class::cast).toList();
   }
@@ -105,6 +137,8 @@ public final class Archive {
    * {@code docker.io/library/hello:latest} name the same image, as a tag written with or without
    * {@code :latest} does.
    *
+   * @param reference the tag to look for, such as {@code hello} or {@code localhost:5000/app:1.0}
+   * @return the first image with that tag, or empty when no single-platform image has it
    * @throws InvalidReferenceException if {@code reference} is malformed
    */
   public java.util.Optional<Image> image(String reference) {
@@ -123,9 +157,22 @@ public final class Archive {
    * image layout directory when {@code target} is an existing directory; see
    * {@link Image#writeTo(Path)}.
    *
+   * @param target the archive file to create or replace, or an existing directory to write an
+   *     image layout in (empty, or a layout already, which the images are added to)
    * @return each image's manifest, in order (an index contributes one per platform)
+   * @throws IllegalStateException if the archive has no image or index
+   * @throws IllegalArgumentException if two images or indexes have the same tag
    * @throws ImageCheckException before anything is written, if one of its images would not start
-   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     of an image is of that kind
+   * @throws SourceChangedException if a file added to an image changed after it was added, or
+   *     while it was read
+   * @throws DigestMismatchException if a stored layer's blob does not have the digest or size its
+   *     descriptor says
+   * @throws ImageFormatException if a stored layer is malformed, or {@code target} is a directory
+   *     that is neither empty nor an image layout
+   * @throws IOException if a source cannot be read, or the target cannot be written
    */
   public List<Manifest> writeTo(Path target) throws IOException {
     return writeTo(target, WriteOptions.defaults());
@@ -134,8 +181,23 @@ public final class Archive {
   /**
    * Writes the archive with the given format and compression.
    *
+   * @param target the archive file, or the directory to write an image layout in; see
+   *     {@link Image#writeTo(Path, WriteOptions)}
+   * @param options the format (by default chosen from {@code target}) and the layers' compression
+   * @return each image's manifest, in order (an index contributes one per platform)
+   * @throws IllegalStateException if the archive has no image or index
+   * @throws IllegalArgumentException if two images or indexes have the same tag
    * @throws ImageCheckException before anything is written, if one of its images would not start
-   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     of an image is of that kind
+   * @throws SourceChangedException if a file added to an image changed after it was added, or
+   *     while it was read
+   * @throws DigestMismatchException if a stored layer's blob does not have the digest or size its
+   *     descriptor says
+   * @throws ImageFormatException if a stored layer is malformed, or {@code target} is a directory
+   *     that is neither empty nor an image layout
+   * @throws IOException if a source cannot be read, or the target cannot be written
    */
   public List<Manifest> writeTo(Path target, WriteOptions options) throws IOException {
     return ArchiveWriting.toPath(plans(), target, options);
@@ -144,8 +206,20 @@ public final class Archive {
   /**
    * Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open.
    *
+   * @param out the stream to write the archive to; it is flushed, not closed
+   * @return each image's manifest, in order (an index contributes one per platform)
+   * @throws IllegalStateException if the archive has no image or index
+   * @throws IllegalArgumentException if two images or indexes have the same tag
    * @throws ImageCheckException before anything is written, if one of its images would not start
-   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     of an image is of that kind
+   * @throws SourceChangedException if a file added to an image changed after it was added, or
+   *     while it was read; the stream has then received part of the archive
+   * @throws DigestMismatchException if a stored layer's blob does not have the digest or size its
+   *     descriptor says
+   * @throws ImageFormatException if a stored layer is malformed
+   * @throws IOException if a source cannot be read or the stream cannot be written
    */
   public List<Manifest> writeTo(OutputStream out) throws IOException {
     return writeTo(out, WriteOptions.defaults());
@@ -154,8 +228,23 @@ public final class Archive {
   /**
    * Writes the same bytes as {@link #writeTo(Path, WriteOptions)} to a stream, which is left open.
    *
+   * @param out the stream to write the archive to; it is flushed, not closed
+   * @param options the layers' compression; the format must be empty or
+   *     {@link WriteOptions.Format#ARCHIVE}
+   * @return each image's manifest, in order (an index contributes one per platform)
+   * @throws IllegalStateException if the archive has no image or index
+   * @throws IllegalArgumentException if the options ask for {@link WriteOptions.Format#OCI_LAYOUT},
+   *     or two images or indexes have the same tag
    * @throws ImageCheckException before anything is written, if one of its images would not start
-   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     or holds what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     of an image is of that kind
+   * @throws SourceChangedException if a file added to an image changed after it was added, or
+   *     while it was read; the stream has then received part of the archive
+   * @throws DigestMismatchException if a stored layer's blob does not have the digest or size its
+   *     descriptor says
+   * @throws ImageFormatException if a stored layer is malformed
+   * @throws IOException if a source cannot be read or the stream cannot be written
    */
   public List<Manifest> writeTo(OutputStream out, WriteOptions options) throws IOException {
     return ArchiveWriting.toStream(plans(), out, options);
@@ -193,19 +282,35 @@ public final class Archive {
 
     private Builder() {}
 
-    /** Appends an image. */
+    /**
+     * Appends an image.
+     *
+     * @param image the image, with its own tags
+     * @return this builder
+     * @throws NullPointerException if {@code image} is null
+     */
     public Builder add(Image image) {
       artifacts.add(Objects.requireNonNull(image, "image"));
       return this;
     }
 
-    /** Appends a multi-platform image index. */
+    /**
+     * Appends a multi-platform image index.
+     *
+     * @param index the index, with its own tags
+     * @return this builder
+     * @throws NullPointerException if {@code index} is null
+     */
     public Builder add(ImageIndex index) {
       artifacts.add(Objects.requireNonNull(index, "index"));
       return this;
     }
 
-    /** Builds the archive. */
+    /**
+     * Builds the archive.
+     *
+     * @return an archive of what was added, in order; the builder can go on
+     */
     @CheckReturnValue
     public Archive build() {
       return new Archive(artifacts);

@@ -20,7 +20,18 @@ public record Descriptor(
     Map<String, String> annotations,
     Optional<Platform> platform) {
 
-  /** Validates the size and copies the annotations. */
+  /**
+   * Validates the size and copies the annotations.
+   *
+   * @param mediaType the media type of the referenced content, not empty
+   * @param digest the digest of the referenced bytes, as stored
+   * @param size the number of stored bytes, zero or more
+   * @param annotations arbitrary metadata; copied and sorted by key
+   * @param platform the platform, for manifests listed in an index; empty otherwise
+   * @throws IllegalArgumentException if the media type is empty or the size negative
+   * @throws NullPointerException if {@code mediaType} or {@code annotations} is null, or the
+   *     annotations hold a null key
+   */
   public Descriptor {
     if (mediaType.isEmpty()) {
       throw new IllegalArgumentException("descriptor media type is empty");
@@ -31,18 +42,39 @@ public record Descriptor(
     annotations = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(annotations));
   }
 
-  /** A descriptor without annotations or platform. */
+  /**
+   * A descriptor without annotations or platform.
+   *
+   * @param mediaType the media type of the referenced content, not empty
+   * @param digest the digest of the referenced bytes, as stored
+   * @param size the number of stored bytes, zero or more
+   * @return the descriptor
+   * @throws IllegalArgumentException if the media type is empty or the size negative
+   * @throws NullPointerException if {@code mediaType} is null
+   */
   public static Descriptor of(String mediaType, Digest digest, long size) {
     return new Descriptor(mediaType, digest, size, Map.of(), Optional.empty());
   }
 
-  /** Returns a copy with the given annotations. */
+  /**
+   * Returns a copy with the given annotations.
+   *
+   * @param newAnnotations the annotations, which replace this descriptor's; copied
+   * @return a copy with those annotations
+   * @throws NullPointerException if {@code newAnnotations} is null or holds a null key
+   */
   @CheckReturnValue
   public Descriptor withAnnotations(Map<String, String> newAnnotations) {
     return new Descriptor(mediaType, digest, size, newAnnotations, platform);
   }
 
-  /** Returns a copy with the given platform. */
+  /**
+   * Returns a copy with the given platform.
+   *
+   * @param newPlatform the platform of the manifest this descriptor points at
+   * @return a copy with that platform
+   * @throws NullPointerException if {@code newPlatform} is null
+   */
   @CheckReturnValue
   public Descriptor withPlatform(Platform newPlatform) {
     return new Descriptor(mediaType, digest, size, annotations, Optional.of(newPlatform));

@@ -12,7 +12,14 @@ public record Digest(String algorithm, String hex) {
   private static final Pattern SHA256 = Pattern.compile("[a-f0-9]{64}");
   private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
 
-  /** Validates the algorithm and the encoded value. */
+  /**
+   * Validates the algorithm and the encoded value.
+   *
+   * @param algorithm the algorithm, {@code sha256} or {@code sha512}
+   * @param hex the value as lower-case hexadecimal: 64 digits for sha256, 128 for sha512
+   * @throws IllegalArgumentException if the algorithm is another, or the value is not of that form
+   * @throws NullPointerException if an argument is null
+   */
   public Digest {
     switch (algorithm) {
       case "sha256" -> check(SHA256, algorithm, hex);
@@ -27,7 +34,15 @@ public record Digest(String algorithm, String hex) {
     }
   }
 
-  /** Parses {@code algorithm:hex}. */
+  /**
+   * Parses {@code algorithm:hex}.
+   *
+   * @param value such as {@code sha256:2cf2...}
+   * @return the digest
+   * @throws IllegalArgumentException if {@code value} has no {@code :}, or its parts are not
+   *     valid (see {@link #Digest(String, String)})
+   * @throws NullPointerException if {@code value} is null
+   */
   public static Digest parse(String value) {
     int colon = value.indexOf(':');
     if (colon < 0) {

@@ -4,7 +4,11 @@ package io.github.scratch4j;
 public class DigestMismatchException extends ImageFormatException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception naming the content, the expected and the actual digest or size. */
+  /**
+   * Creates an exception naming the content, the expected and the actual digest or size.
+   *
+   * @param message the content, the digest or size its descriptor promises, and what it has
+   */
   public DigestMismatchException(String message) {
     super(message);
   }

@@ -4,7 +4,11 @@ package io.github.scratch4j;
 public class DuplicateEntryException extends InvalidEntryException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception naming the path that occurs twice. */
+  /**
+   * Creates an exception naming the path that occurs twice.
+   *
+   * @param message the path, and the two entries that claim it
+   */
   public DuplicateEntryException(String message) {
     super(message);
   }

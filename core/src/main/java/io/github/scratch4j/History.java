@@ -19,7 +19,13 @@ public record History(
     Optional<String> comment,
     boolean emptyLayer) {
 
-  /** A step that made a layer, described by {@code createdBy}. */
+  /**
+   * A step that made a layer, described by {@code createdBy}.
+   *
+   * @param createdBy the command or tool that made the step
+   * @return a step without time, author or comment
+   * @throws NullPointerException if {@code createdBy} is null
+   */
   public static History of(String createdBy) {
     return new History(Optional.empty(), Optional.of(createdBy), Optional.empty(), Optional.empty(), false);
   }

@@ -72,7 +72,11 @@ public final class Image {
     return new Image(layers, newConfig, tags, lastLayerOpen, newCmdFromBase, newPlatformFromBase, skipped, lower);
   }
 
-  /** An image with no layers and an empty configuration, like Docker's {@code FROM scratch}. */
+  /**
+   * An image with no layers and an empty configuration, like Docker's {@code FROM scratch}.
+   *
+   * @return a new empty image, without tags, with every {@link ImageCheck} on
+   */
   @CheckReturnValue
   public static Image fromScratch() {
     return new Image(List.of(), ImageConfig.empty(), List.of(), false, false, false, Set.of(), null);
@@ -90,8 +94,13 @@ public final class Image {
    * <p>An archive holding several images must be read with {@link Archive#read} and one picked;
    * for an image index, the {@code linux} image for the architecture Java runs on is taken.
    *
-   * @throws ImageFormatException if the file is malformed, hostile, or a digest does not match, or
-   *     if it is compressed with xz, bzip2 or lz4 and the optional library that reads it is missing
+   * @param source an archive or image layout, as a file or directory
+   * @return the image, to build on: its layers and configuration, no tags
+   * @throws ImageFormatException if the file is malformed, hostile, or a digest does not match
+   *     ({@link DigestMismatchException}), if it holds more than one image or index, if a layer
+   *     expands past the {@linkplain ReadOptions#defaults() default limits}, or if it is compressed
+   *     with xz, bzip2 or lz4 and the optional library that reads it is missing
+   * @throws IOException if the file cannot be read
    */
   public static Image from(Path source) throws IOException {
     return from(source, ReadOptions.defaults());
@@ -100,6 +109,15 @@ public final class Image {
   /**
    * Starts from an existing image as {@link #from(Path)} does, within the given limits on what its
    * layers may expand to.
+   *
+   * @param source an archive or image layout, as a file or directory
+   * @param options the limits on what reading may expand to
+   * @return the image, to build on: its layers and configuration, no tags
+   * @throws ImageFormatException if the file is malformed, hostile, or a digest does not match
+   *     ({@link DigestMismatchException}), if it holds more than one image or index, if a layer
+   *     expands past the options' limits, or if it is compressed with xz, bzip2 or lz4 and the
+   *     optional library that reads it is missing
+   * @throws IOException if the file cannot be read
    */
   public static Image from(Path source, ReadOptions options) throws IOException {
     Archive archive = Archive.read(source, options);
@@ -119,6 +137,15 @@ public final class Image {
    * Starts from an image in a registry, such as {@code registry.example.com/team/base:1.0} or
    * {@code …/base@sha256:…}, with the default {@link RegistryOptions}; see
    * {@link #from(String, RegistryOptions)}.
+   *
+   * @param reference the image's reference, with a tag ({@code latest} if none) or a digest
+   * @return the image, to build on: its layers and configuration, no tags
+   * @throws InvalidReferenceException if the reference is malformed
+   * @throws RegistryException if the registry refuses or fails, after retries, or has no such
+   *     image
+   * @throws ImageFormatException if what it sends is malformed or does not match its digest
+   *     ({@link DigestMismatchException}), or an index has no image for the platform
+   * @throws IOException if the blob cache cannot be read or written
    */
   public static Image from(String reference) throws IOException {
     return from(reference, RegistryOptions.defaults());
@@ -131,9 +158,17 @@ public final class Image {
    * downloads only its manifest (or nothing, when the reference pins a digest). As with
    * {@link #from(Path)}, base layers are carried over byte for byte and tags are not inherited.
    *
+   * @param reference the image's reference, with a tag ({@code latest} if none) or a digest
+   * @param options where to connect and how, the platform to take from an index, and the cache
+   * @return the image, to build on: its layers and configuration, no tags
    * @throws InvalidReferenceException if the reference is malformed
-   * @throws RegistryException if the registry refuses or fails, after retries
+   * @throws NullPointerException if {@code options} is null
+   * @throws RegistryException if the registry refuses or fails, after retries, or has no such
+   *     image, or a credential helper fails
    * @throws ImageFormatException if what it sends is malformed or does not match its digest
+   *     ({@link DigestMismatchException}), an index has no image for the options' platform, or
+   *     the Docker credentials file is malformed
+   * @throws IOException if the blob cache cannot be read or written
    */
   public static Image from(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
@@ -144,8 +179,22 @@ public final class Image {
    * Pushes the image to a registry with the default {@link RegistryOptions}; see
    * {@link #pushTo(String, RegistryOptions)}.
    *
+   * @param reference where to push, such as {@code registry.example.com/team/app:1.0}
+   * @return the digest of the pushed manifest, which {@code …/app@<digest>} pulls
+   * @throws InvalidReferenceException if the reference is malformed
    * @throws ImageCheckException before anything is written, if the image would not start or holds
-   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     is of that kind
+   * @throws RegistryException if the registry refuses or fails, after retries, or a credential
+   *     helper fails
+   * @throws DigestMismatchException if the reference pins a digest other than the image's, or the
+   *     registry stores the manifest under another digest
+   * @throws SourceChangedException if a file added to the image changed while it was read
+   * @throws ImageFormatException if a stored layer (from a base image or {@link Layer#ofBlob}) is
+   *     malformed or does not match its digest, or the Docker credentials file is malformed
+   * @throws IOException if a source cannot be read, or the temporary image layout cannot be
+   *     written in {@code java.io.tmpdir}
    */
   public Digest pushTo(String reference) throws IOException {
     return pushTo(reference, RegistryOptions.defaults());
@@ -157,11 +206,27 @@ public final class Image {
    * sent again; blobs this process saw in another repository of the same registry are mounted
    * from there. Layers are compressed as the options say (gzip by default).
    *
+   * <p>The reference may pin a digest ({@code …/app@sha256:…}) instead of a tag: the manifest is
+   * then pushed by that digest, which must be the image's.
+   *
+   * @param reference where to push, such as {@code registry.example.com/team/app:1.0}
+   * @param options where to connect and how, the credentials, and the layers' compression
    * @return the digest of the pushed manifest, which {@code …/app@<digest>} pulls
    * @throws InvalidReferenceException if the reference is malformed
-   * @throws RegistryException if the registry refuses or fails, after retries
+   * @throws NullPointerException if {@code options} is null
    * @throws ImageCheckException before anything is written, if the image would not start or holds
-   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     is of that kind
+   * @throws RegistryException if the registry refuses or fails, after retries, or a credential
+   *     helper fails
+   * @throws DigestMismatchException if the reference pins a digest other than the image's, or the
+   *     registry stores a blob or the manifest under another digest
+   * @throws SourceChangedException if a file added to the image changed while it was read
+   * @throws ImageFormatException if a stored layer (from a base image or {@link Layer#ofBlob}) is
+   *     malformed or does not match its digest, or the Docker credentials file is malformed
+   * @throws IOException if a source cannot be read, or the temporary image layout cannot be
+   *     written in {@code java.io.tmpdir}
    */
   public Digest pushTo(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
@@ -178,7 +243,11 @@ public final class Image {
    * Adds a file, symbolic link or directory tree from disk at {@code /<its file name>}. A file's
    * executable bit is kept; see {@link CopyOption} for the defaults.
    *
+   * @param source the file, link or directory on disk
+   * @return a new image with the source in its current layer
    * @throws java.io.UncheckedIOException if the source does not exist or cannot be read
+   * @throws InvalidEntryException if the source has no file name (the file system's root), or
+   *     for the reasons {@link #add(Path, String, CopyOption...)} gives
    */
   @CheckReturnValue
   public Image add(Path source) {
@@ -201,10 +270,18 @@ public final class Image {
    * directory; a file or link added there replaces the link. See {@link #remove} to replace a
    * link by a directory.
    *
+   * @param source the file, link or directory on disk
+   * @param destination the absolute path in the image; ending in {@code /} to keep the source's
+   *     file name
+   * @param options how the files are copied; none for the defaults {@link CopyOption} describes
+   * @return a new image with the source in its current layer
    * @throws java.io.UncheckedIOException if the source does not exist or cannot be read, or (for
    *     a lower layer made with {@link Layer#ofBlob}) that layer cannot be read
-   * @throws InvalidEntryException if the destination is invalid or already taken in this layer,
-   *     a directory on its way is a file in the image, or the image's links on its way loop
+   * @throws InvalidEntryException if the destination is invalid or already taken in this layer
+   *     ({@link DuplicateEntryException}), a directory on its way is a file in the image, the
+   *     image's links on its way loop, a file under the source is a socket, or a pipe or device
+   *     without {@link CopyOption#INCLUDE_SPECIAL_FILES}, or a name under it is not UTF-8 without
+   *     {@link CopyOption#REPLACE_INVALID_NAMES}
    */
   @CheckReturnValue
   public Image add(Path source, String destination, CopyOption... options) {
@@ -221,6 +298,15 @@ public final class Image {
    * Adds an entry, such as a file made from bytes, to the current layer, its directories resolved
    * through the image's links as {@link #add(Path, String, CopyOption...)} says (a hard link's
    * target too).
+   *
+   * @param entry the entry to add
+   * @return a new image with the entry in its current layer
+   * @throws NullPointerException if {@code entry} is null
+   * @throws InvalidEntryException if this layer has an entry at that path already
+   *     ({@link DuplicateEntryException}), a directory on its way is a file in the image, or the
+   *     image's links on its way loop
+   * @throws java.io.UncheckedIOException if a lower layer made with {@link Layer#ofBlob} cannot be
+   *     read
    */
   @CheckReturnValue
   public Image add(Entry entry) {
@@ -235,8 +321,13 @@ public final class Image {
    * A stored layer (one read from an image, or made with {@link Layer#ofBlob}) is appended byte for
    * byte, as it is: its paths are what the tool that made it wrote.
    *
+   * @param layer the layer to append
+   * @return a new image with the layer on top; the next {@code add} of a path starts a new layer
+   * @throws NullPointerException if {@code layer} is null
    * @throws InvalidEntryException if a directory on an entry's way is a file in the image, or
    *     links on its way loop
+   * @throws java.io.UncheckedIOException if a lower layer made with {@link Layer#ofBlob} cannot be
+   *     read
    */
   @CheckReturnValue
   public Image add(Layer layer) {
@@ -274,7 +365,12 @@ public final class Image {
    * {@code /bin/sh} where {@code /bin} is a link to {@code usr/bin} deletes {@code /usr/bin/sh},
    * and removing {@code /bin} deletes the link.
    *
-   * @throws InvalidEntryException if nothing is at {@code path}
+   * @param path the absolute path in the image to delete
+   * @return a new image without {@code path}, the deletion in its current layer
+   * @throws InvalidEntryException if {@code path} is not a valid entry path, if nothing is at
+   *     {@code path}, or if the image's links on its way loop
+   * @throws java.io.UncheckedIOException if a lower layer made with {@link Layer#ofBlob} cannot be
+   *     read
    */
   @CheckReturnValue
   public Image remove(String path) {
@@ -302,6 +398,14 @@ public final class Image {
    * an opaque whiteout hides what lower layers have there (OCI image-spec, layer.md). Where
    * {@code directory} is a link to a directory, as {@code /lib} on a usrmerge base, the directory
    * it leads to is replaced and the link stays.
+   *
+   * @param source the directory tree on disk to put there
+   * @param directory the absolute path of the directory in the image to replace
+   * @param options how the files are copied; none for the defaults {@link CopyOption} describes
+   * @return a new image with the opaque whiteout and the tree in its current layer
+   * @throws java.io.UncheckedIOException if the source does not exist or cannot be read
+   * @throws InvalidEntryException for the reasons {@link #add(Path, String, CopyOption...)} gives,
+   *     or if {@code directory} leads to the image root
    */
   @CheckReturnValue
   public Image replace(Path source, String directory, CopyOption... options) {
@@ -385,6 +489,10 @@ public final class Image {
   /**
    * Sets the program and arguments the container runs. As in a Dockerfile, a command inherited
    * from a base image is cleared; set one after this call if it is wanted.
+   *
+   * @param argv the program's path in the image and its arguments; none clears the entrypoint
+   * @return a new image with that entrypoint
+   * @throws NullPointerException if an argument is null
    */
   @CheckReturnValue
   public Image entrypoint(String... argv) {
@@ -395,13 +503,27 @@ public final class Image {
     return with(b.build(), false, platformFromBase);
   }
 
-  /** Sets the default arguments, passed to the entrypoint or run as the command. */
+  /**
+   * Sets the default arguments, passed to the entrypoint or run as the command.
+   *
+   * @param argv the arguments, or the program and its arguments; none clears them
+   * @return a new image with that command
+   * @throws NullPointerException if an argument is null
+   */
   @CheckReturnValue
   public Image cmd(String... argv) {
     return with(config.toBuilder().cmd(argv).build(), false, platformFromBase);
   }
 
-  /** Sets an environment variable. */
+  /**
+   * Sets an environment variable, replacing its earlier value in place.
+   *
+   * @param name the variable's name: not empty, without {@code =} or NUL
+   * @param value its value, without NUL
+   * @return a new image with the variable set
+   * @throws IllegalArgumentException if the name is empty or holds {@code =} or NUL, or the value
+   *     holds NUL
+   */
   @CheckReturnValue
   public Image env(String name, String value) {
     return config(config.toBuilder().env(name, value).build());
@@ -419,7 +541,9 @@ public final class Image {
    * {@code /etc/ssl/cert.pem} (Alpine, macOS, the BSDs), {@code /etc/ssl/ca-bundle.pem} (openSUSE).
    * The bundle is written as {@link #caCertificates(Path)} says.
    *
+   * @return a new image with the bundle in its current layer and {@code SSL_CERT_FILE} set
    * @throws java.io.UncheckedIOException if the bundle found cannot be read or is malformed
+   * @throws InvalidEntryException if the image has a directory at the bundle's path
    */
   @CheckReturnValue
   public Image caCertificates() {
@@ -440,6 +564,8 @@ public final class Image {
    * is read and written where they lead, and the links stay. It is a regular file of mode
    * {@code 0644} owned by root, in the layer adds go to.
    *
+   * @param pemFile the PEM file on disk
+   * @return a new image with the bundle in its current layer and {@code SSL_CERT_FILE} set
    * @throws java.io.UncheckedIOException if the file cannot be read, is over 16 MiB, holds no
    *     certificate or a malformed one (the message names the file, which certificate and its
    *     lines), or the bundle the image already has is malformed; nothing is added then
@@ -454,7 +580,12 @@ public final class Image {
    * Adds every trusted-certificate entry of a loaded key store (private key entries are passed
    * over), as {@link #caCertificates(Path)} adds a PEM file's.
    *
+   * @param trustStore a loaded key store, such as the JDK's {@code cacerts}
+   * @return a new image with the bundle in its current layer and {@code SSL_CERT_FILE} set
+   * @throws NullPointerException if {@code trustStore} is null
    * @throws IllegalArgumentException if the store is not loaded or has no trusted-certificate entry
+   * @throws java.io.UncheckedIOException if the bundle the image already has is malformed
+   * @throws InvalidEntryException if the image has a directory at the bundle's path
    */
   @CheckReturnValue
   public Image caCertificates(java.security.KeyStore trustStore) {
@@ -473,6 +604,10 @@ public final class Image {
   /**
    * Adds all of this machine's time zone data, {@code /usr/share/zoneinfo}, as
    * {@link #timeZones(Path, String...)} says.
+   *
+   * @return a new image with the zone files in its current layer
+   * @throws java.io.UncheckedIOException if the directory or a file cannot be read, or a zone file
+   *     is not TZif (the message names it)
    */
   @CheckReturnValue
   public Image timeZones() {
@@ -483,6 +618,13 @@ public final class Image {
    * Adds the named zones, such as {@code "Asia/Tokyo"} or {@code "UTC"}, from this machine's
    * {@code /usr/share/zoneinfo} (with none named, all of it), as
    * {@link #timeZones(Path, String...)} says; set {@code TZ} with {@link #env} to use one.
+   *
+   * @param zones zone names, relative to the zoneinfo directory; none for all of it
+   * @return a new image with the zone files in its current layer
+   * @throws IllegalArgumentException if a name is empty, absolute or has a {@code ..} or
+   *     {@code .} component, or names no zone of the directory (the message names close ones)
+   * @throws java.io.UncheckedIOException if the directory or a file cannot be read, or a zone file
+   *     is not TZif (the message names it)
    */
   @CheckReturnValue
   public Image timeZones(String... zones) {
@@ -504,6 +646,9 @@ public final class Image {
    * Every zone file must be TZif (RFC 8536); tzdata's text tables beside the zones
    * ({@code zone.tab}, {@code tzdata.zi}, ...) are copied as they are.
    *
+   * @param zoneinfoDirectory the zoneinfo directory on disk, such as {@code /usr/share/zoneinfo}
+   * @param zones zone names, relative to that directory; none for all of it
+   * @return a new image with the zone files in its current layer
    * @throws IllegalArgumentException if a name is empty, absolute or has a {@code ..} or
    *     {@code .} component, or names no zone of the directory (the message names close ones)
    * @throws java.io.UncheckedIOException if the directory or a file cannot be read, or a zone file
@@ -525,13 +670,26 @@ public final class Image {
     });
   }
 
-  /** Sets the working directory. */
+  /**
+   * Sets the working directory. When no layer has it, it is added as a directory when the image
+   * is written, since Docker and runc would create it at start.
+   *
+   * @param directory the absolute path in the image
+   * @return a new image with that working directory
+   * @throws IllegalArgumentException if {@code directory} is not absolute
+   */
   @CheckReturnValue
   public Image workingDir(String directory) {
     return config(config.toBuilder().workingDir(directory).build());
   }
 
-  /** Sets the user the process runs as ({@code name}, {@code uid}, {@code uid:gid}). */
+  /**
+   * Sets the user the process runs as.
+   *
+   * @param user {@code name}, {@code uid}, {@code name:group} or {@code uid:gid}
+   * @return a new image with that user
+   * @throws IllegalArgumentException if {@code user} is empty
+   */
   @CheckReturnValue
   public Image user(String user) {
     return config(config.toBuilder().user(user).build());
@@ -540,6 +698,12 @@ public final class Image {
   /**
    * Runs the process as distroless's non-root user: {@code nonroot}, uid and gid 65532, home
    * {@code /home/nonroot}, shell {@code /sbin/nologin}; see {@link #nonRootUser(String, int)}.
+   *
+   * @return a new image with the user's files in its current layer and its uid as the user
+   * @throws IllegalStateException if the image's files give the name, the uid or the gid to
+   *     another user or group, or one of the paths is not of the kind it must be
+   * @throws InvalidEntryException if the image's links on the way loop
+   * @throws java.io.UncheckedIOException if a file of a lower layer cannot be read
    */
   @CheckReturnValue
   public Image nonRootUser() {
@@ -563,6 +727,9 @@ public final class Image {
    * image has already (the same name and ids) is not written again, and its home directory is
    * then left to the image; so calling this twice changes nothing more.
    *
+   * @param name the user's and its group's name
+   * @param uid the user's uid and its group's gid
+   * @return a new image with the user's files in its current layer and {@code uid} as the user
    * @throws IllegalArgumentException if {@code name} is not a user name ({@code [a-z_][a-z0-9_-]*},
    *     at most 32 characters) or {@code uid} is not 1 to 2^31-1
    * @throws IllegalStateException if the image's files give the name, the uid or the gid to
@@ -585,6 +752,7 @@ public final class Image {
    * owner in the current layer, its content untouched; where it is a link to a directory, that
    * directory does. An image with such a {@code /tmp} is returned unchanged.
    *
+   * @return a new image with {@code /tmp} in its current layer, or this image
    * @throws InvalidEntryException if the image's links on the way loop or lead to the image root
    */
   @CheckReturnValue
@@ -601,13 +769,28 @@ public final class Image {
     return !lastLayerOpen && next.layers.get(next.layers.size() - 1).entries().isEmpty() ? this : next;
   }
 
-  /** Exposes a port, as {@code 8080} or {@code 53/udp}. */
+  /**
+   * Exposes a port, as {@code 8080} or {@code 53/udp}.
+   *
+   * @param port 1 to 65535, with an optional {@code /tcp} (the default), {@code /udp} or
+   *     {@code /sctp}
+   * @return a new image exposing that port too
+   * @throws IllegalArgumentException if {@code port} is not of that form
+   */
   @CheckReturnValue
   public Image expose(String port) {
     return config(config.toBuilder().exposedPort(port).build());
   }
 
-  /** Sets a label. */
+  /**
+   * Sets a label, replacing its earlier value.
+   *
+   * @param key the label's key, not empty
+   * @param value its value
+   * @return a new image with the label set
+   * @throws IllegalArgumentException if {@code key} is empty
+   * @throws NullPointerException if {@code value} is null
+   */
   @CheckReturnValue
   public Image label(String key, String value) {
     return config(config.toBuilder().label(key, value).build());
@@ -617,13 +800,23 @@ public final class Image {
    * Sets the platform. Without one, it is taken from the entrypoint's ELF header (an arm64 binary
    * makes an arm64 image), else from the image's executables, else from the base image, else
    * {@code linux/amd64}; executables of different architectures are then an error.
+   *
+   * @param platform the image's operating system, architecture and variant
+   * @return a new image for that platform
+   * @throws NullPointerException if {@code platform} is null
    */
   @CheckReturnValue
   public Image platform(Platform platform) {
     return with(config.toBuilder().platform(platform).build(), cmdFromBase, false);
   }
 
-  /** Replaces the whole configuration. */
+  /**
+   * Replaces the whole configuration.
+   *
+   * @param newConfig the configuration the image gets
+   * @return a new image with that configuration and the same layers and tags
+   * @throws NullPointerException if {@code newConfig} is null
+   */
   @CheckReturnValue
   public Image config(ImageConfig newConfig) {
     Objects.requireNonNull(newConfig, "config");
@@ -637,6 +830,10 @@ public final class Image {
    * ({@link ImageCheck#DEPENDENCIES}), whose executables for another architecture run through
    * binfmt_misc and QEMU ({@link ImageCheck#PLATFORM}), or a bundle run without the runtime's mounts
    * ({@link ImageCheck#RUNTIME_PATHS}).
+   *
+   * @param checks the checks to turn off, added to those already off
+   * @return a new image whose writes skip those checks
+   * @throws NullPointerException if a check is null
    */
   @CheckReturnValue
   public Image without(ImageCheck... checks) {
@@ -651,6 +848,8 @@ public final class Image {
   /**
    * Builds even when a program could not start in the image for what it lacks or where it is:
    * {@code without(ImageCheck.DEPENDENCIES, ImageCheck.ENTRYPOINT)}.
+   *
+   * @return a new image whose writes skip those two checks
    */
   @CheckReturnValue
   public Image withoutDependencyCheck() {
@@ -664,8 +863,13 @@ public final class Image {
    * ({@code /usr/bin/curl} goes to {@code /usr/bin/curl}), so {@code $ORIGIN} paths still work;
    * libraries and the symbolic links that lead to them keep theirs. A static binary is added alone.
    *
-   * @throws java.io.UncheckedIOException if the binary or a library cannot be read, or a library
-   *     cannot be found (naming each missing one)
+   * @param binary the executable on this machine
+   * @return a new image with the binary, its interpreter, libraries and links in its current layer
+   * @throws java.io.UncheckedIOException if the binary does not exist, is not ELF, or it or a
+   *     library cannot be read or is malformed, or the interpreter or a library cannot be found
+   *     (naming each missing one)
+   * @throws InvalidEntryException if a path it adds is already taken in this layer by something
+   *     else, a directory on its way is a file in the image, or the image's links on its way loop
    */
   @CheckReturnValue
   public Image addWithLibraries(Path binary) {
@@ -677,6 +881,15 @@ public final class Image {
    * Adds the executable at {@code binary}, a path inside the root directory {@code root} (such as
    * an unpacked distribution), with its interpreter and libraries from that root, each at its path
    * in the root; see {@link #addWithLibraries(Path)}.
+   *
+   * @param root the directory on disk that stands for {@code /}
+   * @param binary the executable's absolute path inside {@code root}
+   * @return a new image with the binary, its interpreter, libraries and links in its current layer
+   * @throws java.io.UncheckedIOException if the binary does not exist, is not ELF, or it or a
+   *     library cannot be read or is malformed, or the interpreter or a library cannot be found
+   *     in the root (naming each missing one)
+   * @throws InvalidEntryException if a path it adds is already taken in this layer by something
+   *     else, a directory on its way is a file in the image, or the image's links on its way loop
    */
   @CheckReturnValue
   public Image addWithLibraries(Path root, String binary) {
@@ -698,7 +911,9 @@ public final class Image {
    * Adds a name, such as {@code hello:latest} or {@code localhost:5000/hello:1.0}. An image
    * without one is named after its entrypoint's file name, {@code <name>:latest}.
    *
-   * @throws InvalidReferenceException if the reference is not valid
+   * @param reference the name, with an optional registry and tag ({@code latest} if none)
+   * @return a new image with that name added to its tags (once)
+   * @throws InvalidReferenceException if the reference is not valid or pins a digest
    */
   @CheckReturnValue
   public Image tag(String reference) {
@@ -719,17 +934,29 @@ public final class Image {
     return new Image(layers, config, next, lastLayerOpen, cmdFromBase, platformFromBase, skipped, lower);
   }
 
-  /** The layers, base first. */
+  /**
+   * The layers, base first.
+   *
+   * @return an unmodifiable list, empty for an image from scratch with nothing added
+   */
   public List<Layer> layers() {
     return layers;
   }
 
-  /** The configuration. */
+  /**
+   * The configuration.
+   *
+   * @return the configuration set on this image or inherited from its base
+   */
   public ImageConfig config() {
     return config;
   }
 
-  /** The names given with {@link #tag}, or read with the image. */
+  /**
+   * The names given with {@link #tag}, or read with the image.
+   *
+   * @return an unmodifiable list in the order given, empty when the image has none
+   */
   public List<ImageReference> tags() {
     return tags;
   }
@@ -737,6 +964,10 @@ public final class Image {
   /**
    * The image's file system as a container sees it: every layer applied in order, whiteouts
    * included. For stored layers this reads their blobs.
+   *
+   * @return an unmodifiable map from each absolute path to its entry, sorted by path; the
+   *     whiteouts are applied, not listed
+   * @throws java.io.UncheckedIOException if a stored layer's blob cannot be read or is malformed
    */
   public SortedMap<String, Entry> fileSystem() {
     return LayeredFileSystem.of(layers).entries();
@@ -748,12 +979,21 @@ public final class Image {
    * existing directory, as an OCI image layout there. A file appears only once complete; a failed
    * write leaves nothing at {@code target}.
    *
+   * @param target the archive file to create or replace, or an existing directory to write an
+   *     image layout in (empty, or a layout already, which the image is added to)
    * @return the manifest written; its config digest is the image ID
-   * @throws IOException if a source cannot be read or changed while it was read, or the target
-   *     cannot be written
-   *
    * @throws ImageCheckException before anything is written, if the image would not start or holds
-   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     is of that kind
+   * @throws SourceChangedException if a file added to the image grew, shrank, changed or was
+   *     removed after it was added, or while it was read
+   * @throws DigestMismatchException if a stored layer's blob (from a base image or
+   *     {@link Layer#ofBlob}) does not have the digest or size its descriptor says
+   * @throws ImageFormatException if a stored layer is malformed, or {@code target} is a directory
+   *     that is neither empty nor an image layout
+   * @throws IOException if a source cannot be read, or the target cannot be written (its parent
+   *     directory missing, for one)
    */
   public Manifest writeTo(Path target) throws IOException {
     return writeTo(target, WriteOptions.defaults());
@@ -762,8 +1002,23 @@ public final class Image {
   /**
    * Writes the image as {@link #writeTo(Path)} does, in the format and compression the options say.
    *
+   * @param target the archive file to create or replace, or the directory to write an image
+   *     layout in: with {@link WriteOptions.Format#OCI_LAYOUT}, a directory that is empty, an
+   *     image layout already, or absent (it is then made, in a parent that must exist)
+   * @param options the format (by default chosen from {@code target}) and the layers' compression
+   * @return the manifest written; its config digest is the image ID
    * @throws ImageCheckException before anything is written, if the image would not start or holds
-   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     is of that kind
+   * @throws SourceChangedException if a file added to the image grew, shrank, changed or was
+   *     removed after it was added, or while it was read
+   * @throws DigestMismatchException if a stored layer's blob (from a base image or
+   *     {@link Layer#ofBlob}) does not have the digest or size its descriptor says
+   * @throws ImageFormatException if a stored layer is malformed, or {@code target} is a directory
+   *     that is neither empty nor an image layout
+   * @throws IOException if a source cannot be read, or the target cannot be written (its parent
+   *     directory missing, or a file where a layout is asked for)
    */
   public Manifest writeTo(Path target, WriteOptions options) throws IOException {
     return ArchiveWriting.toPath(List.of(plan()), target, options).get(0);
@@ -774,9 +1029,19 @@ public final class Image {
    * uncompressed layer is read twice, first to compute its digest, because the tar names a blob
    * before its content; a compressed one is spooled to a temporary file.
    *
-   * @return the manifest written
+   * @param out the stream to write the archive to; it is flushed, not closed
+   * @return the manifest written; its config digest is the image ID
    * @throws ImageCheckException before anything is written, if the image would not start or holds
-   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     is of that kind
+   * @throws SourceChangedException if a file added to the image grew, shrank, changed or was
+   *     removed after it was added, or between the two reads; the stream has then received part of
+   *     the archive
+   * @throws DigestMismatchException if a stored layer's blob (from a base image or
+   *     {@link Layer#ofBlob}) does not have the digest or size its descriptor says
+   * @throws ImageFormatException if a stored layer is malformed
+   * @throws IOException if a source cannot be read or the stream cannot be written
    */
   public Manifest writeTo(OutputStream out) throws IOException {
     return writeTo(out, WriteOptions.defaults());
@@ -785,8 +1050,23 @@ public final class Image {
   /**
    * Writes the image as {@link #writeTo(OutputStream)} does, with the given compression.
    *
+   * @param out the stream to write the archive to; it is flushed, not closed
+   * @param options the layers' compression; the format must be empty or
+   *     {@link WriteOptions.Format#ARCHIVE}
+   * @return the manifest written; its config digest is the image ID
+   * @throws IllegalArgumentException if the options ask for {@link WriteOptions.Format#OCI_LAYOUT},
+   *     which is a directory
    * @throws ImageCheckException before anything is written, if the image would not start or holds
-   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck})
+   *     what a container never sees; it lists every problem with its fix (see {@link ImageCheck});
+   *     {@link MissingDependencyException} or {@link PlatformConflictException} when every problem
+   *     is of that kind
+   * @throws SourceChangedException if a file added to the image grew, shrank, changed or was
+   *     removed after it was added, or between the two reads; the stream has then received part of
+   *     the archive
+   * @throws DigestMismatchException if a stored layer's blob (from a base image or
+   *     {@link Layer#ofBlob}) does not have the digest or size its descriptor says
+   * @throws ImageFormatException if a stored layer is malformed
+   * @throws IOException if a source cannot be read or the stream cannot be written
    */
   public Manifest writeTo(OutputStream out, WriteOptions options) throws IOException {
     return ArchiveWriting.toStream(List.of(plan()), out, options).get(0);

@@ -23,9 +23,22 @@ public class ImageCheckException extends IOException {
    * One problem: the check that found it, the path in the image it concerns (the file, or
    * {@code /etc/passwd} for an unknown user, or {@code /} for the image as a whole), why the image
    * would fail there (said of that path: "has no execute permission"), and how to fix it.
+   *
+   * @param check the check that found the problem
+   * @param path the path in the image the problem concerns, {@code /} for the image as a whole
+   * @param reason why the image would fail there, said of that path
+   * @param fix how to fix it
    */
   public record Problem(ImageCheck check, String path, String reason, String fix) {
-    /** Creates a problem; every part is required. */
+    /**
+     * Creates a problem; every part is required.
+     *
+     * @param check the check that found the problem
+     * @param path the path in the image the problem concerns, {@code /} for the image as a whole
+     * @param reason why the image would fail there, said of that path
+     * @param fix how to fix it
+     * @throws NullPointerException if a part is null
+     */
     public Problem {
       Objects.requireNonNull(check, "check");
       Objects.requireNonNull(path, "path");
@@ -39,15 +52,26 @@ public class ImageCheckException extends IOException {
     }
   }
 
+  /** The problems, in the order the checks found them; part of the serialized form. */
   private final List<Problem> problems;
 
-  /** Creates an exception listing {@code problems}, of which there is at least one. */
+  /**
+   * Creates an exception listing {@code problems}, of which there is at least one.
+   *
+   * @param problems the problems, in the order the checks found them; copied
+   * @throws IllegalArgumentException if {@code problems} is empty
+   * @throws NullPointerException if {@code problems} is null or holds null
+   */
   public ImageCheckException(List<Problem> problems) {
     super(message(problems));
     this.problems = List.copyOf(problems);
   }
 
-  /** Every problem found, in the order the checks ran. */
+  /**
+   * Every problem found, in the order the checks ran.
+   *
+   * @return an unmodifiable list of at least one problem
+   */
   public List<Problem> problems() {
     return problems;
   }

@@ -30,7 +30,19 @@ public record ImageReference(
       "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?");
   private static final int MAX_NAME = 255;
 
-  /** Validates every part. */
+  /**
+   * Validates every part.
+   *
+   * @param registry the registry host and optional port, such as {@code ghcr.io} or
+   *     {@code localhost:5000}, or a bracketed IPv6 address
+   * @param repository the repository path: lower-case components of letters and digits with
+   *     {@code .}, {@code _}, {@code __} or {@code -} between them, separated by {@code /}
+   * @param tag the tag: up to 128 letters, digits, {@code _}, {@code .} and {@code -}, not
+   *     starting with {@code .} or {@code -}
+   * @param digest the digest, when the reference pins one
+   * @throws InvalidReferenceException if a part is not of that form
+   * @throws NullPointerException if an argument is null
+   */
   public ImageReference {
     if (!DOMAIN.matcher(registry).matches()) {
       throw new InvalidReferenceException("invalid registry '" + registry + "'");
@@ -49,9 +61,16 @@ public record ImageReference(
   }
 
   /**
-   * Parses a reference.
+   * Parses a reference. As Docker does, a first component with a {@code .} or {@code :}, or
+   * {@code localhost}, names the registry; without one the registry is {@code docker.io}, where a
+   * one-component repository gets {@code library/}.
    *
-   * @throws InvalidReferenceException naming the reference and what is wrong with it
+   * @param reference the reference, such as {@code hello}, {@code localhost:5000/team/hello:1.0}
+   *     or {@code ghcr.io/org/app@sha256:...}
+   * @return the parsed reference
+   * @throws InvalidReferenceException naming the reference and what is wrong with it: empty, a
+   *     malformed part or digest, or a name over 255 characters
+   * @throws NullPointerException if {@code reference} is null
    */
   public static ImageReference parse(String reference) {
     if (reference.isEmpty()) {
@@ -105,18 +124,34 @@ public record ImageReference(
     }
   }
 
-  /** The tag, or {@code latest} when the reference names neither a tag nor a digest. */
+  /**
+   * The tag, or {@code latest} when the reference names none.
+   *
+   * @return the tag; {@code latest} also for a reference that pins only a digest
+   */
   public String tagOrLatest() {
     return tag.orElse("latest");
   }
 
-  /** A copy with the given tag. */
+  /**
+   * A copy with the given tag.
+   *
+   * @param newTag the tag, which replaces this reference's; the digest is kept
+   * @return a copy with that tag
+   * @throws InvalidReferenceException if {@code newTag} is not a valid tag
+   * @throws NullPointerException if {@code newTag} is null
+   */
   @CheckReturnValue
   public ImageReference withTag(String newTag) {
     return new ImageReference(registry, repository, Optional.of(newTag), digest);
   }
 
-  /** The repository as Docker shows it: {@code hello}, {@code localhost:5000/team/hello}. */
+  /**
+   * The repository as Docker shows it: {@code hello}, {@code localhost:5000/team/hello}.
+   *
+   * @return the repository, without {@code docker.io/} and {@code library/} for Docker Hub, and
+   *     with the registry for any other
+   */
   public String familiarRepository() {
     if (registry.equals(DOCKER_HUB)) {
       return repository.startsWith("library/") ? repository.substring("library/".length()) : repository;
@@ -124,12 +159,22 @@ public record ImageReference(
     return registry + "/" + repository;
   }
 
-  /** The full name with registry, repository and tag or digest, as containerd records it. */
+  /**
+   * The full name with registry, repository and tag or digest, as containerd records it.
+   *
+   * @return such as {@code docker.io/library/hello:latest} or
+   *     {@code ghcr.io/org/app@sha256:...}; a reference without tag or digest gets {@code :latest}
+   */
   public String fullName() {
     return registry + "/" + repository + suffix();
   }
 
-  /** The short form Docker shows, {@code hello:latest}; a reference without a tag gets {@code latest}. */
+  /**
+   * The short form Docker shows, {@code hello:latest}; a reference without a tag gets
+   * {@code latest}.
+   *
+   * @return the {@linkplain #familiarRepository() familiar repository} with the tag and digest
+   */
   public String familiarName() {
     return familiarRepository() + suffix();
   }

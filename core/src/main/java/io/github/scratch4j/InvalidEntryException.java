@@ -7,7 +7,11 @@ package io.github.scratch4j;
 public class InvalidEntryException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception whose message names the entry and the problem. */
+  /**
+   * Creates an exception whose message names the entry and the problem.
+   *
+   * @param message the entry's path (or source file) and what is wrong with it
+   */
   public InvalidEntryException(String message) {
     super(message);
   }

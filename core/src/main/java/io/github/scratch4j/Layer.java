@@ -62,7 +62,11 @@ public final class Layer {
     });
   }
 
-  /** A new, empty builder. */
+  /**
+   * A new, empty builder.
+   *
+   * @return a builder whose helpers make entries owned by root with the reproducible timestamp
+   */
   @CheckReturnValue
   public static Builder builder() {
     return new Builder();
@@ -75,7 +79,9 @@ public final class Layer {
    * @param blob the blob's media type (an OCI or Docker layer type), digest and size
    * @param diffId the SHA-256 of the uncompressed layer tar
    * @param content the blob's bytes, as stored
+   * @return a stored layer; its entries are read from {@code content} when first needed
    * @throws IllegalArgumentException if the media type is not a layer type or the size disagrees
+   *     with the content's
    */
   public static Layer ofBlob(Descriptor blob, Digest diffId, Source content) {
     if (!io.github.scratch4j.internal.compress.LayerMediaTypes.isLayer(blob.mediaType())) {
@@ -88,7 +94,13 @@ public final class Layer {
     return new Layer(blob, diffId, content, Optional.empty());
   }
 
-  /** A builder holding this layer's entries, to add more; for a stored layer its entries are read. */
+  /**
+   * A builder holding this layer's entries, to add more; for a stored layer its entries are read.
+   *
+   * @return a new builder with the entries that were added (not the implied directories) and
+   *     what made the layer
+   * @throws java.io.UncheckedIOException as {@link #entries()} says
+   */
   @CheckReturnValue
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -107,6 +119,7 @@ public final class Layer {
    * {@link Image#from(Path)} or {@link Image#from(String)} were read and validated with it; those
    * of a layer made with {@link #ofBlob} are read from the blob (decompressing it) the first time.
    *
+   * @return an unmodifiable list, sorted by path
    * @throws java.io.UncheckedIOException only for a layer made with {@link #ofBlob}, if its blob
    *     cannot be read or is not a valid layer; its cause is the {@link ImageFormatException} or
    *     other {@code IOException}
@@ -127,7 +140,14 @@ public final class Layer {
     return result;
   }
 
-  /** The entry at {@code path} that is not a whiteout, if this layer has one. */
+  /**
+   * The entry at {@code path} that is not a whiteout, if this layer has one.
+   *
+   * @param path absolute path in the image; normalized first
+   * @return the entry, or empty when this layer has none there (or only a whiteout)
+   * @throws InvalidEntryException if {@code path} is not a valid entry path
+   * @throws java.io.UncheckedIOException as {@link #entries()} says
+   */
   public Optional<Entry> entry(String path) {
     String normalized = EntryPaths.normalize(path);
     for (Entry e : entries()) {
@@ -138,7 +158,14 @@ public final class Layer {
     return Optional.empty();
   }
 
-  /** The regular file at {@code path}, if this layer has one. */
+  /**
+   * The regular file at {@code path}, if this layer has one.
+   *
+   * @param path absolute path in the image; normalized first
+   * @return the file, or empty when this layer has none or something else there
+   * @throws InvalidEntryException if {@code path} is not a valid entry path
+   * @throws java.io.UncheckedIOException as {@link #entries()} says
+   */
   public Optional<FileEntry> file(String path) {
     return entry(path).filter(FileEntry.class::isInstance).map(FileEntry.class::cast);
   }
@@ -148,27 +175,48 @@ public final class Layer {
    * added. Where a lower layer has a directory at that path, an implied directory is written with
    * that directory's mode, owner and time, so that it does not change them; where a lower layer has
    * something else there, such as a symbolic link {@code /lib -> usr/lib}, it is left out.
+   *
+   * @param path the directory's normalized absolute path
+   * @return true for an implied directory; false for an added one, another entry, nothing, and
+   *     always for a stored layer
    */
   public boolean isImplied(String path) {
     return impliedDirectories.contains(path);
   }
 
-  /** What made this layer, recorded in the image history. */
+  /**
+   * What made this layer, recorded in the image history.
+   *
+   * @return the description, or empty when none was given
+   */
   public Optional<String> createdBy() {
     return createdBy;
   }
 
-  /** The stored blob, for a layer read from an existing image or made with {@link #ofBlob}. */
+  /**
+   * The stored blob, for a layer read from an existing image or made with {@link #ofBlob}.
+   *
+   * @return the blob's descriptor, or empty for a layer built from entries
+   */
   public Optional<Descriptor> blob() {
     return blob;
   }
 
-  /** The SHA-256 of the uncompressed layer tar, for a stored layer. */
+  /**
+   * The SHA-256 of the uncompressed layer tar, for a stored layer.
+   *
+   * @return the diff ID, or empty for a layer built from entries (it is computed when written)
+   */
   public Optional<Digest> diffId() {
     return diffId;
   }
 
-  /** The stored blob's bytes, for a stored layer. */
+  /**
+   * The stored blob's bytes, for a stored layer.
+   *
+   * @return the blob's content as stored (compressed or not), or empty for a layer built from
+   *     entries
+   */
   public Optional<Source> blobContent() {
     return blobContent;
   }
@@ -215,6 +263,9 @@ public final class Layer {
     /**
      * Adds an entry.
      *
+     * @param entry the entry, as it is (its attributes are not changed)
+     * @return this builder
+     * @throws NullPointerException if {@code entry} is null
      * @throws DuplicateEntryException if the layer already has an entry at that path
      */
     public Builder add(Entry entry) {
@@ -250,27 +301,77 @@ public final class Layer {
       return symlinks > 0;
     }
 
-    /** Adds a regular file with mode {@code 0644}. */
+    /**
+     * Adds a regular file with mode {@code 0644}.
+     *
+     * @param path absolute path in the image
+     * @param source the content
+     * @return this builder
+     * @throws InvalidEntryException if {@code path} is not a valid entry path (see
+     *     {@link FileEntry#FileEntry})
+     * @throws DuplicateEntryException if the layer already has an entry at that path
+     * @throws NullPointerException if {@code path} or {@code source} is null
+     */
     public Builder addFile(String path, Source source) {
       return addFile(path, source, 0644);
     }
 
-    /** Adds a regular file with the given permission bits. */
+    /**
+     * Adds a regular file with the given permission bits.
+     *
+     * @param path absolute path in the image
+     * @param source the content
+     * @param mode permission bits, {@code 0} to {@code 07777}
+     * @return this builder
+     * @throws InvalidEntryException if {@code path} is not a valid entry path (see
+     *     {@link FileEntry#FileEntry}) or the mode is out of range
+     * @throws DuplicateEntryException if the layer already has an entry at that path
+     * @throws NullPointerException if {@code path} or {@code source} is null
+     */
     public Builder addFile(String path, Source source, int mode) {
       return add(new FileEntry(path, source, mode, uid, gid, mtime));
     }
 
-    /** Adds a directory with mode {@code 0755}. */
+    /**
+     * Adds a directory with mode {@code 0755}.
+     *
+     * @param path absolute path in the image
+     * @return this builder
+     * @throws InvalidEntryException if {@code path} is not a valid entry path (see
+     *     {@link FileEntry#FileEntry})
+     * @throws DuplicateEntryException if the layer already has an entry at that path
+     * @throws NullPointerException if {@code path} is null
+     */
     public Builder addDirectory(String path) {
       return add(new DirectoryEntry(path, 0755, uid, gid, mtime));
     }
 
-    /** Adds a symbolic link to {@code target}, stored as given. */
+    /**
+     * Adds a symbolic link to {@code target}, stored as given.
+     *
+     * @param path absolute path of the link in the image
+     * @param target what the link points at, relative or absolute; not empty, without NUL
+     * @return this builder
+     * @throws InvalidEntryException if {@code path} is not a valid entry path (see
+     *     {@link FileEntry#FileEntry}), or the target is empty or holds NUL
+     * @throws DuplicateEntryException if the layer already has an entry at that path
+     * @throws NullPointerException if {@code path} or {@code target} is null
+     */
     public Builder addSymlink(String path, String target) {
       return add(new SymlinkEntry(path, target, 0777, uid, gid, mtime));
     }
 
-    /** Adds a hard link to the regular file at {@code target} in this layer. */
+    /**
+     * Adds a hard link to the regular file at {@code target} in this layer.
+     *
+     * @param path absolute path of the link in the image
+     * @param target absolute path of the linked file
+     * @return this builder
+     * @throws InvalidEntryException if {@code path} or {@code target} is not a valid entry path
+     *     (see {@link FileEntry#FileEntry}), or they are the same
+     * @throws DuplicateEntryException if the layer already has an entry at that path
+     * @throws NullPointerException if {@code path} or {@code target} is null
+     */
     public Builder addHardlink(String path, String target) {
       return add(new HardlinkEntry(path, target, 0644, uid, gid, mtime));
     }
@@ -282,8 +383,16 @@ public final class Layer {
      * order, and hard links to it. See {@link CopyOption} for how symbolic links, permissions and
      * special files are treated.
      *
-     * @throws java.io.UncheckedIOException if the source cannot be read
-     * @throws InvalidEntryException if the tree holds something a layer cannot, such as a socket
+     * @param source the file, link or directory on disk
+     * @param path absolute path in the image where the source (or a directory's content) goes
+     * @param options how the files are copied; none for the defaults {@link CopyOption} describes
+     * @return this builder
+     * @throws java.io.UncheckedIOException if the source does not exist or cannot be read
+     * @throws InvalidEntryException if the tree holds something a layer cannot, such as a socket,
+     *     a pipe or device without {@link CopyOption#INCLUDE_SPECIAL_FILES}, or a name that is not
+     *     UTF-8 without {@link CopyOption#REPLACE_INVALID_NAMES}; or if {@code path} is not a valid
+     *     entry path
+     * @throws DuplicateEntryException if the layer already has an entry at a path the tree adds
      */
     public Builder addPath(Path source, String path, CopyOption... options) {
       return addPath(source, path, java.util.function.UnaryOperator.identity(), options);
@@ -303,7 +412,9 @@ public final class Layer {
      * first such link in path order takes the file's content and attributes, and the others
      * link to it.
      *
+     * @param path absolute path of what to remove; normalized first
      * @return whether anything was removed
+     * @throws InvalidEntryException if {@code path} is not a valid entry path
      */
     public boolean remove(String path) {
       String normalized = EntryPaths.normalize(path);
@@ -346,19 +457,40 @@ public final class Layer {
       }
     }
 
-    /** The entry this builder has at {@code path} (not a whiteout), if any. */
+    /**
+     * The entry this builder has at {@code path} (not a whiteout), if any.
+     *
+     * @param path absolute path in the image; normalized first
+     * @return the entry, or empty when the builder has none there
+     * @throws InvalidEntryException if {@code path} is not a valid entry path
+     */
     public Optional<Entry> get(String path) {
       return Optional.ofNullable(entries.get(EntryPaths.normalize(path)));
     }
 
-    /** Whether this builder has an entry at {@code path} or under it. */
+    /**
+     * Whether this builder has an entry at {@code path} or under it.
+     *
+     * @param path absolute path in the image; normalized first
+     * @return true when an entry (a whiteout included) is at {@code path} or below it
+     * @throws InvalidEntryException if {@code path} is not a valid entry path
+     */
     public boolean has(String path) {
       String normalized = EntryPaths.normalize(path);
       String prefix = normalized + "/";
       return entries.keySet().stream().anyMatch(k -> k.equals(normalized) || k.startsWith(prefix));
     }
 
-    /** Sets the owner of the entries added after this call through this builder's helpers. */
+    /**
+     * Sets the owner of the entries added after this call through this builder's helpers
+     * ({@code addFile}, {@code addDirectory}, {@code addSymlink}, {@code addHardlink},
+     * {@code addPath}); {@link #add(Entry)} keeps the entry's own.
+     *
+     * @param newUid numeric owner, not negative
+     * @param newGid numeric group, not negative
+     * @return this builder
+     * @throws IllegalArgumentException if either is negative
+     */
     public Builder owner(int newUid, int newGid) {
       if (newUid < 0 || newGid < 0) {
         throw new IllegalArgumentException("owner is negative: " + newUid + ":" + newGid);
@@ -371,13 +503,23 @@ public final class Layer {
     /**
      * Sets the modification time of the entries added after this call through this builder's
      * helpers. The default is {@code SOURCE_DATE_EPOCH} when set, otherwise 1970-01-01T00:00:01Z.
+     *
+     * @param newMtime the modification time
+     * @return this builder
+     * @throws NullPointerException if {@code newMtime} is null
      */
     public Builder mtime(Instant newMtime) {
       this.mtime = Objects.requireNonNull(newMtime, "mtime");
       return this;
     }
 
-    /** Records what made the layer, for the image history. */
+    /**
+     * Records what made the layer, for the image history.
+     *
+     * @param description the history step's {@code created_by}, such as a command
+     * @return this builder
+     * @throws NullPointerException if {@code description} is null
+     */
     public Builder createdBy(String description) {
       this.createdBy = Optional.of(description);
       return this;
@@ -386,6 +528,7 @@ public final class Layer {
     /**
      * Builds the layer, adding implied parent directories.
      *
+     * @return the layer, its entries sorted by path; the builder can go on
      * @throws InvalidEntryException if an entry lies under a path that is not a directory
      */
     @CheckReturnValue

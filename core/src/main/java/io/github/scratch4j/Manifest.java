@@ -29,13 +29,21 @@ public final class Manifest {
     this.annotations = Collections.unmodifiableSortedMap(new TreeMap<>(b.annotations));
   }
 
-  /** A new builder for an OCI manifest. */
+  /**
+   * A new builder for an OCI manifest.
+   *
+   * @return a builder with the OCI manifest media type, no config, no layers and no annotations
+   */
   @CheckReturnValue
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this manifest, to change it. */
+  /**
+   * A builder holding this manifest, to change it.
+   *
+   * @return a new builder; changing it leaves this manifest as it is
+   */
   @CheckReturnValue
   public Builder toBuilder() {
     Builder b = new Builder().mediaType(mediaType).config(config).annotations(annotations);
@@ -43,37 +51,66 @@ public final class Manifest {
     return b;
   }
 
-  /** The manifest's own media type. */
+  /**
+   * The manifest's own media type.
+   *
+   * @return {@link MediaType#OCI_MANIFEST} unless another was set, such as Docker's schema 2 type
+   */
   public String mediaType() {
     return mediaType;
   }
 
-  /** The configuration blob; its digest is the image ID. */
+  /**
+   * The configuration blob; its digest is the image ID.
+   *
+   * @return the configuration's descriptor
+   */
   public Descriptor config() {
     return config;
   }
 
-  /** The layer blobs, base first. */
+  /**
+   * The layer blobs, base first.
+   *
+   * @return an unmodifiable list, empty for an image without layers
+   */
   public List<Descriptor> layers() {
     return layers;
   }
 
-  /** The annotations, sorted by key. */
+  /**
+   * The annotations, sorted by key.
+   *
+   * @return an unmodifiable map, empty when there are none
+   */
   public SortedMap<String, String> annotations() {
     return annotations;
   }
 
-  /** The canonical JSON encoding: fixed key order, no insignificant whitespace. */
+  /**
+   * The canonical JSON encoding: fixed key order, no insignificant whitespace.
+   *
+   * @return the UTF-8 bytes of the JSON document, a new array each call
+   */
   public byte[] toJson() {
     return JsonDocuments.manifest(this);
   }
 
-  /** The digest of {@link #toJson()}. */
+  /**
+   * The digest of {@link #toJson()}.
+   *
+   * @return the SHA-256 digest of the canonical encoding
+   */
   public Digest digest() {
     return io.github.scratch4j.internal.io.Sha256.of(toJson());
   }
 
-  /** A descriptor of this manifest as {@link #toJson()} encodes it. */
+  /**
+   * A descriptor of this manifest as {@link #toJson()} encodes it.
+   *
+   * @return a descriptor with this manifest's media type, digest and size, without annotations or
+   *     platform
+   */
   public Descriptor descriptor() {
     byte[] json = toJson();
     return Descriptor.of(mediaType, io.github.scratch4j.internal.io.Sha256.of(json), json.length);
@@ -107,32 +144,61 @@ public final class Manifest {
 
     private Builder() {}
 
-    /** Sets the manifest's media type (the OCI one by default). */
+    /**
+     * Sets the manifest's media type (the OCI one by default).
+     *
+     * @param value the media type, such as {@link MediaType#OCI_MANIFEST}
+     * @return this builder
+     * @throws NullPointerException if {@code value} is null
+     */
     public Builder mediaType(String value) {
       this.mediaType = Objects.requireNonNull(value, "mediaType");
       return this;
     }
 
-    /** Sets the configuration descriptor. */
+    /**
+     * Sets the configuration descriptor.
+     *
+     * @param value the configuration blob's descriptor
+     * @return this builder
+     * @throws NullPointerException if {@code value} is null
+     */
     public Builder config(Descriptor value) {
       this.config = Objects.requireNonNull(value, "config");
       return this;
     }
 
-    /** Appends a layer descriptor. */
+    /**
+     * Appends a layer descriptor.
+     *
+     * @param layer the layer blob's descriptor, above those added before
+     * @return this builder
+     * @throws NullPointerException if {@code layer} is null
+     */
     public Builder addLayer(Descriptor layer) {
       layers.add(Objects.requireNonNull(layer, "layer"));
       return this;
     }
 
-    /** Replaces the annotations. */
+    /**
+     * Replaces the annotations.
+     *
+     * @param values the annotations; copied
+     * @return this builder
+     * @throws NullPointerException if the map is null or has a null key
+     */
     public Builder annotations(Map<String, String> values) {
       annotations.clear();
       annotations.putAll(values);
       return this;
     }
 
-    /** Builds the manifest. */
+    /**
+     * Builds the manifest.
+     *
+     * @return the manifest; the builder can go on
+     * @throws NullPointerException if no configuration descriptor was set
+     */
     @CheckReturnValue
     public Manifest build() {
       return new Manifest(this);

@@ -11,7 +11,13 @@ import java.util.List;
 public class MissingDependencyException extends ImageCheckException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception listing each problem. */
+  /**
+   * Creates an exception listing each problem.
+   *
+   * @param problems the problems, each found by {@link ImageCheck#DEPENDENCIES}; copied
+   * @throws IllegalArgumentException if {@code problems} is empty
+   * @throws NullPointerException if {@code problems} is null or holds null
+   */
   public MissingDependencyException(List<Problem> problems) {
     super(problems);
   }

@@ -19,7 +19,16 @@ public record Platform(String os, String architecture, Optional<String> variant)
   /** {@code linux/arm64/v8}. */
   public static final Platform LINUX_ARM64 = new Platform("linux", "arm64", Optional.of("v8"));
 
-  /** Validates each part. */
+  /**
+   * Validates each part.
+   *
+   * @param os the operating system, e.g. {@code linux}
+   * @param architecture the CPU architecture, e.g. {@code amd64}, {@code arm64}
+   * @param variant the CPU variant, e.g. {@code v8} for arm64 or {@code v7} for arm
+   * @throws IllegalArgumentException if a part is not lower-case letters, digits, {@code .},
+   *     {@code _} and {@code -}, starting with a letter or digit
+   * @throws NullPointerException if an argument is null
+   */
   public Platform {
     check("os", os);
     check("architecture", architecture);
@@ -32,7 +41,15 @@ public record Platform(String os, String architecture, Optional<String> variant)
     }
   }
 
-  /** Parses {@code os/architecture[/variant]}, e.g. {@code linux/arm64/v8}. */
+  /**
+   * Parses {@code os/architecture[/variant]}, e.g. {@code linux/arm64/v8}.
+   *
+   * @param value the platform as OCI tools write it
+   * @return the platform; without a variant when {@code value} has two parts
+   * @throws IllegalArgumentException if {@code value} does not have two or three parts, or a part
+   *     is not valid
+   * @throws NullPointerException if {@code value} is null
+   */
   public static Platform of(String value) {
     String[] parts = value.split("/", -1);
     if (parts.length < 2 || parts.length > 3) {

@@ -10,7 +10,13 @@ import java.util.List;
 public class PlatformConflictException extends ImageCheckException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception listing each problem. */
+  /**
+   * Creates an exception listing each problem.
+   *
+   * @param problems the problems, each found by {@link ImageCheck#PLATFORM}; copied
+   * @throws IllegalArgumentException if {@code problems} is empty
+   * @throws NullPointerException if {@code problems} is null or holds null
+   */
   public PlatformConflictException(List<Problem> problems) {
     super(problems);
   }

@@ -35,7 +35,15 @@ public record ReadOptions(long maxLayerSize, long maxImageSize, int maxLayerEntr
   private static final ReadOptions DEFAULTS =
       new ReadOptions(DEFAULT_MAX_LAYER_SIZE, DEFAULT_MAX_IMAGE_SIZE, DEFAULT_MAX_LAYER_ENTRIES);
 
-  /** Validates the limits. */
+  /**
+   * Validates the limits.
+   *
+   * @param maxLayerSize most bytes one layer (or any other blob, or a root file system tarball) may
+   *     hold once decompressed; positive
+   * @param maxImageSize most bytes all the blobs of one read may hold once decompressed; positive
+   * @param maxLayerEntries most entries one layer may hold; positive
+   * @throws IllegalArgumentException if a limit is zero or negative
+   */
   public ReadOptions {
     if (maxLayerSize <= 0 || maxImageSize <= 0 || maxLayerEntries <= 0) {
       throw new IllegalArgumentException("read limits must be positive: maxLayerSize " + maxLayerSize
@@ -43,24 +51,46 @@ public record ReadOptions(long maxLayerSize, long maxImageSize, int maxLayerEntr
     }
   }
 
-  /** 64 GiB per layer, 256 GiB per image, one million entries per layer. */
+  /**
+   * 64 GiB per layer, 256 GiB per image, one million entries per layer.
+   *
+   * @return the default limits, the same instance every time
+   */
   public static ReadOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A copy with the given most bytes one layer may expand to. */
+  /**
+   * A copy with the given most bytes one layer may expand to.
+   *
+   * @param bytes the limit, positive
+   * @return a copy with that limit
+   * @throws IllegalArgumentException if {@code bytes} is zero or negative
+   */
   @CheckReturnValue
   public ReadOptions withMaxLayerSize(long bytes) {
     return new ReadOptions(bytes, maxImageSize, maxLayerEntries);
   }
 
-  /** A copy with the given most bytes all of one read's blobs may expand to. */
+  /**
+   * A copy with the given most bytes all of one read's blobs may expand to.
+   *
+   * @param bytes the limit, positive
+   * @return a copy with that limit
+   * @throws IllegalArgumentException if {@code bytes} is zero or negative
+   */
   @CheckReturnValue
   public ReadOptions withMaxImageSize(long bytes) {
     return new ReadOptions(maxLayerSize, bytes, maxLayerEntries);
   }
 
-  /** A copy with the given most entries per layer. */
+  /**
+   * A copy with the given most entries per layer.
+   *
+   * @param entries the limit, positive
+   * @return a copy with that limit
+   * @throws IllegalArgumentException if {@code entries} is zero or negative
+   */
   @CheckReturnValue
   public ReadOptions withMaxLayerEntries(int entries) {
     return new ReadOptions(maxLayerSize, maxImageSize, entries);

@@ -11,7 +11,14 @@ import java.util.Objects;
  * @param password the password or token
  */
 public record RegistryCredentials(String username, String password) {
-  /** Checks that neither part is null or has a line break (which a header could not carry). */
+  /**
+   * Checks that neither part is null or has a line break (which a header could not carry).
+   *
+   * @param username the user name
+   * @param password the password or token
+   * @throws NullPointerException if a part is null
+   * @throws IllegalArgumentException if a part holds a line break
+   */
   public RegistryCredentials {
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(password, "password");

@@ -14,21 +14,37 @@ import java.util.OptionalInt;
 public class RegistryException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status the registry answered, or -1 when it gave none. */
   private final int status;
 
-  /** A failure with the HTTP status the registry answered, or -1 when it gave none. */
+  /**
+   * A failure with the HTTP status the registry answered, or -1 when it gave none.
+   *
+   * @param message what failed: the registry, the request, the attempts and the cause in words
+   * @param status the HTTP status, or -1 when the registry gave none
+   */
   public RegistryException(String message, int status) {
     super(message);
     this.status = status;
   }
 
-  /** A failure without an HTTP status, with its cause. */
+  /**
+   * A failure without an HTTP status, with its cause.
+   *
+   * @param message what failed: the registry, the request, the attempts and the cause in words
+   * @param cause the failure underneath, such as a connection or TLS error
+   */
   public RegistryException(String message, Throwable cause) {
     super(message, cause);
     this.status = -1;
   }
 
-  /** The HTTP status the registry answered, when it answered at all. */
+  /**
+   * The HTTP status the registry answered, when it answered at all.
+   *
+   * @return the status, or empty when the failure came before an answer (or from elsewhere, such
+   *     as a credential helper)
+   */
   public OptionalInt status() {
     return status < 0 ? OptionalInt.empty() : OptionalInt.of(status);
   }

@@ -72,6 +72,8 @@ public final class RegistryOptions {
    * concurrent uploads, gzip layers, the platform Java runs on, the user's cache directory, a
    * 60-second timeout (see {@link #withTimeout}), five attempts with backoff from 200 ms, and
    * 64 MiB chunks.
+   *
+   * @return the default options, the same instance every time
    */
   public static RegistryOptions defaults() {
     return DEFAULTS;
@@ -86,7 +88,16 @@ public final class RegistryOptions {
     return r;
   }
 
-  /** A copy that uses these credentials for {@code registry} (a host with an optional port). */
+  /**
+   * A copy that uses these credentials for {@code registry} (a host with an optional port).
+   *
+   * @param registry the registry's host, with an optional port, such as {@code ghcr.io} or
+   *     {@code localhost:5000}; case does not matter
+   * @param newCredentials the credentials, which replace any given before for that registry
+   * @return a copy with the credentials added
+   * @throws IllegalArgumentException if {@code registry} is empty or holds a {@code /}
+   * @throws NullPointerException if an argument is null
+   */
   @CheckReturnValue
   public RegistryOptions withCredentials(String registry, RegistryCredentials newCredentials) {
     Map<String, RegistryCredentials> next = new HashMap<>(credentials);
@@ -107,6 +118,11 @@ public final class RegistryOptions {
    * ({@code host:port}, or the bare host for all its ports). Another token service on a loopback
    * or listed host is asked without credentials; one anywhere else is refused. A challenge over
    * HTTPS sends them to the token service it names, wherever that is.
+   *
+   * @param registry the registry's host, with an optional port; case does not matter
+   * @return a copy with the registry added to those allowed plain HTTP
+   * @throws IllegalArgumentException if {@code registry} is empty or holds a {@code /}
+   * @throws NullPointerException if {@code registry} is null
    */
   @CheckReturnValue
   public RegistryOptions withInsecureRegistry(String registry) {
@@ -119,6 +135,11 @@ public final class RegistryOptions {
   /**
    * A copy that reads credentials from {@code file} (Docker's {@code config.json} or a containers
    * {@code auth.json}) before the default places.
+   *
+   * @param file the credentials file, read after those added before it; a missing file is
+   *     passed over
+   * @return a copy with the file added
+   * @throws NullPointerException if {@code file} is null
    */
   @CheckReturnValue
   public RegistryOptions withAuthFile(Path file) {
@@ -128,7 +149,13 @@ public final class RegistryOptions {
         cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
   }
 
-  /** A copy that uploads or downloads up to {@code blobs} blobs at once (at least 1). */
+  /**
+   * A copy that uploads or downloads up to {@code blobs} blobs at once.
+   *
+   * @param blobs how many blobs move at once, at least 1
+   * @return a copy with that concurrency
+   * @throws IllegalArgumentException if {@code blobs} is less than 1
+   */
   @CheckReturnValue
   public RegistryOptions withConcurrency(int blobs) {
     if (blobs < 1) {
@@ -138,7 +165,14 @@ public final class RegistryOptions {
         cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
   }
 
-  /** A copy that compresses the layers it generates for a push this way (gzip by default). */
+  /**
+   * A copy that compresses the layers it generates for a push this way (gzip by default). Stored
+   * layers, such as a base image's, keep their compression.
+   *
+   * @param layers the compression of generated layers
+   * @return a copy with that compression
+   * @throws NullPointerException if {@code layers} is null
+   */
   @CheckReturnValue
   public RegistryOptions withCompression(Compression layers) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency,
@@ -146,7 +180,13 @@ public final class RegistryOptions {
         chunkSize, progress, read);
   }
 
-  /** A copy that pulls this platform's image from a multi-platform index. */
+  /**
+   * A copy that pulls this platform's image from a multi-platform index.
+   *
+   * @param wanted the platform to take from an index
+   * @return a copy with that platform
+   * @throws NullPointerException if {@code wanted} is null
+   */
   @CheckReturnValue
   public RegistryOptions withPlatform(Platform wanted) {
     return new RegistryOptions(credentials, insecureRegistries, authFiles, concurrency, compression,
@@ -156,6 +196,10 @@ public final class RegistryOptions {
   /**
    * A copy that keeps pulled blobs in {@code directory} instead of {@code $XDG_CACHE_HOME/scratch4j}
    * (or {@code ~/.cache/scratch4j}).
+   *
+   * @param directory the cache directory, made when first needed
+   * @return a copy with that cache directory
+   * @throws NullPointerException if {@code directory} is null
    */
   @CheckReturnValue
   public RegistryOptions withCacheDirectory(Path directory) {
@@ -172,6 +216,11 @@ public final class RegistryOptions {
    * length, or the most that is read of a document. A request that runs out of time is retried
    * like a failed connection; the last failure is a {@link RegistryException} naming the host,
    * the request and what stalled. A slow link needs a longer timeout, which lowers the floor.
+   *
+   * @param perRequest the timeout, positive
+   * @return a copy with that timeout
+   * @throws IllegalArgumentException if {@code perRequest} is zero or negative
+   * @throws NullPointerException if {@code perRequest} is null
    */
   @CheckReturnValue
   public RegistryOptions withTimeout(Duration perRequest) {
@@ -186,6 +235,13 @@ public final class RegistryOptions {
    * A copy that tries each request up to {@code maxAttempts} times when the connection fails,
    * a transfer stalls or runs out of time, or the registry answers 429 or a 5xx status, waiting {@code firstBackoff}, then twice as long each
    * time (or what the registry's {@code Retry-After} asks, up to a minute).
+   *
+   * @param maxAttempts how many times a request is tried at most, at least 1 (1: no retries)
+   * @param firstBackoff the wait before the first retry, zero or more
+   * @return a copy with that retry policy
+   * @throws IllegalArgumentException if {@code maxAttempts} is less than 1 or {@code firstBackoff}
+   *     is negative
+   * @throws NullPointerException if {@code firstBackoff} is null
    */
   @CheckReturnValue
   public RegistryOptions withRetries(int maxAttempts, Duration firstBackoff) {
@@ -202,6 +258,10 @@ public final class RegistryOptions {
   /**
    * A copy that uploads blobs larger than {@code bytes} in chunks of that size (at least 1 MiB:
    * registries commonly refuse smaller chunks); smaller blobs go up in one request.
+   *
+   * @param bytes the chunk size in bytes, at least 1 MiB (1048576)
+   * @return a copy with that chunk size
+   * @throws IllegalArgumentException if {@code bytes} is less than 1 MiB
    */
   @CheckReturnValue
   public RegistryOptions withChunkSize(long bytes) {
@@ -216,6 +276,10 @@ public final class RegistryOptions {
    * A copy that reports each blob's and manifest's progress to {@code listener}. It is called from
    * the threads that move blobs, several at once, so it must be thread-safe and quick; what it
    * throws ends the push or pull with that exception.
+   *
+   * @param listener receives every event; replaces a listener given before
+   * @return a copy with that listener
+   * @throws NullPointerException if {@code listener} is null
    */
   @CheckReturnValue
   public RegistryOptions withProgress(Consumer<TransferEvent> listener) {
@@ -224,57 +288,107 @@ public final class RegistryOptions {
         read);
   }
 
-  /** The credentials given for {@code registry}, if any. */
+  /**
+   * The credentials given for {@code registry}, if any.
+   *
+   * @param registry the registry's host, with an optional port; case does not matter
+   * @return the credentials given with {@link #withCredentials}, or empty (the credential files
+   *     are not read here)
+   * @throws IllegalArgumentException if {@code registry} is empty or holds a {@code /}
+   * @throws NullPointerException if {@code registry} is null
+   */
   public Optional<RegistryCredentials> credentials(String registry) {
     return Optional.ofNullable(credentials.get(key(registry)));
   }
 
-  /** The registries marked as allowed to use plain HTTP. */
+  /**
+   * The registries marked as allowed to use plain HTTP.
+   *
+   * @return an unmodifiable set of lower-case hosts with optional ports, without the loopback
+   *     hosts that always may; empty unless set
+   */
   public Set<String> insecureRegistries() {
     return insecureRegistries;
   }
 
-  /** The credential files read before the default places. */
+  /**
+   * The credential files read before the default places.
+   *
+   * @return an unmodifiable list, in the order they are read; empty unless set
+   */
   public List<Path> authFiles() {
     return authFiles;
   }
 
-  /** How many blobs move at once. */
+  /**
+   * How many blobs move at once.
+   *
+   * @return at least 1; 3 unless set
+   */
   public int concurrency() {
     return concurrency;
   }
 
-  /** The compression of layers generated for a push. */
+  /**
+   * The compression of layers generated for a push.
+   *
+   * @return the compression; {@link Compression#GZIP} unless set
+   */
   public Compression compression() {
     return compression;
   }
 
-  /** The platform to pull; empty means the one Java runs on. */
+  /**
+   * The platform to pull from a multi-platform index.
+   *
+   * @return the platform, or empty for {@code linux} on the architecture Java runs on
+   */
   public Optional<Platform> platform() {
     return platform;
   }
 
-  /** The cache directory; empty means the user's default. */
+  /**
+   * The cache directory.
+   *
+   * @return the directory, or empty for the user's default ({@code $XDG_CACHE_HOME/scratch4j} or
+   *     {@code ~/.cache/scratch4j})
+   */
   public Optional<Path> cacheDirectory() {
     return cacheDirectory;
   }
 
-  /** The timeout for connecting, for an answer to begin, and for each pause in a transfer. */
+  /**
+   * The timeout for connecting, for an answer to begin, and for each pause in a transfer.
+   *
+   * @return a positive duration; 60 seconds unless set
+   */
   public Duration timeout() {
     return timeout;
   }
 
-  /** How many times a request is tried at most. */
+  /**
+   * How many times a request is tried at most.
+   *
+   * @return at least 1; 5 unless set
+   */
   public int attempts() {
     return attempts;
   }
 
-  /** The wait before the first retry. */
+  /**
+   * The wait before the first retry; each further retry waits twice as long.
+   *
+   * @return zero or more; 200 ms unless set
+   */
   public Duration backoff() {
     return backoff;
   }
 
-  /** The size above which blobs are uploaded in chunks, and of those chunks. */
+  /**
+   * The size above which blobs are uploaded in chunks, and of those chunks.
+   *
+   * @return the size in bytes, at least 1 MiB; 64 MiB unless set
+   */
   public long chunkSize() {
     return chunkSize;
   }
@@ -282,6 +396,10 @@ public final class RegistryOptions {
   /**
    * A copy that reads pulled images within {@code limits}: how far their layers may expand and how
    * many entries a layer may hold; see {@link ReadOptions}.
+   *
+   * @param limits the limits pulled images are read within
+   * @return a copy with those limits
+   * @throws NullPointerException if {@code limits} is null
    */
   @CheckReturnValue
   public RegistryOptions withReadOptions(ReadOptions limits) {
@@ -289,12 +407,20 @@ public final class RegistryOptions {
         cacheDirectory, timeout, attempts, backoff, chunkSize, progress, Objects.requireNonNull(limits, "limits"));
   }
 
-  /** The limits pulled images are read within; {@link ReadOptions#defaults()} unless set. */
+  /**
+   * The limits pulled images are read within.
+   *
+   * @return the limits; {@link ReadOptions#defaults()} unless set
+   */
   public ReadOptions readOptions() {
     return read;
   }
 
-  /** The progress listener, if one was given. */
+  /**
+   * The progress listener, if one was given.
+   *
+   * @return the listener, or empty when no progress is reported
+   */
   public Optional<Consumer<TransferEvent>> progress() {
     return progress;
   }

@@ -11,12 +11,21 @@ import java.io.IOException;
 public class SourceChangedException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception naming the source and the change. */
+  /**
+   * Creates an exception naming the source and the change.
+   *
+   * @param message names the source (a file, or what made the content) and how it changed
+   */
   public SourceChangedException(String message) {
     super(message);
   }
 
-  /** Creates an exception naming the source and the change, with the failure that revealed it. */
+  /**
+   * Creates an exception naming the source and the change, with the failure that revealed it.
+   *
+   * @param message names the source (a file, or what made the content) and how it changed
+   * @param cause the failure that revealed the change, such as a {@code NoSuchFileException}
+   */
   public SourceChangedException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -31,7 +31,26 @@ public record SpecialFileEntry(
     BLOCK_DEVICE
   }
 
-  /** Normalizes the path and validates the attributes and device numbers. */
+  /**
+   * Normalizes the path and validates the attributes and device numbers.
+   *
+   * @param path absolute path in the image; normalized ({@code //} and {@code .} removed)
+   * @param kind what the node is
+   * @param major device major number, {@code 0} to {@code 07777777} (0 for a pipe)
+   * @param minor device minor number, {@code 0} to {@code 07777777} (0 for a pipe)
+   * @param mode permission bits, {@code 0} to {@code 07777}
+   * @param uid numeric owner, not negative
+   * @param gid numeric group, not negative
+   * @param mtime modification time
+   * @throws InvalidEntryException if the path is empty, holds NUL, a {@code ..} component or a
+   *     name starting with {@code .wh.}, is the root itself or too long (a name over 255 bytes,
+   *     the path over 4095)
+   * @throws InvalidEntryException if the mode is outside {@code 0} to {@code 07777} or the owner
+   *     or group is negative
+   * @throws InvalidEntryException if a device number is out of range (ustar stores seven octal
+   *     digits)
+   * @throws NullPointerException if {@code path}, {@code kind} or {@code mtime} is null
+   */
   public SpecialFileEntry {
     path = EntryChecks.check(path, mode, uid, gid, mtime);
     Objects.requireNonNull(kind, "kind");

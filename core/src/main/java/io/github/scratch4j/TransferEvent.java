@@ -41,7 +41,13 @@ public record TransferEvent(Kind kind, Digest digest, long size, long bytes) {
   /**
    * Checks the event.
    *
-   * @throws IllegalArgumentException if {@code bytes} is outside {@code 0..size}
+   * @param kind what happened
+   * @param digest the blob's or manifest's digest
+   * @param size its size in bytes, zero or more
+   * @param bytes how many of its bytes have moved so far, {@code 0} to {@code size}
+   * @throws IllegalArgumentException if {@code size} is negative or {@code bytes} is outside
+   *     {@code 0..size}
+   * @throws NullPointerException if {@code kind} or {@code digest} is null
    */
   public TransferEvent {
     Objects.requireNonNull(kind, "kind");

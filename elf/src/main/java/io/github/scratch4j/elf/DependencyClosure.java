@@ -24,7 +24,16 @@ public record DependencyClosure(
     List<File> files,
     List<Symlink> symlinks) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists, so that the closure is unmodifiable.
+   *
+   * @param binary the binary's path in the root
+   * @param interpreter the interpreter's path as the binary names it, if it has one
+   * @param libraries each needed library by name, with the path it was found at, in load order
+   * @param files the regular files to copy, sorted by path
+   * @param symlinks the symbolic links to recreate, sorted by path
+   * @throws NullPointerException if a list is null or holds null
+   */
   public DependencyClosure {
     libraries = List.copyOf(libraries);
     files = List.copyOf(files);

@@ -41,17 +41,30 @@ public final class DependencyResolver {
     this.root = root;
   }
 
-  /** A resolver for the given root. */
+  /**
+   * A resolver for the given root.
+   *
+   * @param root the root to look for the interpreter and libraries in
+   * @return a resolver that reads {@code root} each time it is asked
+   */
   public static DependencyResolver of(RootFileSystem root) {
     return new DependencyResolver(root);
   }
 
   /**
-   * Everything the binary at {@code binary} (a path in the root) needs.
+   * Everything the binary at {@code binary} (a path in the root) needs. A binary that is not
+   * dynamically linked needs nothing but itself.
    *
+   * @param binary the binary's absolute path in the root; symbolic links on the way are followed
+   *     inside the root and recorded in the closure
+   * @return the binary, its interpreter, its libraries and the links leading to them
    * @throws UnresolvedDependencyException naming the binary, the missing interpreter and every
    *     missing library, and the directories searched
+   * @throws java.nio.file.NoSuchFileException if nothing is at {@code binary} in the root
+   * @throws NotElfException if the file at {@code binary} is not ELF
    * @throws ElfFormatException if the binary or a library is malformed
+   * @throws IOException if a chain of symbolic links is longer than 40 links, if the binary needs
+   *     more than 4096 libraries, or if the root cannot be read
    */
   public DependencyClosure resolve(String binary) throws IOException {
     Walk walk = walk(binary);
@@ -68,7 +81,18 @@ public final class DependencyResolver {
     return new DependencyClosure(walk.binaryPath, walk.elf.interpreter(), walk.libraries, files, links);
   }
 
-  /** What the binary at {@code binary} needs that the root does not have; nothing is thrown for that. */
+  /**
+   * What the binary at {@code binary} needs that the root does not have; nothing is thrown for
+   * that.
+   *
+   * @param binary the binary's absolute path in the root
+   * @return the report, {@link DependencyReport#satisfied() satisfied} when nothing is missing
+   * @throws java.nio.file.NoSuchFileException if nothing is at {@code binary} in the root
+   * @throws NotElfException if the file at {@code binary} is not ELF
+   * @throws ElfFormatException if the binary or a library is malformed
+   * @throws IOException if a chain of symbolic links is longer than 40 links, if the binary needs
+   *     more than 4096 libraries, or if the root cannot be read
+   */
   public DependencyReport check(String binary) throws IOException {
     return walk(binary).report();
   }
@@ -76,6 +100,13 @@ public final class DependencyResolver {
   /**
    * The path {@code path} leads to once every symbolic link is followed inside the root, or empty
    * when something on the way is missing.
+   *
+   * @param path an absolute path in the root; {@code .} and {@code ..} are resolved, and
+   *     {@code ..} never leaves the root
+   * @return the resolved absolute path, or empty when a component is missing or a non-directory
+   *     stands where a directory is needed
+   * @throws IOException if a chain of symbolic links is longer than 40 links, or if the root cannot
+   *     be read
    */
   public Optional<String> follow(String path) throws IOException {
     return follow(path, new TreeMap<>());

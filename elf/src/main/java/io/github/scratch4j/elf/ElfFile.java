@@ -74,8 +74,11 @@ public final class ElfFile {
   /**
    * Reads an ELF file.
    *
+   * @param file the file to read
+   * @return what the file says about itself
    * @throws NotElfException if the file does not start with the ELF magic
    * @throws ElfFormatException if it does but is malformed
+   * @throws IOException if the file cannot be opened or read
    */
   public static ElfFile read(Path file) throws IOException {
     try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
@@ -83,12 +86,27 @@ public final class ElfFile {
     }
   }
 
-  /** Reads an ELF file from a channel, with positioned reads; see {@link #read(Path)}. */
+  /**
+   * Reads an ELF file from a channel, with positioned reads; see {@link #read(Path)}.
+   *
+   * @param channel the file's content, from byte 0 of the channel; the caller keeps and closes it
+   * @return what the file says about itself
+   * @throws NotElfException if the content does not start with the ELF magic
+   * @throws ElfFormatException if it does but is malformed
+   * @throws IOException if the channel cannot be read
+   */
   public static ElfFile read(SeekableByteChannel channel) throws IOException {
     return read(ElfInput.of(channel, "ELF input"));
   }
 
-  /** Reads an ELF file from bytes; see {@link #read(Path)}. */
+  /**
+   * Reads an ELF file from bytes; see {@link #read(Path)}.
+   *
+   * @param bytes the whole file
+   * @return what the file says about itself
+   * @throws NotElfException if the bytes do not start with the ELF magic
+   * @throws ElfFormatException if they do but are malformed
+   */
   public static ElfFile read(byte[] bytes) throws IOException {
     return read(ElfInput.of(bytes, "ELF input"));
   }
@@ -96,8 +114,11 @@ public final class ElfFile {
   /**
    * Reads a file if it is ELF.
    *
-   * @return empty for a file that is not ELF (including one shorter than the magic)
+   * @param file the file to read
+   * @return what the file says about itself, or empty for a file that is not ELF (including one
+   *     shorter than the magic)
    * @throws ElfFormatException if it is ELF but malformed
+   * @throws IOException if the file cannot be opened or read
    */
   public static Optional<ElfFile> probe(Path file) throws IOException {
     try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
@@ -105,12 +126,25 @@ public final class ElfFile {
     }
   }
 
-  /** Reads a channel if it is ELF; see {@link #probe(Path)}. */
+  /**
+   * Reads a channel if it is ELF; see {@link #probe(Path)}.
+   *
+   * @param channel the file's content, from byte 0 of the channel; the caller keeps and closes it
+   * @return what the file says about itself, or empty when the content is not ELF
+   * @throws ElfFormatException if it is ELF but malformed
+   * @throws IOException if the channel cannot be read
+   */
   public static Optional<ElfFile> probe(SeekableByteChannel channel) throws IOException {
     return probe(ElfInput.of(channel, "ELF input"));
   }
 
-  /** Reads bytes if they are ELF; see {@link #probe(Path)}. */
+  /**
+   * Reads bytes if they are ELF; see {@link #probe(Path)}.
+   *
+   * @param bytes the whole file
+   * @return what the file says about itself, or empty when the bytes are not ELF
+   * @throws ElfFormatException if they are ELF but malformed
+   */
   public static Optional<ElfFile> probe(byte[] bytes) throws IOException {
     return probe(ElfInput.of(bytes, "ELF input"));
   }
@@ -123,22 +157,38 @@ public final class ElfFile {
     return ElfParser.parse(input);
   }
 
-  /** Whether the file is 32- or 64-bit. */
+  /**
+   * Whether the file is 32- or 64-bit.
+   *
+   * @return the class from {@code EI_CLASS}
+   */
   public ElfClass elfClass() {
     return elfClass;
   }
 
-  /** The byte order of its data. */
+  /**
+   * The byte order of its data.
+   *
+   * @return the order from {@code EI_DATA}
+   */
   public ByteOrder byteOrder() {
     return byteOrder;
   }
 
-  /** The OS ABI byte ({@code EI_OSABI}): 0 for System V, 3 for GNU/Linux, ... */
+  /**
+   * The OS ABI byte ({@code EI_OSABI}): 0 for System V, 3 for GNU/Linux, ...
+   *
+   * @return the raw byte, 0 to 255
+   */
   public int osAbi() {
     return osAbi;
   }
 
-  /** A readable name of the OS ABI, such as {@code SYSV} or {@code GNU/Linux}. */
+  /**
+   * A readable name of the OS ABI, such as {@code SYSV} or {@code GNU/Linux}.
+   *
+   * @return the name, or {@code OS ABI <n>} for a value without one
+   */
   public String osAbiName() {
     return switch (osAbi) {
       case 0 -> "SYSV";
@@ -154,22 +204,38 @@ public final class ElfFile {
     };
   }
 
-  /** The object file type. */
+  /**
+   * The object file type.
+   *
+   * @return the type, {@link ElfType#OTHER} for a value outside the gABI's five
+   */
   public ElfType type() {
     return type;
   }
 
-  /** The raw {@code e_type} value. */
+  /**
+   * The raw {@code e_type} value.
+   *
+   * @return the value as stored, also for the OS- and processor-specific ranges
+   */
   public int rawType() {
     return rawType;
   }
 
-  /** The raw {@code e_machine} value: 62 for x86-64, 183 for AArch64, ... */
+  /**
+   * The raw {@code e_machine} value: 62 for x86-64, 183 for AArch64, ...
+   *
+   * @return the value as stored
+   */
   public int machine() {
     return machine;
   }
 
-  /** A readable name of the machine, such as {@code x86-64} or {@code AArch64}. */
+  /**
+   * A readable name of the machine, such as {@code x86-64} or {@code AArch64}.
+   *
+   * @return the name, or {@code machine <n>} for a value without one
+   */
   public String machineName() {
     return switch (machine) {
       case 0 -> "none";
@@ -190,62 +256,111 @@ public final class ElfFile {
     };
   }
 
-  /** The entry point's virtual address, 0 when there is none. */
+  /**
+   * The entry point's virtual address.
+   *
+   * @return the address from {@code e_entry}, 0 when there is none
+   */
   public long entry() {
     return entry;
   }
 
-  /** The program headers, in file order. */
+  /**
+   * The program headers, in file order.
+   *
+   * @return an unmodifiable list, empty when the file has none
+   */
   public List<ProgramHeader> programHeaders() {
     return programHeaders;
   }
 
-  /** The program interpreter ({@code PT_INTERP}), such as {@code /lib64/ld-linux-x86-64.so.2}. */
+  /**
+   * The program interpreter ({@code PT_INTERP}), such as {@code /lib64/ld-linux-x86-64.so.2}.
+   *
+   * @return the interpreter's path as stored, or empty when the file has no {@code PT_INTERP}
+   */
   public Optional<String> interpreter() {
     return interpreter;
   }
 
-  /** The shared libraries it needs ({@code DT_NEEDED}), in order. */
+  /**
+   * The shared libraries it needs ({@code DT_NEEDED}), in order.
+   *
+   * @return the names as stored, such as {@code libc.so.6}; an unmodifiable list, empty when there
+   *     is no dynamic section or it needs nothing
+   */
   public List<String> needed() {
     return needed;
   }
 
-  /** Its shared object name ({@code DT_SONAME}). */
+  /**
+   * Its shared object name ({@code DT_SONAME}).
+   *
+   * @return the name, or empty when the dynamic section has none
+   */
   public Optional<String> soname() {
     return soname;
   }
 
-  /** Its library search path {@code DT_RPATH}, as stored (colon-separated, may use $ORIGIN). */
+  /**
+   * Its library search path {@code DT_RPATH}, as stored (colon-separated, may use $ORIGIN).
+   *
+   * @return the path list unexpanded, or empty when the dynamic section has none
+   */
   public Optional<String> rpath() {
     return rpath;
   }
 
-  /** Its library search path {@code DT_RUNPATH}, as stored (colon-separated, may use $ORIGIN). */
+  /**
+   * Its library search path {@code DT_RUNPATH}, as stored (colon-separated, may use $ORIGIN).
+   *
+   * @return the path list unexpanded, or empty when the dynamic section has none
+   */
   public Optional<String> runpath() {
     return runpath;
   }
 
-  /** The {@code DT_FLAGS_1} value, 0 when absent. */
+  /**
+   * The {@code DT_FLAGS_1} value.
+   *
+   * @return the flags, 0 when absent
+   */
   public long flags1() {
     return flags1;
   }
 
-  /** Whether {@code DT_FLAGS_1} marks it a position-independent executable. */
+  /**
+   * Whether {@code DT_FLAGS_1} marks it a position-independent executable.
+   *
+   * @return true when {@link #DF_1_PIE} is set
+   */
   public boolean isPie() {
     return (flags1 & DF_1_PIE) != 0;
   }
 
-  /** The GNU build ID note, as lower-case hex. */
+  /**
+   * The GNU build ID note ({@code NT_GNU_BUILD_ID}).
+   *
+   * @return the ID as lower-case hex, or empty when the file has no such note
+   */
   public Optional<String> gnuBuildId() {
     return gnuBuildId;
   }
 
-  /** The Go build ID note. */
+  /**
+   * The Go build ID note.
+   *
+   * @return the ID as the Go linker wrote it, or empty when the file has no such note
+   */
   public Optional<String> goBuildId() {
     return goBuildId;
   }
 
-  /** Whether it has a dynamic section. */
+  /**
+   * Whether it has a dynamic section.
+   *
+   * @return true when a {@code PT_DYNAMIC} program header is present
+   */
   public boolean hasDynamicSection() {
     return programHeaders.stream().anyMatch(p -> p.type() == ProgramHeader.PT_DYNAMIC);
   }
@@ -257,6 +372,8 @@ public final class ElfFile {
    * needed libraries and no soname, as the dynamic loader itself and Go's static PIEs have) and
    * {@link Linkage#NOT_EXECUTABLE} otherwise (a shared library). Everything else is not
    * executable.
+   *
+   * @return how the file is linked
    */
   public Linkage linkage() {
     return switch (type) {
@@ -279,6 +396,8 @@ public final class ElfFile {
    * i386 {@code 386}, and {@code riscv64}, {@code ppc64le}/{@code ppc64}, {@code s390x},
    * {@code loong64}, {@code mips}/{@code mipsle}/{@code mips64}/{@code mips64le}. Empty for other
    * machines.
+   *
+   * @return the OCI architecture and variant, or empty for a machine without an OCI name
    */
   public Optional<Architecture> architecture() {
     boolean is64 = elfClass == ElfClass.ELF64;

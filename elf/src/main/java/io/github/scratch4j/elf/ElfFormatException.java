@@ -6,7 +6,11 @@ import java.io.IOException;
 public class ElfFormatException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with a message that says what is wrong and at which offset. */
+  /**
+   * Creates an exception with a message that says what is wrong and at which offset.
+   *
+   * @param message the message, naming the file, the structure at fault and its offset
+   */
   public ElfFormatException(String message) {
     super(message);
   }

@@ -6,7 +6,11 @@ import java.io.IOException;
 public class NotElfException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception naming the file. */
+  /**
+   * Creates an exception naming the file.
+   *
+   * @param message the message, naming the file that is not ELF
+   */
   public NotElfException(String message) {
     super(message);
   }

@@ -25,27 +25,61 @@ public interface RootFileSystem {
     OTHER
   }
 
-  /** The kind of the node at {@code path}, without following a final symbolic link; empty if absent. */
+  /**
+   * The kind of the node at {@code path}, without following a final symbolic link.
+   *
+   * @param path an absolute, normalized path in the root
+   * @return the node's kind, or empty if nothing is there
+   * @throws IOException if the root cannot be read
+   */
   Optional<NodeKind> kind(String path) throws IOException;
 
-  /** The raw target of the symbolic link at {@code path}. */
+  /**
+   * The raw target of the symbolic link at {@code path}.
+   *
+   * @param path an absolute, normalized path in the root
+   * @return the link's target as stored, or empty if {@code path} is not a symbolic link
+   * @throws IOException if the link cannot be read
+   */
   Optional<String> readSymlink(String path) throws IOException;
 
   /**
    * The content of the regular file at {@code path}; empty when the content is not available, in
    * which case the file counts as present but is not looked into.
+   *
+   * @param path an absolute, normalized path in the root, naming a regular file
+   * @return a channel positioned at the start, which the caller closes; or empty
+   * @throws IOException if the file cannot be opened
    */
   Optional<SeekableByteChannel> open(String path) throws IOException;
 
-  /** The names in the directory at {@code path}. */
+  /**
+   * The names in the directory at {@code path}.
+   *
+   * @param path an absolute, normalized path in the root
+   * @return the entries' names (not paths); empty if {@code path} is not a directory or is empty
+   * @throws IOException if the directory cannot be read
+   */
   List<String> list(String path) throws IOException;
 
-  /** Where the regular file at {@code path} can be read on the host, when it is a host file. */
+  /**
+   * Where the regular file at {@code path} can be read on the host, when it is a host file.
+   *
+   * @param path an absolute, normalized path in the root
+   * @return the host path, or empty (the default) when the root is not on the host
+   */
   default Optional<Path> hostPath(String path) {
     return Optional.empty();
   }
 
-  /** A host directory as the root; {@code Path.of("/")} for the host itself. */
+  /**
+   * A host directory as the root; {@code Path.of("/")} for the host itself.
+   *
+   * @param root the directory to see as {@code /}
+   * @return a view that reads the host's file system under {@code root}; its methods throw
+   *     {@link IllegalArgumentException} for a path that is not absolute or has a {@code ..}
+   *     component
+   */
   static RootFileSystem of(Path root) {
     return new HostRoot(root);
   }
