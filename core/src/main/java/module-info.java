@@ -8,6 +8,9 @@ module io.github.scratch4j {
   requires static com.github.luben.zstd_jni;
   requires static org.apache.commons.compress;
   requires static org.tukaani.xz;
+  // The assertions for users' tests, used only by those who add AssertJ.
+  requires static org.assertj.core;
 
   exports io.github.scratch4j;
+  exports io.github.scratch4j.assertj;
 }

@@ -3,7 +3,9 @@ package io.github.scratch4j;
 import io.github.scratch4j.internal.archive.ArchiveWriting;
 import io.github.scratch4j.internal.build.Planned;
 import io.github.scratch4j.internal.read.ArchiveReader;
+import io.github.scratch4j.internal.source.Stored;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,8 +82,74 @@ public final class Archive {
    * @throws IOException if the file cannot be read
    */
   public static Archive read(Path source, ReadOptions options) throws IOException {
+    return of(ArchiveReader.read(source, Objects.requireNonNull(options, "options")));
+  }
+
+  /**
+   * Reads an archive held in memory, as {@link #read(Path)} reads a file: a docker-archive, an OCI
+   * archive (a tar of an image layout) or a root file system tarball, compressed or not. Nothing
+   * is written to disk; the images read keep {@code archive} (not a copy) for their layers' content,
+   * so it must not be changed afterwards.
+   *
+   * @param archive the archive's bytes, such as a {@link java.io.ByteArrayOutputStream}'s that
+   *     {@link Image#writeTo(OutputStream)} wrote
+   * @return the images and indexes, checked as {@link #read(Path)} checks them
+   * @throws ImageFormatException naming what is wrong and where, as {@link #read(Path)} does
+   * @throws IOException if an optional codec the bytes need is missing
+   */
+  public static Archive read(byte[] archive) throws IOException {
+    return read(archive, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads an archive held in memory within the given limits.
+   *
+   * @param archive the archive's bytes; kept, not copied
+   * @param options the limits on what its layers may expand to
+   * @return the images and indexes
+   * @throws ImageFormatException as {@link #read(byte[])} does, and when a limit is passed
+   * @throws IOException if an optional codec the bytes need is missing
+   */
+  public static Archive read(byte[] archive, ReadOptions options) throws IOException {
+    Objects.requireNonNull(archive, "archive");
+    return of(ArchiveReader.read(Stored.bytes(archive, "the archive of " + archive.length + " bytes in memory"),
+        Objects.requireNonNull(options, "options")));
+  }
+
+  /**
+   * Reads an archive from a stream, such as a resource on the class path or an HTTP body. Reading
+   * needs to go back to the layers' content after the stream has ended, so the stream is first
+   * copied to a temporary file in {@code java.io.tmpdir} whose name is removed at once: nothing is
+   * left on disk, and the space is freed when the images read are no longer used. The stream is
+   * read to its end and not closed.
+   *
+   * @param archive the archive's bytes
+   * @return the images and indexes, checked as {@link #read(Path)} checks them
+   * @throws ImageFormatException naming what is wrong and where, as {@link #read(Path)} does
+   * @throws IOException if the stream or the temporary file fails
+   */
+  public static Archive read(InputStream archive) throws IOException {
+    return read(archive, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads an archive from a stream within the given limits; see {@link #read(InputStream)}.
+   *
+   * @param archive the archive's bytes
+   * @param options the limits on what its layers may expand to
+   * @return the images and indexes
+   * @throws ImageFormatException as {@link #read(InputStream)} does, and when a limit is passed
+   * @throws IOException if the stream or the temporary file fails
+   */
+  public static Archive read(InputStream archive, ReadOptions options) throws IOException {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(options, "options");
+    return of(ArchiveReader.read(Stored.spooled(archive, "the archive read from a stream"), options));
+  }
+
+  private static Archive of(List<Object> artifacts) {
     Builder b = builder();
-    for (Object artifact : ArchiveReader.read(source, Objects.requireNonNull(options, "options"))) {
+    for (Object artifact : artifacts) {
       if (artifact instanceof Image i) {
         b.add(i);
       } else {

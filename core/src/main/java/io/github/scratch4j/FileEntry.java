@@ -1,6 +1,8 @@
 package io.github.scratch4j;
 
 import io.github.scratch4j.internal.EntryChecks;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -35,6 +37,26 @@ public record FileEntry(String path, Source source, int mode, int uid, int gid, 
   public FileEntry {
     path = EntryChecks.check(path, mode, uid, gid, mtime);
     Objects.requireNonNull(source, "source");
+  }
+
+  /**
+   * Reads the whole content, for small files such as in tests.
+   *
+   * @return the bytes
+   * @throws IOException if the content cannot be read, or is over 2 GiB
+   */
+  public byte[] readAllBytes() throws IOException {
+    return source.readAllBytes();
+  }
+
+  /**
+   * Reads the whole content as UTF-8 text.
+   *
+   * @return the text; malformed bytes read as U+FFFD
+   * @throws IOException if the content cannot be read, or is over 2 GiB
+   */
+  public String readString() throws IOException {
+    return new String(source.readAllBytes(), StandardCharsets.UTF_8);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.UnaryOperator;
@@ -971,6 +972,69 @@ public final class Image {
    */
   public SortedMap<String, Entry> fileSystem() {
     return LayeredFileSystem.of(layers).entries();
+  }
+
+  /**
+   * The entry at a path of the image's file system, whatever it is.
+   *
+   * @param path an absolute path in the image, such as {@code /etc/passwd}; it is normalized
+   *     ({@code /etc//passwd/} is {@code /etc/passwd}), and symbolic links on the way are not followed
+   * @return the entry, or empty when the image has nothing there
+   * @throws InvalidEntryException if {@code path} is not a valid path (empty, {@code ..}, NUL)
+   */
+  public Optional<Entry> entry(String path) {
+    return Optional.ofNullable(fileSystem().get(io.github.scratch4j.internal.EntryPaths.normalize(path)));
+  }
+
+  /**
+   * The regular file at a path, to read in a test without a cast: {@code
+   * image.file("/etc/motd").orElseThrow().readString()}. A hard link gives the file it links to.
+   *
+   * @param path an absolute path in the image; symbolic links on the way are not followed
+   * @return the file, or empty when the image has no regular file there (nothing, or a directory,
+   *     a symbolic link or a special file)
+   * @throws InvalidEntryException if {@code path} is not a valid path
+   */
+  public Optional<FileEntry> file(String path) {
+    SortedMap<String, Entry> all = fileSystem();
+    Entry e = all.get(io.github.scratch4j.internal.EntryPaths.normalize(path));
+    if (e instanceof HardlinkEntry h) {
+      e = all.get(h.target());
+    }
+    return e instanceof FileEntry f ? Optional.of(f) : Optional.empty();
+  }
+
+  /**
+   * The symbolic link at a path, not followed.
+   *
+   * @param path an absolute path in the image
+   * @return the link, with its target as stored, or empty when there is no symbolic link there
+   * @throws InvalidEntryException if {@code path} is not a valid path
+   */
+  public Optional<SymlinkEntry> symlink(String path) {
+    return entry(path).filter(SymlinkEntry.class::isInstance).map(SymlinkEntry.class::cast);
+  }
+
+  /**
+   * The directory at a path, not through a symbolic link.
+   *
+   * @param path an absolute path in the image
+   * @return the directory, or empty when there is no directory there
+   * @throws InvalidEntryException if {@code path} is not a valid path
+   */
+  public Optional<DirectoryEntry> directory(String path) {
+    return entry(path).filter(DirectoryEntry.class::isInstance).map(DirectoryEntry.class::cast);
+  }
+
+  /**
+   * The image's file system as {@code ls -l} would list it, one line per entry in path order:
+   * {@code -rwxr-xr-x 0:0 165 /hello}, {@code drwxr-xr-x 0:0 /etc/}, {@code lrwxrwxrwx 0:0 /bin -> usr/bin}
+   * (type, permissions, uid:gid, size of a file, path).
+   *
+   * @return the lines, unmodifiable
+   */
+  public List<String> listing() {
+    return io.github.scratch4j.internal.Listing.of(fileSystem().values());
   }
 
   /**

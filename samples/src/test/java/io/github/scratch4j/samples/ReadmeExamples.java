@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.scratch4j.Archive;
 import io.github.scratch4j.Compression;
 import io.github.scratch4j.Digest;
+import io.github.scratch4j.DockerDaemon;
 import io.github.scratch4j.Entry;
 import io.github.scratch4j.Image;
 import io.github.scratch4j.ImageIndex;
@@ -15,8 +16,12 @@ import io.github.scratch4j.WriteOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * Every Java block of the README, as it is printed there, so that the build compiles each one.
@@ -80,6 +85,18 @@ final class ReadmeExamples {
     Image amd64 = Image.fromScratch().add(Path.of("amd64/app"), "/app").entrypoint("/app");   // linux/amd64, from its ELF header
     Image arm64 = Image.fromScratch().add(Path.of("arm64/app"), "/app").entrypoint("/app");   // linux/arm64/v8
     ImageIndex.of(amd64, arm64).tag("app:1.2").writeTo(Path.of("app-multi.tar"));   // or .pushTo("registry.example.com/team/app:1.2")
+  }
+
+  /** Runs the image with Testcontainers, after loading it into the Docker daemon; returns its tag. */
+  static String containerForATest(Path binary) throws IOException {
+    String tag = "hello-test:" + UUID.randomUUID();                        // a new name for each run
+    DockerDaemon.fromEnvironment().load(Image.fromScratch().add(binary, "/hello").entrypoint("/hello").tag(tag));
+    try (GenericContainer<?> hello = new GenericContainer<>(DockerImageName.parse(tag))
+             .withStartupCheckStrategy(new OneShotStartupCheckStrategy())) {   // runs once, to its exit
+      hello.start();
+      assertThat(hello.getLogs()).isEqualTo("hello world\n");
+    }
+    return tag;
   }
 
   static void readBack(byte[] expected) throws IOException {

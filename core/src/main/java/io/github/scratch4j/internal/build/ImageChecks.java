@@ -358,27 +358,10 @@ final class ImageChecks {
     return out;
   }
 
-  /** Edit distance, for "did you mean"; names are short, and the table is two rows. */
+  /** Edit distance, for "did you mean"; names much longer or shorter than the one wanted are not near. */
   static int distance(String a, String b) {
-    if (Math.abs(a.length() - b.length()) > 8) {
-      return Integer.MAX_VALUE / 2;
-    }
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
+    return Math.abs(a.length() - b.length()) > 8 ? Integer.MAX_VALUE / 2
+        : io.github.scratch4j.internal.EditDistance.of(a, b, Integer.MAX_VALUE / 2);
   }
 
   /** Refuses what this image's own layers add where the runtime mounts its own. */

@@ -16,7 +16,7 @@ import io.github.scratch4j.internal.EntryPaths;
 import io.github.scratch4j.internal.compress.Codecs;
 import io.github.scratch4j.internal.compress.LayerMediaTypes;
 import io.github.scratch4j.internal.source.DerivedSource;
-import io.github.scratch4j.internal.source.FileRegionSource;
+import io.github.scratch4j.internal.source.SubRegions;
 import io.github.scratch4j.internal.tar.SparseMap;
 import io.github.scratch4j.internal.tar.TarEntry;
 import java.io.IOException;
@@ -237,7 +237,7 @@ public final class StoredLayerEntries {
 
   /** An entry's content: its bytes in the blob, or for a sparse file those bytes with the holes put back. */
   private static Source content(TarEntry e, Compression compression, Source blob, String description) {
-    Source stored = compression == Compression.NONE && blob instanceof FileRegionSource region
+    Source stored = compression == Compression.NONE && blob instanceof SubRegions region
         ? region.sub(e.dataOffset(), e.storedSize())
         : new DerivedSource(blob, in -> Codecs.decompress(compression, in, description), e.dataOffset(),
             e.storedSize(), description);

@@ -20,7 +20,7 @@ import io.github.scratch4j.internal.layer.LayerListing;
 import io.github.scratch4j.internal.layer.StoredLayerEntries;
 import io.github.scratch4j.internal.layer.StoredLayers;
 import io.github.scratch4j.internal.source.DerivedSource;
-import io.github.scratch4j.internal.source.FileRegionSource;
+import io.github.scratch4j.internal.source.Stored;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -63,36 +63,50 @@ public final class ArchiveReader {
       if (Files.isDirectory(source)) {
         return LayoutDirectory.read(source, budget);
       }
-      ArchiveScan scan = ArchiveScan.of(source, budget);
-      List<Descriptor> listed = scan.has("index.json")
-          ? Documents.index(ArchiveScan.content(scan.regular("index.json", source.toString())), source + " index.json")
-          : List.of();
-      // Docker 25's docker save of an untagged image writes "manifests": null in index.json and
-      // the image in manifest.json only.
-      if (scan.has("index.json") && (!listed.isEmpty() || !scan.has("manifest.json"))) {
-        return fromIndex(listed, new Blobs() {
-          @Override
-          public BlobFile get(Descriptor d, String referencedBy) throws IOException {
-            return check(scan.regular(blobName(d), referencedBy), d, source.toString());
-          }
-
-          @Override
-          public BlobFile layer(Descriptor d, String referencedBy) throws IOException {
-            return check(scan.layer(blobName(d), referencedBy), d, source.toString());
-          }
-        }, source.toString(), budget);
-      }
-      if (scan.has("manifest.json")) {
-        return fromDockerManifest(scan);
-      }
-      if (LegacyDockerArchive.recognizes(scan)) {
-        return LegacyDockerArchive.read(scan);
-      }
-      return List.of(fromRootFileSystem(scan));
+      return read(Stored.file(source), budget);
     } catch (IllegalArgumentException | IllegalStateException e) {
       // Whatever the model refuses here came from the input: say so as bad input, not a caller's mistake.
       throw new ImageFormatException(source + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Reads every image and index of an archive tar that is not a file: bytes, or a spooled stream. */
+  public static List<Object> read(Stored source, ReadOptions options) throws IOException {
+    ReadBudget budget = new ReadBudget(options);
+    try {
+      return read(source, budget);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ImageFormatException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Object> read(Stored source, ReadBudget budget) throws IOException {
+    ArchiveScan scan = ArchiveScan.of(source, budget);
+    List<Descriptor> listed = scan.has("index.json")
+        ? Documents.index(ArchiveScan.content(scan.regular("index.json", source.toString())), source + " index.json")
+        : List.of();
+    // Docker 25's docker save of an untagged image writes "manifests": null in index.json and
+    // the image in manifest.json only.
+    if (scan.has("index.json") && (!listed.isEmpty() || !scan.has("manifest.json"))) {
+      return fromIndex(listed, new Blobs() {
+        @Override
+        public BlobFile get(Descriptor d, String referencedBy) throws IOException {
+          return check(scan.regular(blobName(d), referencedBy), d, source.toString());
+        }
+
+        @Override
+        public BlobFile layer(Descriptor d, String referencedBy) throws IOException {
+          return check(scan.layer(blobName(d), referencedBy), d, source.toString());
+        }
+      }, source.toString(), budget);
+    }
+    if (scan.has("manifest.json")) {
+      return fromDockerManifest(scan);
+    }
+    if (LegacyDockerArchive.recognizes(scan)) {
+      return LegacyDockerArchive.read(scan);
+    }
+    return List.of(fromRootFileSystem(scan));
   }
 
   private static String blobName(Descriptor d) {
@@ -304,13 +318,13 @@ public final class ArchiveReader {
     if (asLayer.isPresent()) {
       // Stored as it is: the file is the layer blob.
       d = Descriptor.of(LayerMediaTypes.oci(asLayer.get()), scan.fileDigest, scan.fileSize);
-      content = new FileRegionSource(scan.file, 0, scan.fileSize);
+      content = scan.file.region(0, scan.fileSize);
     } else {
       // No layer media type names xz, bzip2 or lz4: the layer is the tar inside, decompressed
       // again whenever it is written (the scan computed its digest and size).
       d = Descriptor.of(LayerMediaTypes.oci(Compression.NONE), scan.tarDigest, scan.tarSize);
       FileCompression outer = scan.outer;
-      content = new DerivedSource(Source.of(scan.file), in -> outer.decompress(in, scan.file.toString()), 0,
+      content = new DerivedSource(scan.file.whole(), in -> outer.decompress(in, scan.file.toString()), 0,
           scan.tarSize, what);
     }
     // Every entry must be a valid layer entry: a name that escapes the root is refused here.

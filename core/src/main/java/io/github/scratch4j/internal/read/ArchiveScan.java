@@ -8,13 +8,12 @@ import io.github.scratch4j.internal.compress.FileCompression;
 import io.github.scratch4j.internal.io.HashingInputStream;
 import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.source.DerivedSource;
-import io.github.scratch4j.internal.source.FileRegionSource;
+import io.github.scratch4j.internal.source.Stored;
 import io.github.scratch4j.internal.tar.TarEntry;
 import io.github.scratch4j.internal.tar.TarReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,7 +33,8 @@ final class ArchiveScan {
   private static final long KEEP_TOTAL = 64L << 20;
   private static final Digest EMPTY = io.github.scratch4j.internal.io.Sha256.of(new byte[0]);
 
-  final Path file;
+  /** What the archive is read from. */
+  final Stored file;
   /** How the file is compressed as a whole. */
   final FileCompression outer;
   final ReadBudget budget;
@@ -52,15 +52,15 @@ final class ArchiveScan {
   long fileSize;
   long tarSize;
 
-  private ArchiveScan(Path file, FileCompression outer, ReadBudget budget) {
+  private ArchiveScan(Stored file, FileCompression outer, ReadBudget budget) {
     this.file = file;
     this.outer = outer;
     this.budget = budget;
   }
 
-  static ArchiveScan of(Path file, ReadBudget budget) throws IOException {
+  static ArchiveScan of(Stored file, ReadBudget budget) throws IOException {
     FileCompression outer;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = file.open()) {
       byte[] head = in.readNBytes(FileCompression.HEAD);
       outer = FileCompression.sniff(head, head.length);
     }
@@ -82,7 +82,7 @@ final class ArchiveScan {
   private void run() throws IOException {
     String what = file.toString();
     long kept = 0;
-    HashingInputStream raw = new HashingInputStream(Files.newInputStream(file));
+    HashingInputStream raw = new HashingInputStream(file.open());
     // An uncompressed archive is its own tar: hash it once.
     // Every codec's output is counted against the same limit: xz, bzip2 and lz4 as gzip.
     HashingInputStream tar = outer == FileCompression.NONE ? raw
@@ -131,10 +131,10 @@ final class ArchiveScan {
     tarSize = tar.count();
   }
 
-  private Source source(TarEntry e, String name) {
+  private Source source(TarEntry e, String name) throws IOException {
     Source stored = outer == FileCompression.NONE
-        ? new FileRegionSource(file, e.dataOffset(), e.storedSize())
-        : new DerivedSource(Source.of(file), in -> outer.decompress(in, file.toString()),
+        ? file.region(e.dataOffset(), e.storedSize())
+        : new DerivedSource(file.whole(), in -> outer.decompress(in, file.toString()),
             e.dataOffset(), e.storedSize(), file + " entry " + name);
     return e.sparse().map(m -> m.source(stored, file + " entry " + name)).orElse(stored);
   }

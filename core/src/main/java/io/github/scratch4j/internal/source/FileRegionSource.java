@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** A byte range of a file, such as a blob inside an uncompressed archive tar. */
-public record FileRegionSource(Path file, long offset, long size) implements Source {
+public record FileRegionSource(Path file, long offset, long size) implements SubRegions {
 
   @Override
   public InputStream open() throws IOException {
@@ -56,6 +56,7 @@ public record FileRegionSource(Path file, long offset, long size) implements Sou
   }
 
   /** A range inside this one. */
+  @Override
   public FileRegionSource sub(long start, long length) {
     return new FileRegionSource(file, offset + start, length);
   }

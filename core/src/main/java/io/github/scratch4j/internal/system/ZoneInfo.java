@@ -348,7 +348,7 @@ public final class ZoneInfo {
       } else if (lowerLast.equals(wantedLast)) {
         rank = 1;
       } else {
-        int d = distance(lower, wanted, budget);
+        int d = io.github.scratch4j.internal.EditDistance.of(lower, wanted, budget);
         if (d > budget) {
           continue;
         }
@@ -385,33 +385,5 @@ public final class ZoneInfo {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + host(rel) + ": " + e, e);
     }
-  }
-
-  /** The Levenshtein distance of two strings, or {@code limit + 1} once it is known to exceed it. */
-  static int distance(String a, String b, int limit) {
-    if (Math.abs(a.length() - b.length()) > limit) {
-      return limit + 1;
-    }
-    int[] previous = new int[b.length() + 1];
-    int[] row = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      row[0] = i;
-      int best = row[0];
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        row[j] = Math.min(Math.min(row[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-        best = Math.min(best, row[j]);
-      }
-      if (best > limit) {
-        return limit + 1;
-      }
-      int[] t = previous;
-      previous = row;
-      row = t;
-    }
-    return previous[b.length()];
   }
 }

@@ -62,7 +62,8 @@ class OptionalDependenciesTest {
     Map<String, String> deps = coreDependencies();
     assertThat(deps).containsEntry("org.apache.commons:commons-compress", "compile optional")
         .containsEntry("org.tukaani:xz", "compile optional")
-        .containsEntry("com.github.luben:zstd-jni", "compile optional");
+        .containsEntry("com.github.luben:zstd-jni", "compile optional")
+        .containsEntry("org.assertj:assertj-core", "compile optional");
   }
 
   @Test

@@ -1,0 +1,189 @@
+package io.github.scratch4j.internal.daemon;
+
+import io.github.scratch4j.DaemonException;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.Manifest;
+import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.LoadedImages;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code POST /images/load} of the Docker Engine API over a Unix socket, with the archive generated
+ * into a chunked request body (Engine API, "Import images"; HTTP/1.1 chunked coding, RFC 9112
+ * section 7.1). The connection is opened when the first byte of the archive is ready, so that an
+ * image refused by its checks sends nothing.
+ */
+public final class DaemonLoad {
+  /** The most of the daemon's answer that is read: with {@code quiet=1} it is a few lines. */
+  static final int MAX_ANSWER = 8 << 20;
+
+  /** Writes an archive. */
+  @FunctionalInterface
+  public interface ArchiveWriter {
+    /** Writes the whole archive to {@code out} and returns the manifests of its images. */
+    List<Manifest> writeTo(OutputStream out) throws IOException;
+  }
+
+  private DaemonLoad() {}
+
+  /** Loads what {@code writer} writes into the daemon at {@code socket}. */
+  public static LoadedImages load(Path socket, ArchiveWriter writer) throws IOException {
+    Request request = new Request(socket);
+    try {
+      List<Manifest> written;
+      try {
+        written = writer.writeTo(request);
+        request.finish();
+      } catch (DaemonException e) {
+        throw e;
+      } catch (IOException e) {
+        // The daemon may have refused the archive and closed its side: its answer says why.
+        if (request.connected()) {
+          Optional<Answer> answer = request.answerIfAny();
+          if (answer.isPresent() && answer.get().error().isPresent()) {
+            throw refused(socket, answer.get(), e);
+          }
+        }
+        throw e;
+      }
+      Answer answer = request.answer();
+      if (answer.error().isPresent()) {
+        throw refused(socket, answer, null);
+      }
+      List<Digest> ids = new ArrayList<>();
+      for (Manifest m : written) {
+        // An engine's image ID is the digest of the image's configuration.
+        if (!ids.contains(m.config().digest())) {
+          ids.add(m.config().digest());
+        }
+      }
+      return new LoadedImages(answer.tags(), ids);
+    } finally {
+      request.close();
+    }
+  }
+
+  private static DaemonException refused(Path socket, Answer answer, Throwable cause) {
+    String said = answer.error().orElseThrow();
+    return new DaemonException("the Docker daemon at unix://" + socket + " did not load the archive: "
+        + (answer.status() == 200 ? "" : "HTTP " + answer.status() + ": ") + said, socket, said, cause);
+  }
+
+  /** The request: its head goes out with the first bytes of the body. */
+  private static final class Request extends OutputStream {
+    private final Path socket;
+    private SocketChannel channel;
+    private OutputStream out;
+    private boolean finished;
+
+    Request(Path socket) {
+      this.socket = socket;
+    }
+
+    boolean connected() {
+      return channel != null;
+    }
+
+    private void connect() throws IOException {
+      if (channel != null) {
+        return;
+      }
+      try {
+        channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.connect(UnixDomainSocketAddress.of(socket));
+      } catch (IOException e) {
+        throw new DaemonException("cannot reach the Docker daemon at unix://" + socket + ": " + why(e), socket, null, e);
+      }
+      out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      String head = "POST /images/load?quiet=1 HTTP/1.1\r\n"
+          + "Host: docker\r\n"
+          + "User-Agent: scratch4j\r\n"
+          + "Content-Type: application/x-tar\r\n"
+          + "Transfer-Encoding: chunked\r\n"
+          + "Connection: close\r\n\r\n";
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String why(IOException e) {
+      if (!Files.exists(socket)) {
+        return "no such socket: is the daemon running, and listening there? (DOCKER_HOST, when set, names the socket)";
+      }
+      String m = String.valueOf(e.getMessage());
+      if (m.contains("Permission denied")) {
+        return "permission denied (the user needs to be in the docker group, or the daemon rootless)";
+      }
+      if (m.contains("Connection refused")) {
+        return "connection refused (nothing listens on the socket: is the daemon running?)";
+      }
+      return e.getClass().getSimpleName() + ": " + m;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (finished) {
+        throw new IOException("the archive was already sent");
+      }
+      if (len == 0) {
+        return;
+      }
+      connect();
+      out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(b, off, len);
+      out.write('\r');
+      out.write('\n');
+    }
+
+    void finish() throws IOException {
+      connect();
+      finished = true;
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    }
+
+    /** Reads the daemon's answer after the request was sent in full. */
+    Answer answer() throws IOException {
+      try {
+        return Answer.read(Channels.newInputStream(channel), socket);
+      } catch (ImageFormatException e) {
+        throw new DaemonException("the Docker daemon at unix://" + socket + " answered what is not HTTP: "
+            + e.getMessage(), socket, null, e);
+      } catch (IOException e) {
+        throw new DaemonException("the Docker daemon at unix://" + socket + " closed the connection without an answer: "
+            + e.getMessage(), socket, null, e);
+      }
+    }
+
+    /** The answer, if the daemon sent one before a failed send; empty when it did not. */
+    Optional<Answer> answerIfAny() {
+      try {
+        channel.shutdownOutput();
+        return Optional.of(Answer.read(Channels.newInputStream(channel), socket));
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (channel != null) {
+        channel.close();
+      }
+    }
+  }
+}

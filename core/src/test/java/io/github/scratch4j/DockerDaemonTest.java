@@ -1,0 +1,207 @@
+package io.github.scratch4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link DockerDaemon} against a stand-in daemon on a Unix socket, answering as Docker does. */
+@Timeout(60)
+class DockerDaemonTest {
+  @TempDir Path dir;
+  private ServerSocketChannel server;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  /** What the stand-in received: the request head and the decoded body. */
+  record Received(String head, byte[] body) {}
+
+  @AfterEach
+  void close() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Image image() {
+    return Image.fromScratch().add(Entry.file("/hello.txt", Source.of("hi\n".getBytes(StandardCharsets.UTF_8))))
+        .cmd("/hello.txt").without(ImageCheck.ENTRYPOINT);
+  }
+
+  /** Serves one connection: reads the request (all of it, or {@code readAtMost} body bytes), then answers. */
+  private CompletableFuture<Received> daemon(String answer, long readAtMost) throws IOException {
+    Path socket = dir.resolve("docker.sock");
+    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socket));
+    return CompletableFuture.supplyAsync(() -> {
+      try (SocketChannel c = server.accept()) {
+        connections.incrementAndGet();
+        InputStream in = Channels.newInputStream(c);
+        StringBuilder head = new StringBuilder();
+        for (String line = line(in); !line.isEmpty(); line = line(in)) {
+          head.append(line).append('\n');
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (body.size() < readAtMost) {
+          int n = Integer.parseInt(line(in), 16);
+          if (n == 0) {
+            line(in);
+            break;
+          }
+          body.write(in.readNBytes(n));
+          line(in);
+        }
+        OutputStream out = Channels.newOutputStream(c);
+        out.write(answer.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return new Received(head.toString(), body.toByteArray());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new java.io.EOFException("after " + b);
+      }
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String ok(String... lines) {
+    StringBuilder body = new StringBuilder();
+    for (String l : lines) {
+      body.append(l).append("\r\n");
+    }
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
+  }
+
+  @Test
+  void sendsTheArchiveAsWriteToWritesItAndReturnsWhatTheDaemonLoaded() throws Exception {
+    CompletableFuture<Received> received = daemon(ok("{\"stream\":\"Loaded image: hello:1\\n\"}"), Long.MAX_VALUE);
+    LoadedImages loaded = DockerDaemon.at(dir.resolve("docker.sock")).load(image().tag("hello:1"));
+
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    Manifest manifest = image().tag("hello:1").writeTo(expected);
+    assertThat(loaded.tags()).containsExactly("hello:1");
+    assertThat(loaded.imageIds()).containsExactly(manifest.config().digest());
+    Received r = received.get();
+    assertThat(r.head()).startsWith("POST /images/load?quiet=1 HTTP/1.1\n")
+        .contains("Content-Type: application/x-tar\n", "Transfer-Encoding: chunked\n");
+    assertThat(r.body()).isEqualTo(expected.toByteArray());
+  }
+
+  @Test
+  void loadsEveryImageOfAnArchiveAndReadsPodmansCommaSeparatedNames() throws Exception {
+    daemon(ok("{\"stream\":\"Loaded image: docker.io/library/a:1,docker.io/library/b:2\\n\"}"), Long.MAX_VALUE);
+    Archive archive = Archive.of(image().tag("a:1"),
+        image().add(Entry.file("/b", Source.of(new byte[] {1}))).tag("b:2"));
+    LoadedImages loaded = DockerDaemon.at(dir.resolve("docker.sock")).load(archive);
+    assertThat(loaded.tags()).containsExactly("docker.io/library/a:1", "docker.io/library/b:2");
+    assertThat(loaded.imageIds()).hasSize(2).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void anErrorInTheAnswersStreamIsADaemonExceptionInTheDaemonsWords() throws Exception {
+    daemon(ok("{\"errorDetail\":{\"message\":\"archive/tar: invalid tar header\"},"
+        + "\"error\":\"archive/tar: invalid tar header\"}"), Long.MAX_VALUE);
+    Path socket = dir.resolve("docker.sock");
+    assertThatThrownBy(() -> DockerDaemon.at(socket).load(image()))
+        .isInstanceOf(DaemonException.class)
+        .hasMessage("the Docker daemon at unix://" + socket + " did not load the archive: archive/tar: invalid tar header")
+        .satisfies(e -> {
+          assertThat(((DaemonException) e).socket()).isEqualTo(socket);
+          assertThat(((DaemonException) e).daemonMessage()).contains("archive/tar: invalid tar header");
+        });
+  }
+
+  @Test
+  void anErrorStatusGivesTheStatusAndTheDaemonsMessage() throws Exception {
+    String body = "{\"message\":\"client version 1.99 is too new\"}";
+    daemon("HTTP/1.1 400 Bad Request\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, Long.MAX_VALUE);
+    assertThatThrownBy(() -> DockerDaemon.at(dir.resolve("docker.sock")).load(image()))
+        .isInstanceOf(DaemonException.class)
+        .hasMessageEndingWith("did not load the archive: HTTP 400: client version 1.99 is too new");
+  }
+
+  @Test
+  void aDaemonThatAnswersBeforeTakingTheWholeArchiveIsHeard() throws Exception {
+    String body = "{\"message\":\"no space left on device\"}";
+    daemon("HTTP/1.1 500 Internal Server Error\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, 1);
+    byte[] big = new byte[32 << 20];
+    Image image = image().add(Entry.file("/big", Source.of(big)));
+    assertThatThrownBy(() -> DockerDaemon.at(dir.resolve("docker.sock")).load(image))
+        .isInstanceOf(DaemonException.class)
+        .hasMessageEndingWith("HTTP 500: no space left on device");
+  }
+
+  @Test
+  void aMissingSocketSaysSo() {
+    Path socket = dir.resolve("missing.sock");
+    assertThatThrownBy(() -> DockerDaemon.at(socket).load(image()))
+        .isInstanceOf(DaemonException.class)
+        .hasMessageStartingWith("cannot reach the Docker daemon at unix://" + socket + ": no such socket");
+  }
+
+  @Test
+  void aSocketNobodyListensOnIsConnectionRefused() throws Exception {
+    Path socket = dir.resolve("dead.sock");
+    ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    dead.bind(UnixDomainSocketAddress.of(socket));
+    dead.close(); // the file stays, nothing listens
+    assertThatThrownBy(() -> DockerDaemon.at(socket).load(image()))
+        .isInstanceOf(DaemonException.class)
+        .hasMessageContaining("unix://" + socket + ": connection refused");
+  }
+
+  @Test
+  void anAnswerThatIsNotHttpIsNamed() throws Exception {
+    daemon("SSH-2.0-OpenSSH_9.2\r\n", Long.MAX_VALUE);
+    assertThatThrownBy(() -> DockerDaemon.at(dir.resolve("docker.sock")).load(image()))
+        .isInstanceOf(DaemonException.class)
+        .hasMessageContaining("answered what is not HTTP: status line \"SSH-2.0-OpenSSH_9.2\"");
+  }
+
+  @Test
+  void anImageTheChecksRefuseOpensNoConnection() throws Exception {
+    daemon(ok(), Long.MAX_VALUE);
+    Image broken = Image.fromScratch().add(Entry.file("/hello", Source.of(new byte[] {1}))).entrypoint("/hello");
+    assertThatThrownBy(() -> DockerDaemon.at(dir.resolve("docker.sock")).load(broken))
+        .isInstanceOf(ImageCheckException.class);
+    assertThat(connections).hasValue(0);
+  }
+
+  @Test
+  void dockerHostNamesTheSocketAndOnlyUnixSocketsAreSpoken() {
+    assertThat(DockerDaemon.fromEnvironment(Map.of()).socket()).isEqualTo(Path.of("/var/run/docker.sock"));
+    assertThat(DockerDaemon.fromEnvironment(Map.of("DOCKER_HOST", "unix:///run/user/1000/podman/podman.sock")).socket())
+        .isEqualTo(Path.of("/run/user/1000/podman/podman.sock"));
+    assertThatThrownBy(() -> DockerDaemon.fromEnvironment(Map.of("DOCKER_HOST", "tcp://127.0.0.1:2375")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("DOCKER_HOST=tcp://127.0.0.1:2375 is not a unix:// socket");
+  }
+
+}
