@@ -12,7 +12,9 @@ import java.util.Optional;
 public class DaemonException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The daemon's socket; not serialized, as a {@code Path} is not serializable. */
   private final transient Path socket;
+  /** What the daemon said, or {@code null} when it said nothing. */
   private final String daemonMessage;
 
   /**

@@ -15,6 +15,8 @@ public record LoadedImages(List<String> tags, List<Digest> imageIds) {
   /**
    * Copies the lists.
    *
+   * @param tags the names the daemon reported
+   * @param imageIds the IDs of the images sent
    * @throws NullPointerException if a list or an element is null
    */
   public LoadedImages {
