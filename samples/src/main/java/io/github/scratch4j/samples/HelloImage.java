@@ -35,7 +35,7 @@ public final class HelloImage {
   }
 
   /** Writes the image tagged {@code tag} to {@code output} and prints how to run it. */
-  static Manifest build(Optional<Path> binary, Path output, String tag, PrintStream out) throws IOException {
+  public static Manifest build(Optional<Path> binary, Path output, String tag, PrintStream out) throws IOException {
     Image image;
     String what;
     if (binary.isPresent()) {
