@@ -303,7 +303,9 @@ final class Build implements Command {
       }
     }
     image = image.config(config.build());
-    if (platform.isPresent()) {
+    // A base's linux/arm64/v8 stays when linux/arm64 was asked for: it is that platform, said more exactly.
+    if (platform.isPresent()
+        && image.config().platform().filter(p -> Shared.matches(p, platform.get())).isEmpty()) {
       image = image.platform(platform.get());
     }
     for (String tag : args.all("--tag")) {

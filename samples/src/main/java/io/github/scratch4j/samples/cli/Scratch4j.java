@@ -102,6 +102,11 @@ public final class Scratch4j {
     }
   }
 
+  /** The command named {@code name}, for tests. */
+  static CommandSpec spec(String name) {
+    return COMMANDS.get(name).spec();
+  }
+
   /** The top-level help: every command with its summary. */
   static String usage() {
     StringBuilder b = new StringBuilder("""
