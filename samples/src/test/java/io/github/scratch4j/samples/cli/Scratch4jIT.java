@@ -2,6 +2,12 @@ package io.github.scratch4j.samples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.scratch4j.Archive;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageIndex;
+import io.github.scratch4j.Platform;
+import io.github.scratch4j.Source;
 import io.github.scratch4j.samples.MinimalElf;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -154,6 +160,27 @@ class Scratch4jIT {
       Ran verify = jar("verify", "--cache-dir", cache, ref);
       assertThat(verify.code()).as(verify.err()).isZero();
       assertThat(verify.out()).startsWith("OK " + ref + ": 1 image");
+
+      // A multi-platform image: pushed whole as an index, then one platform inspected and built on.
+      Image amd = Image.fromScratch().add(Entry.file("/hello", Source.of(MinimalElf.x86_64())).withMode(0755))
+          .entrypoint("/hello").platform(Platform.LINUX_AMD64);
+      Image arm = Image.fromScratch().add(Entry.file("/hello", Source.of(MinimalElf.aarch64())).withMode(0755))
+          .entrypoint("/hello").platform(Platform.LINUX_ARM64);
+      Path multi = dir.resolve("multi.tar");
+      Archive.builder().add(ImageIndex.of(amd, arm).tag("multi:1")).build().writeTo(multi);
+      String multiRef = "127.0.0.1:" + port + "/cli/multi:1";
+      assertThat(jar("push", "-q", multi.toString(), multiRef).code()).isZero();
+      Ran armShown = jar("inspect", "-q", "--cache-dir", cache, "--platform", "linux/arm64", multiRef);
+      assertThat(armShown.code()).as(armShown.err()).isZero();
+      assertThat(armShown.out()).contains("platform   linux/arm64/v8");
+      Path armOut = dir.resolve("arm.tar");
+      Ran armBuilt = jar("build", "-q", "--cache-dir", cache, "--from", multiRef, "--platform", "linux/arm64",
+          "--add", hello.toString() + ":/extra/hello", "--no-check", "platform", "-o", armOut.toString());
+      assertThat(armBuilt.code()).as(armBuilt.err()).isZero();
+      Image armImage = Archive.read(armOut).images().get(0);
+      assertThat(armImage.config().platform()).contains(Platform.LINUX_ARM64);
+      assertThat(armImage.layers().get(0).blob().get().digest())
+          .isEqualTo(Archive.read(multi).indexes().get(0).images().get(1).layers().get(0).blob().get().digest());
 
       Ran absent = jar("inspect", "--cache-dir", cache, "127.0.0.1:" + port + "/cli/absent:1");
       assertThat(absent.code()).isEqualTo(1);
