@@ -4,6 +4,7 @@ import io.github.scratch4j.Archive;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Image;
 import io.github.scratch4j.ImageConfig;
+import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.ImageIndex;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.Layer;
@@ -11,6 +12,8 @@ import io.github.scratch4j.Platform;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,60 +33,117 @@ final class Inspect implements Command {
       Example:
         scratch4j inspect server.tar""",
       Shared.concat(List.of(Option.single("--platform", "OS/ARCH[/VARIANT]",
-          "show only this platform's image (from a registry: pull this platform)")), Shared.REGISTRY));
+          "show only this platform's image (from a registry: pull this platform)"),
+          Option.flag("--json", "print one JSON object: {\"source\", \"images\": [{\"tags\", \"index\", "
+              + "\"platform\", \"layers\", \"config\"}]}")), Shared.REGISTRY));
 
   @Override
   public CommandSpec spec() {
     return SPEC;
   }
 
+  /** One image to show: its tags, and the tags of the index it is part of, if any. */
+  private record Shown(List<ImageReference> tags, Optional<ImageIndex> index, Image image) {}
+
   @Override
   public int run(ParsedArgs args, Io io) throws UsageException, IOException {
     String source = args.operands().get(0);
     Optional<Platform> platform = Shared.platform(args);
-    PrintStream out = io.out();
+    List<Shown> shown = new ArrayList<>();
+    String header;
     if (!Shared.isLocal(source)) {
       ImageReference ref = Shared.reference("SOURCE", source);
       Progress pull = io.progress("pulling", "downloaded");
-      Image image;
       try {
-        image = Image.from(source, Shared.registry(args, pull));
+        shown.add(new Shown(List.of(ref), Optional.empty(), Image.from(source, Shared.registry(args, pull))));
       } finally {
         pull.close();
       }
-      out.println(source + ": image from " + ref.registry());
-      print(out, "", List.of(ref), image);
+      header = source + ": image from " + ref.registry();
+    } else {
+      Archive archive = Archive.read(Path.of(source));
+      int count = archive.images().size() + archive.indexes().size();
+      header = source + ": " + count + (count == 1 ? " image" : " images")
+          + (archive.indexes().isEmpty() ? "" : " (" + archive.indexes().size() + " multi-platform)");
+      for (Image image : archive.images()) {
+        if (wanted(image, platform)) {
+          shown.add(new Shown(image.tags(), Optional.empty(), image));
+        }
+      }
+      for (ImageIndex index : archive.indexes()) {
+        for (Image image : index.images()) {
+          if (wanted(image, platform)) {
+            shown.add(new Shown(List.of(), Optional.of(index), image));
+          }
+        }
+      }
+      if (shown.isEmpty()) {
+        throw new ImageFormatException(source + " has no image" + platform.map(p -> " for " + p).orElse(""));
+      }
+    }
+    if (args.has("--json")) {
+      List<Object> images = new ArrayList<>();
+      for (Shown s : shown) {
+        images.add(json(s));
+      }
+      Map<String, Object> all = new LinkedHashMap<>();
+      all.put("source", source);
+      all.put("images", images);
+      io.out().println(Json.write(all));
       return 0;
     }
-    Archive archive = Archive.read(Path.of(source));
-    int count = archive.images().size() + archive.indexes().size();
-    out.println(source + ": " + count + (count == 1 ? " image" : " images")
-        + (archive.indexes().isEmpty() ? "" : " (" + archive.indexes().size() + " multi-platform)"));
-    boolean shown = false;
-    for (Image image : archive.images()) {
-      if (wanted(image, platform)) {
-        print(out, "", image.tags(), image);
-        shown = true;
+    PrintStream out = io.out();
+    out.println(header);
+    Optional<ImageIndex> lastIndex = Optional.empty();
+    for (Shown s : shown) {
+      if (s.index().isPresent() && !s.index().equals(lastIndex)) {
+        out.println();
+        out.println("index " + names(s.index().get().tags()));
+        out.println("  platforms    " + platforms(s.index().get()));
       }
-    }
-    for (ImageIndex index : archive.indexes()) {
-      List<Image> images = index.images().stream().filter(i -> wanted(i, platform)).toList();
-      if (images.isEmpty()) {
-        continue;
-      }
-      shown = true;
-      out.println();
-      out.println("index " + names(index.tags()));
-      out.println("  platforms    " + index.images().stream()
-          .map(i -> i.config().platform().map(Platform::toString).orElse("?")).collect(Collectors.joining(", ")));
-      for (Image image : images) {
-        print(out, "  ", List.of(), image);
-      }
-    }
-    if (!shown) {
-      throw new io.github.scratch4j.ImageFormatException(source + " has no image for " + platform.get());
+      lastIndex = s.index();
+      print(out, s.index().isPresent() ? "  " : "", s.tags(), s.image());
     }
     return 0;
+  }
+
+  private static Map<String, Object> json(Shown s) {
+    ImageConfig c = s.image().config();
+    Map<String, Object> image = new LinkedHashMap<>();
+    image.put("tags", s.tags().stream().map(ImageReference::familiarName).toList());
+    image.put("index", s.index().map(i -> Map.of("tags", i.tags().stream().map(ImageReference::familiarName).toList(),
+        "platforms", List.of(platforms(i).split(", ")))).orElse(null));
+    image.put("platform", c.platform().map(Platform::toString).orElse(null));
+    List<Object> layers = new ArrayList<>();
+    for (Layer l : s.image().layers()) {
+      Map<String, Object> layer = new LinkedHashMap<>();
+      l.blob().ifPresent(d -> {
+        layer.put("digest", d.digest().toString());
+        layer.put("size", d.size());
+        layer.put("mediaType", d.mediaType());
+      });
+      l.diffId().ifPresent(d -> layer.put("diffId", d.toString()));
+      layers.add(layer);
+    }
+    image.put("layers", layers);
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("entrypoint", c.entrypoint());
+    config.put("cmd", c.cmd());
+    config.put("env", c.env());
+    config.put("user", c.user().orElse(null));
+    config.put("workingDir", c.workingDir().orElse(null));
+    config.put("exposedPorts", List.copyOf(c.exposedPorts()));
+    config.put("volumes", List.copyOf(c.volumes()));
+    config.put("labels", c.labels());
+    config.put("stopSignal", c.stopSignal().orElse(null));
+    config.put("created", c.created().map(Object::toString).orElse(null));
+    image.put("config", config);
+    return image;
+  }
+
+  private static String platforms(ImageIndex index) {
+    return index.images().stream().map(i -> i.config().platform().map(Platform::toString).orElse("?"))
+        .collect(Collectors.joining(", "));
   }
 
   private static boolean wanted(Image image, Optional<Platform> platform) {

@@ -256,6 +256,20 @@ class Scratch4jTest {
   }
 
   @Test
+  void inspectJsonPrintsTheSameFacts() throws IOException {
+    Path out = dir.resolve("out.tar");
+    assertThat(run(args("build", "--add", hello, "--entrypoint", "/hello", "--env", "Q=\"quoted\"", "--label", "k=v",
+        "-t", "json:1", "-o", out)).code()).isZero();
+    Image image = Archive.read(out).images().get(0);
+    Result r = run(args("inspect", "--json", out));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).hasLineCount(1).startsWith("{\"source\":\"" + out + "\",\"images\":[{\"tags\":[\"json:1\"],"
+        + "\"index\":null,\"platform\":\"" + image.config().platform().get() + "\",\"layers\":[{\"digest\":\""
+        + image.layers().get(0).blob().get().digest() + "\"").contains("\"env\":[\"Q=\\\"quoted\\\"\"]",
+        "\"labels\":{\"k\":\"v\"}", "\"entrypoint\":[\"/hello\"]");
+  }
+
+  @Test
   void verifyAcceptsWhatBuildWrote() throws IOException {
     Path out = dir.resolve("out.tar");
     assertThat(run(args("build", "--add", hello, "--entrypoint", "/hello", "-o", out)).code()).isZero();
