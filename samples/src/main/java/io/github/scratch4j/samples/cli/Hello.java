@@ -11,7 +11,7 @@ final class Hello implements Command {
   private static final CommandSpec SPEC = new CommandSpec("hello", "[STATIC_BINARY] [OUTPUT.tar]", 0, 2,
       "write a runnable hello-world image (the README's first example)",
       """
-      Writes a scratch image holding STATIC_BINARY as its entrypoint, or without one a 165-byte
+      Writes a scratch image holding STATIC_BINARY as its entrypoint, or without one a 165-byte (x86-64)
       static hello world that needs no compiler, to OUTPUT.tar (default hello.tar), and prints how
       to load and run it.""",
       List.of(Option.single("--tag", "NAME[:TAG]", "name the image (default hello:latest)", "-t")));

@@ -1,7 +1,6 @@
 package io.github.scratch4j.samples.cli;
 
 import io.github.scratch4j.Archive;
-import io.github.scratch4j.Compression;
 import io.github.scratch4j.Digest;
 import io.github.scratch4j.Image;
 import io.github.scratch4j.ImageCheck;
@@ -21,16 +20,15 @@ final class Push implements Command {
       """
       Pushes the image in SOURCE (an archive, an OCI layout directory, or a registry reference) to
       REFERENCE. A multi-platform image is pushed whole, as an index, unless --platform picks one
-      platform; of an archive holding several images, --image picks one. Prints REFERENCE@DIGEST.
+      platform; of an archive holding several images, --image picks one. Layers go as SOURCE stores
+      them, compressed or not (build --push compresses the layers it builds). Prints REFERENCE@DIGEST.
 
       Example:
         scratch4j push server.tar registry.example.com/team/server:1.0""",
       Shared.concat(List.of(
           Option.single("--platform", "OS/ARCH[/VARIANT]",
               "push only this platform's image of a multi-platform source"),
-          Option.single("--image", "NAME[:TAG]", "push the image with this tag, of an archive holding several"),
-          Option.single("--compression", "ALGO",
-              "how to compress layers that are stored uncompressed: none, gzip or zstd (default gzip)")),
+          Option.single("--image", "NAME[:TAG]", "push the image with this tag, of an archive holding several")),
           Shared.CHECKS, Shared.REGISTRY));
 
   @Override
@@ -45,13 +43,11 @@ final class Push implements Command {
     Shared.reference("REFERENCE", target);
     Optional<Platform> platform = Shared.platform(args);
     ImageCheck[] skipped = Shared.checks(args);
-    Compression compression = args.value("--compression").isPresent()
-        ? Shared.compression("--compression", args.value("--compression").get()) : Compression.GZIP;
 
     Progress progress = io.progress("pushing", "uploaded");
     Digest digest;
     try {
-      RegistryOptions registry = Shared.registry(args, progress).withCompression(compression);
+      RegistryOptions registry = Shared.registry(args, progress);
       if (!Shared.isLocal(source)) {
         Shared.reference("SOURCE", source);
         Progress pull = io.progress("pulling", "downloaded");

@@ -22,9 +22,6 @@ import java.util.function.Function;
 final class Shared {
   private Shared() {}
 
-  static final Option PLATFORM_PICK = Option.single("--platform", "OS/ARCH[/VARIANT]",
-      "the platform to take from a multi-platform image (default: linux on this machine's architecture)");
-
   /** The options that say how to talk to a registry. */
   static final List<Option> REGISTRY = List.of(
       Option.repeated("--insecure-registry", "HOST[:PORT]",

@@ -24,7 +24,9 @@ final class Verify implements Command {
 
       Example:
         scratch4j verify server.tar""",
-      Shared.concat(List.of(Shared.PLATFORM_PICK), Shared.REGISTRY));
+      Shared.concat(List.of(Option.single("--platform", "OS/ARCH[/VARIANT]",
+          "from a registry, pull and check this platform's image (default: linux on this machine's\n"
+              + "architecture); an archive or layout is checked whole")), Shared.REGISTRY));
 
   @Override
   public CommandSpec spec() {

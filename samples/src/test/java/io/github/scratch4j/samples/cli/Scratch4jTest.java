@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +323,23 @@ class Scratch4jTest {
     assertThat(shown.code()).as(shown.err()).isZero();
     assertThat(shown.out()).contains("platforms    linux/amd64, linux/arm64/v8", "platform   linux/arm64/v8")
         .doesNotContain("platform   linux/amd64");
+  }
+
+  @Test
+  void pushOfAnArchiveWithSeveralImagesAsksWhichBeforeAnyNetwork() throws IOException {
+    Image one = Image.fromScratch().add(hello).entrypoint("/hello").tag("one:1");
+    Image two = Image.fromScratch().add(hello).entrypoint("/hello").cmd("2").tag("two:1");
+    Path both = dir.resolve("both.tar");
+    Archive.of(one, two).writeTo(both);
+
+    Result unpicked = run(args("push", both, "localhost:1/x:1"));
+    assertThat(unpicked.code()).isEqualTo(1);
+    assertThat(unpicked.err()).isEqualTo("scratch4j push: " + both
+        + " holds 2 images and 0 indexes; pick one with --image or --platform\n");
+
+    Result absent = run(args("push", "--image", "three:1", both, "localhost:1/x:1"));
+    assertThat(absent.code()).isEqualTo(1);
+    assertThat(absent.err()).isEqualTo("scratch4j push: " + both + " has no image tagged three:1; it has [one:1, two:1]\n");
   }
 
   @Test
