@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Whole-process benchmark: times the samples' command-line build (BuildImage) of each input
+# Whole-process benchmark: times the samples' command line, `scratch4j build`, of each input
 # against `tar | openssl dgst -sha256`, the JDK's SHA-256 alone, Jib-core 0.27.3, and
 # `docker build` (legacy builder, --no-cache) + `docker save` when a Docker engine answers.
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
 # a ratio of scratch4j's; then builds a 4 GiB layer under -Xmx64m and prints its peak RSS.
 #
-# With log-256m, compares `gzip -6` with BuildImage --gzip on 256 MiB of log-like text.
+# With log-256m, compares `gzip -6` with build --gzip on 256 MiB of log-like text.
 #
 #   jmh-benchmarks/bench.sh [RUNS] [INPUT...]   (default 5 runs of hello, small-files, big-512m and
 #                                                log-256m; the jars are built if missing)
@@ -59,16 +59,16 @@ printf '%-12s %-28s %10s %10s %10s\n' input tool "median s" "RSS MiB" "x scratch
 for name in "${selected[@]}"; do
   [ "$name" != log-256m ] || continue
   src=${input[$name]}
-  measure scratch4j java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar"
+  measure scratch4j java -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"
   base=$median
-  printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j BuildImage" "$median" "$rss" "1.00"
+  printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j build" "$median" "$rss" "1.00"
   row() { printf '%-12s %-28s %10s %10s %10.2f\n' "$name" "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
   # The same with an application class-data archive (AppCDS, JDK 13+), which a command-line
   # tool or build plugin can ship: class loading and linking are most of a short run.
   jsa=$work/scratch4j-$name.jsa
   rm -f "$jsa" "$work/out.tar"
-  java -XX:ArchiveClassesAtExit="$jsa" -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar" >/dev/null 2>&1
-  measure scratch4j-cds java -XX:SharedArchiveFile="$jsa" -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j BuildImage, AppCDS"
+  java -XX:ArchiveClassesAtExit="$jsa" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar" >/dev/null 2>&1
+  measure scratch4j-cds java -XX:SharedArchiveFile="$jsa" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j build, AppCDS"
   measure tar-openssl sh -c "tar -cf - -C '$(dirname "$src")' '$(basename "$src")' | openssl dgst -sha256"; row "tar | openssl dgst"
   measure jdk-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK SHA-256 alone"
   measure bc-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFilesBouncyCastle' "$src"; row "Bouncy Castle SHA-256 alone"
@@ -84,9 +84,9 @@ if [[ " ${selected[*]} " == *" log-256m "* ]]; then
   name=log-256m
   log=$work/inputs/log-256m.txt
   java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$LogText' "$log" 256
-  measure scratch4j-gzip java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$log" --gzip --no-dependency-check -o "$work/out.tar"
+  measure scratch4j-gzip java -jar "$samples" build --add "$log" --gzip --no-dependency-check -o "$work/out.tar"
   base=$median
-  printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j BuildImage --gzip" "$median" "$rss" "1.00"
+  printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j build --gzip" "$median" "$rss" "1.00"
   row() { printf '%-12s %-28s %10s %10s %10.2f\n' "$name" "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
   measure gzip sh -c "gzip -6 -c '$log' > '$work/out.tar'"; row "gzip -6"
 fi
@@ -96,7 +96,7 @@ fi
 big4=$work/inputs/big-4g.bin
 [ -f "$big4" ] || truncate -s 4G "$big4"
 cleanup
-/usr/bin/time -o "$work/time.txt" -f "%e %M" java -Xmx64m -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big4" --no-dependency-check -o "$work/out.tar" >/dev/null
+/usr/bin/time -o "$work/time.txt" -f "%e %M" java -Xmx64m -jar "$samples" build --add "$big4" --no-dependency-check -o "$work/out.tar" >/dev/null
 out=$(tail -1 "$work/time.txt")
 printf '4 GiB layer under -Xmx64m: %s s, peak RSS %s MiB, archive %s bytes\n' "${out% *}" "$(( ${out#* } / 1024 ))" "$(stat -c %s "$work/out.tar")"
 cleanup

@@ -51,7 +51,7 @@ stop_registry() {
 trap stop_registry EXIT
 
 # The archive skopeo copies, written once (not timed).
-java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big" --no-dependency-check -o "$work/big.tar" >/dev/null
+java -jar "$samples" build --add "$big" --no-dependency-check -o "$work/big.tar" >/dev/null
 
 measure() {  # measure CMD...: median wall time ($median) and peak RSS ($rss) over $runs empty-registry runs
   local times=() peak=0
@@ -69,11 +69,11 @@ measure() {  # measure CMD...: median wall time ($median) and peak RSS ($rss) ov
 }
 
 printf '%-44s %10s %10s %12s\n' tool "median s" "RSS MiB" "x scratch4j"
-measure java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"
+measure java -jar "$samples" build --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"
 base=$median
-printf '%-44s %10s %10s %12s\n' "scratch4j BuildImage --push (gzip)" "$median" "$rss" 1.00
+printf '%-44s %10s %10s %12s\n' "scratch4j build --push (gzip)" "$median" "$rss" 1.00
 row() { printf '%-44s %10s %10s %12.2f\n' "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
 measure skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
 row "skopeo copy docker-archive -> registry (gzip)"
-measure java -cp "$samples" io.github.scratch4j.samples.BuildImage --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"
-row "scratch4j BuildImage --push --uncompressed"
+measure java -jar "$samples" build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"
+row "scratch4j build --push --uncompressed"

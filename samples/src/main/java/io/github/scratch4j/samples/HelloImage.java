@@ -15,7 +15,8 @@ import java.util.Optional;
  * archive that {@code docker load} reads.
  *
  * <pre>
- * java -jar scratch4j-samples.jar [STATIC_BINARY] [OUTPUT.tar]
+ * java -jar scratch4j-samples.jar hello [STATIC_BINARY] [OUTPUT.tar]
+ * java -cp scratch4j-samples.jar io.github.scratch4j.samples.HelloImage [STATIC_BINARY] [OUTPUT.tar]
  * </pre>
  *
  * Without a binary it uses a minimal static hello world that it writes itself ({@link MinimalElf}).
@@ -26,7 +27,7 @@ public final class HelloImage {
   /** Builds the image; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
     if (args.length > 2 || (args.length > 0 && args[0].startsWith("-"))) {
-      System.err.println("usage: java -jar scratch4j-samples.jar [STATIC_BINARY] [OUTPUT.tar]");
+      System.err.println("usage: java -jar scratch4j-samples.jar hello [STATIC_BINARY] [OUTPUT.tar]");
       System.exit(2);
     }
     Optional<Path> binary = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
@@ -35,7 +36,7 @@ public final class HelloImage {
   }
 
   /** Writes the image tagged {@code tag} to {@code output} and prints how to run it. */
-  static Manifest build(Optional<Path> binary, Path output, String tag, PrintStream out) throws IOException {
+  public static Manifest build(Optional<Path> binary, Path output, String tag, PrintStream out) throws IOException {
     Image image;
     String what;
     if (binary.isPresent()) {

@@ -1,0 +1,172 @@
+package io.github.scratch4j.samples.cli;
+
+import io.github.scratch4j.TransferEvent;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Shows blob progress on standard error: a bar redrawn in place on a terminal, one line per
+ * finished blob otherwise, or nothing. The bar is redrawn at most ten times a second, so that a
+ * slow terminal never holds up a transfer.
+ */
+final class Progress implements BlobProgress {
+  /** How progress is shown. */
+  enum Mode {
+    /** A bar redrawn in place with carriage returns, and a line per finished blob above it. */
+    BAR,
+    /** One line per finished blob, for logs and pipes. */
+    PLAIN,
+    /** Nothing. */
+    NONE
+  }
+
+  private static final long REDRAW_NANOS = 100_000_000L;
+  private static final int BAR_WIDTH = 30;
+
+  private final PrintStream err;
+  private final Mode mode;
+  private final String action;
+  private final String doneVerb;
+  private final LongSupplier clock;
+  /** Bytes done and total per blob, in the order first seen. */
+  private final Map<String, long[]> blobs = new LinkedHashMap<>();
+  private long lastDraw;
+  private boolean barShown;
+
+  /**
+   * @param action what the bar says is going on ("pushing")
+   * @param doneVerb what a finished blob's line says happened to it ("uploaded")
+   */
+  Progress(PrintStream err, Mode mode, String action, String doneVerb, LongSupplier clock) {
+    this.err = err;
+    this.mode = mode;
+    this.action = action;
+    this.doneVerb = doneVerb;
+    this.clock = clock;
+    this.lastDraw = clock.getAsLong() - REDRAW_NANOS;
+  }
+
+  Progress(PrintStream err, Mode mode, String action, String doneVerb) {
+    this(err, mode, action, doneVerb, System::nanoTime);
+  }
+
+  /**
+   * The mode when none is asked for: a bar when this process has a terminal, by JDK 17's rule
+   * ({@link System#console()} is there when standard input and output are a terminal) and
+   * {@code TERM} is not {@code dumb}; else plain lines.
+   */
+  static Mode automatic() {
+    String term = System.getenv("TERM");
+    return System.console() != null && term != null && !term.equals("dumb") ? Mode.BAR : Mode.PLAIN;
+  }
+
+  /** A registry listener that passes every event to {@code progress}. */
+  static Consumer<TransferEvent> registryListener(BlobProgress progress) {
+    return e -> {
+      String blob = e.digest().toString();
+      switch (e.kind()) {
+        case UPLOADING, DOWNLOADING -> progress.update(blob, e.bytes(), e.size(), false);
+        case UPLOADED, DOWNLOADED -> progress.update(blob, e.size(), e.size(), true);
+        case PRESENT -> progress.note(blob, e.size(), "already there");
+        case MOUNTED -> progress.note(blob, e.size(), "mounted");
+        case CACHED -> progress.note(blob, e.size(), "cached");
+        case MANIFEST_PUSHED -> progress.note(blob, e.size(), "manifest pushed");
+      }
+    };
+  }
+
+  @Override
+  public synchronized void update(String blob, long done, long total, boolean finished) {
+    if (mode == Mode.NONE) {
+      return;
+    }
+    long[] state = blobs.computeIfAbsent(blob, b -> new long[3]);
+    boolean wasFinished = state[2] != 0;
+    state[0] = done;
+    state[1] = total;
+    state[2] = finished ? 1 : 0;
+    if (finished && !wasFinished) {
+      line(shortId(blob) + " " + doneVerb + " (" + size(total) + ")");
+    } else if (mode == Mode.BAR && clock.getAsLong() - lastDraw >= REDRAW_NANOS) {
+      draw();
+    }
+  }
+
+  @Override
+  public synchronized void note(String blob, long total, String what) {
+    if (mode == Mode.NONE) {
+      return;
+    }
+    blobs.put(blob, new long[] {total, total, 1});
+    line(shortId(blob) + " " + what + " (" + size(total) + ")");
+  }
+
+  /** Removes the bar, leaving the lines above it; call once the work is over. */
+  synchronized void close() {
+    if (barShown) {
+      err.print("\r\033[K");
+      err.flush();
+      barShown = false;
+    }
+  }
+
+  private void line(String text) {
+    if (mode == Mode.BAR) {
+      err.print("\r\033[K");
+      err.println(text);
+      draw();
+    } else {
+      err.println(text);
+    }
+    err.flush();
+  }
+
+  private void draw() {
+    long done = 0;
+    long total = 0;
+    int finished = 0;
+    for (long[] s : blobs.values()) {
+      done += s[0];
+      total += s[1];
+      finished += (int) s[2];
+    }
+    if (finished == blobs.size()) {
+      // Nothing is moving: no bar to leave behind.
+      close();
+      lastDraw = clock.getAsLong();
+      return;
+    }
+    int percent = total == 0 ? 0 : (int) (done * 100 / total);
+    int filled = total == 0 ? 0 : (int) (done * BAR_WIDTH / total);
+    String bar = "=".repeat(filled) + (filled < BAR_WIDTH ? ">" + " ".repeat(BAR_WIDTH - filled - 1) : "");
+    err.print(String.format(Locale.ROOT, "\r\033[K%s [%s] %3d%% %s / %s, %d of %d blobs", action, bar, percent,
+        size(done), size(total), finished, blobs.size()));
+    err.flush();
+    barShown = true;
+    lastDraw = clock.getAsLong();
+  }
+
+  /** {@code sha256:} and the first 12 hex digits, as Docker shortens IDs. */
+  static String shortId(String digest) {
+    int colon = digest.indexOf(':');
+    return digest.length() > colon + 13 ? digest.substring(0, colon + 13) : digest;
+  }
+
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}

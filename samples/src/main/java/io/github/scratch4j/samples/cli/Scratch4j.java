@@ -1,0 +1,180 @@
+package io.github.scratch4j.samples.cli;
+
+import io.github.scratch4j.ImageCheck;
+import io.github.scratch4j.ImageCheckException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The scratch4j command line: {@code build}, {@code push}, {@code inspect}, {@code verify} and
+ * {@code hello}, each with {@code --help}.
+ *
+ * <p>Exit codes: 0 done; 1 the image was refused or the work failed (a missing file, a malformed
+ * archive, a registry error), with one message on standard error; 2 the command line is wrong.
+ * Results go to standard output, progress and errors to standard error.
+ */
+public final class Scratch4j {
+  /** Exit code: done. */
+  public static final int OK = 0;
+  /** Exit code: the image was refused, or a file, archive or registry failed. */
+  public static final int FAILED = 1;
+  /** Exit code: the command line is wrong. */
+  public static final int USAGE = 2;
+
+  private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    for (Command c : List.of(new Build(), new Push(), new Inspect(), new Verify(), new Hello())) {
+      COMMANDS.put(c.spec().name(), c);
+    }
+  }
+
+  private Scratch4j() {}
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line, writing to {@code out} and {@code err}, and returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.print(usage());
+      return USAGE;
+    }
+    String name = args[0];
+    if (name.equals("--help") || name.equals("-h")) {
+      out.print(usage());
+      return OK;
+    }
+    if (name.equals("help")) {
+      if (args.length == 1) {
+        out.print(usage());
+        return OK;
+      }
+      Command c = COMMANDS.get(args[1]);
+      if (c == null) {
+        err.println("scratch4j: no command '" + args[1] + "' (try 'scratch4j --help')");
+        return USAGE;
+      }
+      out.print(c.spec().usage());
+      return OK;
+    }
+    Command command = COMMANDS.get(name);
+    if (command == null) {
+      err.println("scratch4j: " + (name.startsWith("-") ? "unknown option " : "no command '") + name
+          + (name.startsWith("-") ? "" : "'") + " (try 'scratch4j --help')");
+      return USAGE;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    boolean debug = rest.contains("--debug");
+    try {
+      ParsedArgs parsed = command.spec().parse(rest);
+      if (parsed.has("--help")) {
+        out.print(command.spec().usage());
+        return OK;
+      }
+      Progress.Mode mode = parsed.has("--quiet") ? Progress.Mode.NONE : Progress.automatic();
+      return command.run(parsed, new Io(out, err, mode));
+    } catch (UsageException e) {
+      err.println("scratch4j " + name + ": " + e.getMessage() + " (try 'scratch4j " + name + " --help')");
+      return USAGE;
+    } catch (IOException | RuntimeException e) {
+      err.println("scratch4j " + name + ": " + describe(e));
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return FAILED;
+    }
+  }
+
+  /** The command named {@code name}, for tests. */
+  static CommandSpec spec(String name) {
+    return COMMANDS.get(name).spec();
+  }
+
+  /** The top-level help: every command with its summary. */
+  static String usage() {
+    StringBuilder b = new StringBuilder("""
+        Usage: scratch4j COMMAND [OPTION]... [ARGUMENT]...
+
+        Builds, pushes, inspects and verifies container images without a daemon.
+
+        Commands:
+        """);
+    for (Command c : COMMANDS.values()) {
+      b.append(String.format(Locale.ROOT, "  %-9s%s%n", c.spec().name(), c.spec().summary()));
+    }
+    b.append("""
+
+        Run 'scratch4j COMMAND --help' (or 'scratch4j help COMMAND') for a command's options.
+        Every command takes --quiet (no progress), --debug (stack traces) and --help.
+        Exit codes: 0 done; 1 the image was refused or the work failed; 2 wrong command line.
+        """);
+    return b.toString();
+  }
+
+  /** One message for an error: what failed and where, without the exception's class. */
+  static String describe(Throwable t) {
+    if (t instanceof UncheckedIOException u && u.getCause() != null) {
+      String outer = String.valueOf(u.getMessage());
+      String inner = describe(u.getCause());
+      if (u.getCause() instanceof FileSystemException f && f.getFile() != null && outer.contains(f.getFile())) {
+        return outer;
+      }
+      // The library's wrappers repeat the cause's message, or add context before it.
+      return outer.equals(String.valueOf(u.getCause().getMessage())) ? inner
+          : outer.contains(inner) ? outer : outer + ": " + inner;
+    }
+    if (t instanceof ImageCheckException e) {
+      return checkMessage(e);
+    }
+    if (t instanceof NoSuchFileException e) {
+      return "no such file or directory: " + e.getFile() + reason(e);
+    }
+    if (t instanceof AccessDeniedException e) {
+      return "permission denied: " + e.getFile() + reason(e);
+    }
+    if (t instanceof NotDirectoryException e) {
+      return "not a directory: " + e.getFile();
+    }
+    if (t instanceof FileSystemException e && e.getFile() != null) {
+      return e.getFile() + ": " + Optional.ofNullable(e.getReason()).orElse(e.getClass().getSimpleName());
+    }
+    String message = t.getMessage();
+    return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+  }
+
+  private static String reason(FileSystemException e) {
+    return e.getReason() == null ? "" : " (" + e.getReason() + ")";
+  }
+
+  /** The check's own message, with the command line's way of turning checks off as the last line. */
+  private static String checkMessage(ImageCheckException e) {
+    Set<ImageCheck> checks = EnumSet.noneOf(ImageCheck.class);
+    StringBuilder b = new StringBuilder(e.problems().size() == 1 ? "the image would not work as built:"
+        : "the image would not work as built (" + e.problems().size() + " problems):");
+    for (ImageCheckException.Problem p : e.problems()) {
+      b.append('\n').append(p);
+      checks.add(p.check());
+    }
+    b.append("\nTo write it anyway: ").append(checks.stream()
+        .map(c -> "--no-check " + c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+        .collect(Collectors.joining(" ")));
+    return b.toString();
+  }
+}

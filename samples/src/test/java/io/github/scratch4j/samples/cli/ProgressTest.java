@@ -1,0 +1,108 @@
+package io.github.scratch4j.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.TransferEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class ProgressTest {
+  private static final String BLOB = "sha256:" + "ab".repeat(32);
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  private long now = 1_000_000_000L;
+
+  private Progress progress(Progress.Mode mode) {
+    return new Progress(err, mode, "pushing", "uploaded", () -> now);
+  }
+
+  private String printed() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void plainModePrintsOneLinePerFinishedBlobAndNothingWhileItMoves() {
+    Progress p = progress(Progress.Mode.PLAIN);
+    p.update(BLOB, 10, 2048, false);
+    p.update(BLOB, 1000, 2048, false);
+    p.update(BLOB, 2048, 2048, true);
+    p.note("sha256:" + "cd".repeat(32), 300, "already there");
+    p.close();
+    assertThat(printed()).isEqualTo("sha256:abababababab uploaded (2.0 KiB)\nsha256:cdcdcdcdcdcd already there (300 B)\n");
+  }
+
+  @Test
+  void noneModePrintsNothing() {
+    Progress p = progress(Progress.Mode.NONE);
+    p.update(BLOB, 10, 100, false);
+    p.update(BLOB, 100, 100, true);
+    p.note(BLOB, 100, "cached");
+    p.close();
+    assertThat(printed()).isEmpty();
+  }
+
+  @Test
+  void barIsRedrawnInPlaceAtMostTenTimesASecond() {
+    Progress p = progress(Progress.Mode.BAR);
+    p.update(BLOB, 0, 1 << 20, false);
+    p.update(BLOB, 1 << 10, 1 << 20, false);
+    p.update(BLOB, 1 << 18, 1 << 20, false);
+    assertThat(printed().split("\r", -1)).hasSize(2);
+    now += 100_000_000L;
+    p.update(BLOB, 1 << 19, 1 << 20, false);
+    assertThat(printed().split("\r", -1)).hasSize(3);
+    assertThat(printed()).endsWith("\r\033[Kpushing [===============>              ]  50% 512.0 KiB / 1.0 MiB, 0 of 1 blobs")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void finishedBlobLineGoesAboveTheBarAndCloseClearsTheBar() {
+    Progress p = progress(Progress.Mode.BAR);
+    String other = "sha256:" + "cd".repeat(32);
+    p.update(BLOB, 10, 100, false);
+    p.update(other, 100, 100, true);
+    assertThat(printed()).contains("\r\033[Ksha256:cdcdcdcdcdcd uploaded (100 B)\n")
+        .endsWith("110 B / 200 B, 1 of 2 blobs");
+    p.close();
+    assertThat(printed()).endsWith("\r\033[K");
+  }
+
+  @Test
+  void registryEventsReachTheListenerAsProgressAndNotes() {
+    List<String> heard = new ArrayList<>();
+    BlobProgress recorder = new BlobProgress() {
+      @Override
+      public void update(String blob, long done, long total, boolean finished) {
+        heard.add(blob.substring(0, 9) + " " + done + "/" + total + (finished ? " finished" : ""));
+      }
+
+      @Override
+      public void note(String blob, long total, String what) {
+        heard.add(blob.substring(0, 9) + " " + what);
+      }
+    };
+    Consumer<TransferEvent> listener = Progress.registryListener(recorder);
+    Digest d = Digest.parse(BLOB);
+    listener.accept(new TransferEvent(TransferEvent.Kind.UPLOADING, d, 10, 4));
+    listener.accept(new TransferEvent(TransferEvent.Kind.UPLOADED, d, 10, 10));
+    listener.accept(new TransferEvent(TransferEvent.Kind.PRESENT, d, 10, 10));
+    listener.accept(new TransferEvent(TransferEvent.Kind.DOWNLOADING, d, 10, 7));
+    listener.accept(new TransferEvent(TransferEvent.Kind.CACHED, d, 10, 10));
+    listener.accept(new TransferEvent(TransferEvent.Kind.MANIFEST_PUSHED, d, 10, 10));
+    assertThat(heard).containsExactly("sha256:ab 4/10", "sha256:ab 10/10 finished", "sha256:ab already there",
+        "sha256:ab 7/10", "sha256:ab cached", "sha256:ab manifest pushed");
+  }
+
+  @Test
+  void sizesAreBinaryUnits() {
+    assertThat(Progress.size(1023)).isEqualTo("1023 B");
+    assertThat(Progress.size(1536)).isEqualTo("1.5 KiB");
+    assertThat(Progress.size(1L << 30)).isEqualTo("1.0 GiB");
+  }
+}

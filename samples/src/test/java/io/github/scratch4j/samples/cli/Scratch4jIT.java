@@ -1,0 +1,210 @@
+package io.github.scratch4j.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.scratch4j.Archive;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageIndex;
+import io.github.scratch4j.Platform;
+import io.github.scratch4j.Source;
+import io.github.scratch4j.samples.MinimalElf;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The executable jar as a user runs it, {@code java -jar scratch4j-samples.jar COMMAND ...}: exit
+ * codes of a separate process, an image it builds run by Docker, and push, inspect and verify
+ * against Debian's registry.
+ */
+class Scratch4jIT {
+  private static final Path JAR = Path.of("target/scratch4j-samples.jar");
+
+  @TempDir Path dir;
+  private Path hello;
+
+  /** What a process printed and how it ended. */
+  record Ran(int code, String out, String err) {}
+
+  @BeforeEach
+  void writeHelloBinary() throws IOException {
+    assertThat(JAR).as("the shaded jar, built in the package phase").isRegularFile();
+    hello = dir.resolve("hello");
+    Files.write(hello, MinimalElf.forHost());
+    Files.setPosixFilePermissions(hello, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private Ran jar(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    return exec(command);
+  }
+
+  private Ran exec(List<String> command) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).as(String.join(" ", command)).isTrue();
+    return new Ran(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static boolean works(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static void require(String tool, String... probe) {
+    boolean ok = works(probe);
+    if (!ok && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new AssertionError("CI=true and " + tool + " does not answer");
+    }
+    Assumptions.assumeTrue(ok, tool + " does not answer; skipping");
+  }
+
+  @Test
+  void exitCodesOfTheProcess() throws Exception {
+    Ran help = jar("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("build", "push", "inspect", "verify");
+
+    Ran badFlag = jar("build", "--bogus");
+    assertThat(badFlag.code()).isEqualTo(2);
+    assertThat(badFlag.err()).isEqualTo("scratch4j build: unknown option --bogus for build (try 'scratch4j build --help')\n");
+
+    Ran missing = jar("build", "--add", dir.resolve("missing").toString(), "-o", dir.resolve("x.tar").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).isEqualTo("scratch4j build: source does not exist: " + dir.resolve("missing") + "\n");
+  }
+
+  @Test
+  void builtImageRunsUnderDockerWithItsConfiguration() throws Exception {
+    require("docker", "docker", "info");
+    String tag = "scratch4j-cli-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
+    Path out = dir.resolve("image.tar");
+    Ran built = jar("build", "--add", hello.toString(), "--entrypoint", "/hello", "--env", "MODE=test", "--user", "1000",
+        "--workdir", "/work", "--expose", "8080", "--label", "made.by=scratch4j", "--tag", tag, "-o", out.toString());
+    assertThat(built.code()).as(built.err()).isZero();
+    try {
+      Ran load = exec(List.of("docker", "load", "-i", out.toString()));
+      assertThat(load.out()).contains(tag);
+      Ran config = exec(List.of("docker", "image", "inspect", "--format",
+          "{{json .Config.Env}} {{.Config.User}} {{.Config.WorkingDir}} {{json .Config.ExposedPorts}} {{json .Config.Labels}}",
+          tag));
+      assertThat(config.out()).contains("\"MODE=test\"", " 1000 ", " /work ", "\"8080/tcp\"", "\"made.by\":\"scratch4j\"");
+      Ran run = exec(List.of("docker", "run", "--rm", tag));
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).isEqualTo("hello world\n");
+    } finally {
+      exec(List.of("docker", "rmi", "-f", tag));
+    }
+  }
+
+  @Test
+  void pushInspectAndVerifyAgainstARegistry() throws Exception {
+    require("docker-registry", "docker-registry", "--version");
+    int port;
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      port = s.getLocalPort();
+    }
+    Path config = dir.resolve("registry.yml");
+    Files.writeString(config, "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: "
+        + dir.resolve("storage") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
+    Process registry = new ProcessBuilder("docker-registry", "serve", config.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+    try {
+      awaitRegistry(port);
+      Path out = dir.resolve("image.tar");
+      assertThat(jar("build", "--add", hello.toString(), "--entrypoint", "/hello", "--cmd", "pushed", "-o",
+          out.toString()).code()).isZero();
+      String ref = "127.0.0.1:" + port + "/cli/hello:1";
+      String cache = dir.resolve("cache").toString();
+
+      // Standard error is not a terminal here: one plain line per blob, no bar.
+      Ran push = jar("push", out.toString(), ref);
+      assertThat(push.code()).as(push.err()).isZero();
+      assertThat(push.out()).startsWith("pushed " + ref + "@sha256:");
+      assertThat(push.err()).contains(" uploaded (", " manifest pushed (").doesNotContain("\r", "[=");
+
+      Ran quiet = jar("push", "--quiet", out.toString(), ref);
+      assertThat(quiet.code()).isZero();
+      assertThat(quiet.err()).isEmpty();
+
+      Ran inspect = jar("inspect", "--cache-dir", cache, ref);
+      assertThat(inspect.code()).as(inspect.err()).isZero();
+      assertThat(inspect.out()).contains("image " + ref, "entrypoint [\"/hello\"]", "cmd        [\"pushed\"]");
+
+      Ran verify = jar("verify", "--cache-dir", cache, ref);
+      assertThat(verify.code()).as(verify.err()).isZero();
+      assertThat(verify.out()).startsWith("OK " + ref + ": 1 image");
+
+      // A multi-platform image: pushed whole as an index, then one platform inspected and built on.
+      Image amd = Image.fromScratch().add(Entry.file("/hello", Source.of(MinimalElf.x86_64())).withMode(0755))
+          .entrypoint("/hello").platform(Platform.LINUX_AMD64);
+      Image arm = Image.fromScratch().add(Entry.file("/hello", Source.of(MinimalElf.aarch64())).withMode(0755))
+          .entrypoint("/hello").platform(Platform.LINUX_ARM64);
+      Path multi = dir.resolve("multi.tar");
+      Archive.builder().add(ImageIndex.of(amd, arm).tag("multi:1")).build().writeTo(multi);
+      String multiRef = "127.0.0.1:" + port + "/cli/multi:1";
+      assertThat(jar("push", "-q", multi.toString(), multiRef).code()).isZero();
+      Ran armShown = jar("inspect", "-q", "--cache-dir", cache, "--platform", "linux/arm64", multiRef);
+      assertThat(armShown.code()).as(armShown.err()).isZero();
+      assertThat(armShown.out()).contains("platform   linux/arm64/v8");
+      Path armOut = dir.resolve("arm.tar");
+      Ran armBuilt = jar("build", "-q", "--cache-dir", cache, "--from", multiRef, "--platform", "linux/arm64",
+          "--add", hello.toString() + ":/extra/hello", "--no-check", "platform", "-o", armOut.toString());
+      assertThat(armBuilt.code()).as(armBuilt.err()).isZero();
+      Image armImage = Archive.read(armOut).images().get(0);
+      assertThat(armImage.config().platform()).contains(Platform.LINUX_ARM64);
+      assertThat(armImage.layers().get(0).blob().get().digest())
+          .isEqualTo(Archive.read(multi).indexes().get(0).images().get(1).layers().get(0).blob().get().digest());
+
+      Ran absent = jar("inspect", "--cache-dir", cache, "127.0.0.1:" + port + "/cli/absent:1");
+      assertThat(absent.code()).isEqualTo(1);
+      assertThat(absent.err()).hasLineCount(1).doesNotContain("Exception");
+    } finally {
+      registry.destroy();
+      registry.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void awaitRegistry(int port) throws InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    for (int i = 0; i < 100; i++) {
+      try {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the registry did not start on port " + port);
+  }
+}
