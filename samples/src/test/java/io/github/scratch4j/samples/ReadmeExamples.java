@@ -13,6 +13,8 @@ import io.github.scratch4j.Layer;
 import io.github.scratch4j.RegistryOptions;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.WriteOptions;
+import io.github.scratch4j.assertj.ImageAssertions;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -100,9 +102,14 @@ final class ReadmeExamples {
   }
 
   static void readBack(byte[] expected) throws IOException {
-    Image image = Archive.read(Path.of("hello.tar")).image("hello:latest").orElseThrow();
-    assertThat(image.fileSystem()).containsKey("/hello");
-    assertThat(image.layers().get(0).file("/hello").orElseThrow().source().readAllBytes()).isEqualTo(expected);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Image.fromScratch().add(Path.of("hello")).entrypoint("/hello").tag("hello:test").writeTo(out);   // no file on disk
+    Archive archive = Archive.read(out.toByteArray());                                         // or an InputStream
+    ImageAssertions.assertThat(archive).hasImage("hello:test")
+        .hasEntrypoint("/hello").isStaticallyLinked("/hello")
+        .hasFile("/hello").isExecutable().withContent(expected);
+    Image image = archive.image("hello:test").orElseThrow();
+    assertThat(image.file("/hello").orElseThrow().readAllBytes()).isEqualTo(expected);   // typed: no cast
   }
 
   static void otherShapes(Image image, Image helloScratch, Image helloAlpine, Image amd64Image, Image arm64Image)
