@@ -230,6 +230,24 @@ class ArchiveReadTest {
   }
 
   @Test
+  void anUntaggedIndexIsListedWithoutANameAndReadsBackWhole() throws IOException {
+    Image amd = Image.fromScratch().add(Entry.file("/hello", text("amd64"))).platform(Platform.LINUX_AMD64);
+    Image arm = Image.fromScratch().add(Entry.file("/hello", text("arm64"))).platform(Platform.LINUX_ARM64);
+    for (String target : new String[] {"untagged.tar", "untagged-layout"}) {
+      Path out = dir.resolve(target);
+      if (!target.endsWith(".tar")) {
+        Files.createDirectories(out);
+      }
+      ImageIndex.of(amd, arm).writeTo(out);
+      Archive read = Archive.read(out);
+      assertThat(read.indexes()).as(target).hasSize(1);
+      assertThat(read.indexes().get(0).tags()).isEmpty();
+      assertThat(read.indexes().get(0).images()).extracting(i -> i.config().platform().orElseThrow())
+          .containsExactly(Platform.LINUX_AMD64, Platform.LINUX_ARM64);
+    }
+  }
+
+  @Test
   void anArchiveWithAnIndexAndImagesRoundTrips() throws IOException {
     Image amd = Image.fromScratch().add(Entry.file("/hello", text("amd64"))).platform(Platform.LINUX_AMD64);
     Image arm = Image.fromScratch().add(Entry.file("/hello", text("arm64"))).platform(Platform.LINUX_ARM64);

@@ -67,6 +67,11 @@ public final class CombinedTarWriter {
         forDocker = written.images().get(0).manifest();
       }
       List<String> repoTags = new ArrayList<>();
+      if (artifact.tags().isEmpty()) {
+        // An untagged index: listed without a name, as in a layout directory, or nothing in the
+        // archive would reach its other images (manifest.json holds only the first).
+        index.add(descriptor);
+      }
       for (ImageReference tag : artifact.tags()) {
         String name = tag.familiarName();
         if (!seenTags.add(name)) {
