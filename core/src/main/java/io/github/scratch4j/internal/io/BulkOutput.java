@@ -2,7 +2,6 @@ package io.github.scratch4j.internal.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -23,16 +22,13 @@ public abstract class BulkOutput extends OutputStream {
   public void copyFile(java.nio.file.Path path, FileChannel file, long size, byte[] buffer) throws IOException {
     for (long at = 0; at < size; at += WINDOW) {
       long length = Math.min(WINDOW, size - at);
-      MappedByteBuffer window = Mapping.map(file, at, length);
-      try {
+      try (MappedWindow window = MappedWindow.map(file, at, length)) {
         CopyProbe.at(CopyProbe.Point.WINDOW_MAPPED, path, at);
-        while (window.hasRemaining()) {
+        while (window.remaining() > 0) {
           int n = Math.min(buffer.length, window.remaining());
-          Mapping.get(window, buffer, n);
+          window.read(buffer, n);
           write(buffer, 0, n);
         }
-      } finally {
-        Mapping.unmap(window);
       }
     }
   }

@@ -4,7 +4,6 @@ import io.github.scratch4j.Digest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.concurrent.ExecutionException;
@@ -57,12 +56,9 @@ public final class HashingOutputStream extends BulkOutput {
     IOException failure = null;
     try {
       for (long at = 0; at < size; at += WINDOW) {
-        MappedByteBuffer window = Mapping.map(file, at, Math.min(WINDOW, size - at));
-        try {
+        try (MappedWindow window = MappedWindow.map(file, at, Math.min(WINDOW, size - at))) {
           CopyProbe.at(CopyProbe.Point.WINDOW_MAPPED, path, at);
-          Mapping.hash(window, digest);
-        } finally {
-          Mapping.unmap(window);
+          window.hash(digest);
         }
       }
     } catch (IOException e) {

@@ -9,9 +9,15 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 
 /**
- * Memory-maps windows of files and unmaps them as soon as they are used, so that the process's
- * resident set does not grow with the file (Java 17 has no public unmap; sun.misc.Unsafe's
- * invokeCleaner, in the jdk.unsupported module, is the supported way until then).
+ * A read-only memory mapping of a window of a file, read once from start to end by the thread that
+ * mapped it, then closed, which unmaps it at once so that the process's resident set does not grow
+ * with the file.
+ *
+ * <p>This is the Java 17 to 21 version: Java 17 has no public unmap, and sun.misc.Unsafe's
+ * invokeCleaner, in the jdk.unsupported module, is the only way. From Java 24 on the JDK prints a
+ * warning on the first call of it (JEP 498), and a library must print nothing, so the jar is a
+ * multi-release jar whose Java 22 version of this class (in {@code src/main/java22}) maps into an
+ * {@code Arena} and unmaps by closing it (JEP 454).
  *
  * <p>A file truncated under a mapping makes a read of the lost pages raise SIGBUS. HotSpot turns
  * that into an {@link InternalError}, but delivers it asynchronously, at a point of its choosing
@@ -21,7 +27,7 @@ import java.security.MessageDigest;
  * of a mapping is followed, inside the same {@code try}, by {@link #deliverFaults}, and a fault
  * comes out as a {@link MappedReadFault} from the read that caused it.
  */
-public final class Mapping {
+public final class MappedWindow implements AutoCloseable {
   private static final Object UNSAFE;
   private static final Method INVOKE_CLEANER;
   private static final StackWalker WALKER = StackWalker.getInstance();
@@ -42,27 +48,36 @@ public final class Mapping {
     INVOKE_CLEANER = cleaner;
   }
 
-  private Mapping() {}
+  private final MappedByteBuffer buffer;
 
-  /** Maps {@code length} bytes of {@code file} at {@code offset}, read-only. */
-  public static MappedByteBuffer map(FileChannel file, long offset, long length) throws IOException {
-    return file.map(FileChannel.MapMode.READ_ONLY, offset, length);
+  private MappedWindow(MappedByteBuffer buffer) {
+    this.buffer = buffer;
   }
 
-  /** Copies {@code n} bytes of a mapped window into {@code into}. */
-  public static void get(MappedByteBuffer window, byte[] into, int n) throws MappedReadFault {
+  /** Maps {@code length} bytes (at most 2 GiB) of {@code file} at {@code offset}, read-only. */
+  public static MappedWindow map(FileChannel file, long offset, long length) throws IOException {
+    return new MappedWindow(file.map(FileChannel.MapMode.READ_ONLY, offset, length));
+  }
+
+  /** The number of bytes not read yet. */
+  public int remaining() {
+    return buffer.remaining();
+  }
+
+  /** Copies the next {@code n} bytes of the window into the start of {@code into}. */
+  public void read(byte[] into, int n) throws MappedReadFault {
     try {
-      window.get(into, 0, n);
+      buffer.get(into, 0, n);
       deliverFaults();
     } catch (InternalError e) {
       throw new MappedReadFault(e);
     }
   }
 
-  /** Hashes the rest of a mapped window. */
-  public static void hash(MappedByteBuffer window, MessageDigest digest) throws MappedReadFault {
+  /** Hashes the rest of the window. */
+  public void hash(MessageDigest digest) throws MappedReadFault {
     try {
-      digest.update(window);
+      digest.update(buffer);
       deliverFaults();
     } catch (InternalError e) {
       throw new MappedReadFault(e);
@@ -80,11 +95,16 @@ public final class Mapping {
     WALKER.walk(frames -> null);
   }
 
-  /** Releases a mapping now. Call only after the reads of it were checked with {@link #get} or {@link #hash}. */
-  public static void unmap(MappedByteBuffer window) {
+  /**
+   * Unmaps the window now (or, where the JDK does not let it, leaves it to the garbage collector).
+   * Its reads were checked by {@link #read} and {@link #hash}, so no fault is left to escape from
+   * the unmap.
+   */
+  @Override
+  public void close() {
     if (INVOKE_CLEANER != null) {
       try {
-        INVOKE_CLEANER.invoke(UNSAFE, window);
+        INVOKE_CLEANER.invoke(UNSAFE, buffer);
       } catch (ReflectiveOperationException | RuntimeException e) {
         // Left to the garbage collector.
       }
