@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process benchmark: times the samples' command line, `scratch4j build`, of each input
 # against `tar | openssl dgst -sha256`, the JDK's SHA-256 alone, Jib-core 0.27.3, and
-# `docker build` (legacy builder, --no-cache) + `docker save` when a Docker engine answers.
+# `docker build` (legacy builder, --no-cache) + `docker save` when a Docker engine answers; and,
+# for hello, the image loaded into the engine (build --load) against docker build alone.
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
 # a ratio of scratch4j's; then builds a 4 GiB layer under -Xmx64m and prints its peak RSS.
 #
@@ -52,7 +53,14 @@ docker_build() {  # docker_build SRC: a FROM scratch image with SRC copied in, t
   DOCKER_BUILDKIT=0 docker build -q --no-cache -t scratch4j-bench:latest "$ctx" >/dev/null
   docker save -o "$work/docker-out.tar" scratch4j-bench:latest
 }
-export -f docker_build
+docker_build_only() {  # docker_build_only SRC: the same image, left in the engine (no save)
+  local ctx=$work/docker-ctx
+  rm -rf "$ctx"; mkdir -p "$ctx"
+  cp -al "$1" "$ctx/input"
+  printf 'FROM scratch\nCOPY input /input\n' > "$ctx/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build -q --no-cache -t scratch4j-bench-load:latest "$ctx" >/dev/null
+}
+export -f docker_build docker_build_only
 export work
 
 printf '%-12s %-28s %10s %10s %10s\n' input tool "median s" "RSS MiB" "x scratch4j"
@@ -78,6 +86,25 @@ for name in "${selected[@]}"; do
   fi
 done
 docker rmi -f scratch4j-bench:latest >/dev/null 2>&1 || true
+
+# Into the daemon: from a fresh JVM to the hello image loaded in the Docker engine
+# (DockerDaemon, over its socket, no file), against docker build with the legacy builder, daemon
+# up, which leaves the same FROM scratch image in the engine. Both store a layer the engine may
+# already have from the previous run, as a developer's loop does.
+if $have_docker && [[ " ${selected[*]} " == *" hello "* ]]; then
+  name=hello-load
+  src=${input[hello]}
+  measure scratch4j-load java -jar "$samples" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load
+  base=$median
+  printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j build --load" "$median" "$rss" "1.00"
+  row() { printf '%-12s %-28s %10s %10s %10.2f\n' "$name" "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
+  jsa=$work/scratch4j-load.jsa
+  rm -f "$jsa"
+  java -XX:ArchiveClassesAtExit="$jsa" -jar "$samples" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load >/dev/null 2>&1
+  measure scratch4j-load-cds java -XX:SharedArchiveFile="$jsa" -jar "$samples" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; row "scratch4j build --load, AppCDS"
+  measure docker-build bash -c "docker_build_only '$src'"; row "docker build (legacy)"
+  docker rmi -f scratch4j-bench-load:latest >/dev/null 2>&1 || true
+fi
 
 # Compression as a whole process: gzip -6 of 256 MiB of log-like text, against a gzipped image of it.
 if [[ " ${selected[*]} " == *" log-256m "* ]]; then

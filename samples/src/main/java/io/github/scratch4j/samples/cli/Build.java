@@ -4,10 +4,12 @@ import io.github.scratch4j.Archive;
 import io.github.scratch4j.Compression;
 import io.github.scratch4j.CopyOption;
 import io.github.scratch4j.Digest;
+import io.github.scratch4j.DockerDaemon;
 import io.github.scratch4j.Image;
 import io.github.scratch4j.ImageCheck;
 import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.Layer;
+import io.github.scratch4j.LoadedImages;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.Platform;
 import io.github.scratch4j.RegistryOptions;
@@ -28,8 +30,9 @@ final class Build implements Command {
       """
       Builds an image from scratch or from --from, with the files --add names (in the order given,
       into one new layer) and the configuration the other options set, and writes it with -o or
-      pushes it with --push (or both). Prints what it wrote: the path or reference, the image ID,
-      the manifest digest and the tags.
+      pushes it with --push, or loads it into the Docker daemon with --load (any of them together).
+      Prints what it wrote: the path, reference or daemon, the image ID, the manifest digest and
+      the tags.
 
       Example:
         scratch4j build --add ./server:/app/server --entrypoint /app/server --expose 8080 \\
@@ -81,7 +84,9 @@ final class Build implements Command {
           Option.flag("--gzip", "same as --compression gzip"),
           Option.flag("--zstd", "same as --compression zstd"),
           Option.flag("--uncompressed", "same as --compression none"),
-          Option.single("--push", "REFERENCE", "push the image to a registry, such as localhost:5000/app:1.0")),
+          Option.single("--push", "REFERENCE", "push the image to a registry, such as localhost:5000/app:1.0"),
+          Option.flag("--load", "load the image into the Docker daemon of DOCKER_HOST (a unix:// socket) or "
+              + "/var/run/docker.sock, as docker load would, with no file")),
           Shared.CHECKS, Shared.REGISTRY));
 
   @Override
@@ -93,8 +98,9 @@ final class Build implements Command {
   public int run(ParsedArgs args, Io io) throws UsageException, IOException {
     Optional<Path> output = args.value("--output").map(Path::of);
     Optional<String> push = args.value("--push");
-    if (output.isEmpty() && push.isEmpty()) {
-      throw new UsageException("build needs -o FILE or --push REFERENCE (or both)");
+    boolean load = args.has("--load");
+    if (output.isEmpty() && push.isEmpty() && !load) {
+      throw new UsageException("build needs -o FILE, --push REFERENCE or --load (or several)");
     }
     if (push.isPresent()) {
       Shared.reference("--push", push.get());
@@ -135,6 +141,12 @@ final class Build implements Command {
         progress.close();
       }
       io.out().println("pushed " + push.get() + "@" + d);
+    }
+    if (load) {
+      DockerDaemon daemon = DockerDaemon.fromEnvironment();
+      LoadedImages loaded = daemon.load(image);
+      io.out().println("loaded " + String.join(", ", loaded.tags()) + " into the daemon at unix://" + daemon.socket()
+          + ": image ID " + loaded.imageIds().get(0));
     }
     return 0;
   }

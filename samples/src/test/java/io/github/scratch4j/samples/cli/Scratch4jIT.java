@@ -123,6 +123,35 @@ class Scratch4jIT {
   }
 
   @Test
+  void loadGoesStraightIntoTheDaemonWithNoTemporaryFile() throws Exception {
+    require("docker", "docker", "info");
+    String tag = "scratch4j-cli-load-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
+    Path tmp = Files.createDirectories(dir.resolve("java-tmp"));
+    Ran loaded = exec(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.io.tmpdir=" + tmp, "-jar", JAR.toString(),
+        "build", "--add", hello.toString(), "--entrypoint", "/hello", "--tag", tag, "--load"));
+    try {
+      assertThat(loaded.code()).as(loaded.err()).isZero();
+      assertThat(loaded.out()).startsWith("loaded " + tag + " into the daemon at unix://").contains(": image ID sha256:");
+      try (var left = Files.list(tmp)) {
+        assertThat(left).as("the JVM's temporary directory after the load").isEmpty();
+      }
+      Ran run = exec(List.of("docker", "run", "--rm", tag));
+      assertThat(run.code()).as(run.err()).isZero();
+      assertThat(run.out()).isEqualTo("hello world\n");
+    } finally {
+      exec(List.of("docker", "rmi", "-f", tag));
+    }
+
+    Ran noDaemon = exec(List.of("env", "DOCKER_HOST=unix://" + dir.resolve("no.sock"),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+        "build", "--add", hello.toString(), "--entrypoint", "/hello", "--load"));
+    assertThat(noDaemon.code()).isEqualTo(1);
+    assertThat(noDaemon.err()).isEqualTo("scratch4j build: cannot reach the Docker daemon at unix://" + dir.resolve("no.sock")
+        + ": no such socket: is the daemon running, and listening there? (DOCKER_HOST, when set, names the socket)\n");
+  }
+
+  @Test
   void pushInspectAndVerifyAgainstARegistry() throws Exception {
     require("docker-registry", "docker-registry", "--version");
     int port;

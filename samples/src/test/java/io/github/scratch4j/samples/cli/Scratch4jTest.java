@@ -137,7 +137,7 @@ class Scratch4jTest {
   void buildNeedsAnOutputOrAPush() {
     Result r = run(args("build", "--add", hello));
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("build needs -o FILE or --push REFERENCE");
+    assertThat(r.err()).contains("build needs -o FILE, --push REFERENCE or --load");
   }
 
   @Test

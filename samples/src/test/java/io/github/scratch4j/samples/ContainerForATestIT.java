@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scratch4j, loaded through {@code DockerDaemon} (no docker command, no tar file) and run by
  * Testcontainers' {@code GenericContainer}, whose output is checked.
  */
-class TestcontainersIT {
+class ContainerForATestIT {
   @Test
   void anImageBuiltAndLoadedByScratch4jRunsInTestcontainers(@TempDir Path dir) throws Exception {
     Path binary = dir.resolve("hello");
