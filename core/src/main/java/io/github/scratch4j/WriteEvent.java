@@ -47,6 +47,12 @@ public record WriteEvent(Kind kind, int blob, String mediaType, long size, long 
   /**
    * Checks the event.
    *
+   * @param kind what happened
+   * @param blob the blob's number within this write, from 0
+   * @param mediaType the blob's media type
+   * @param size how many bytes the blob's writing goes through
+   * @param bytes how many of those bytes are done
+   * @param digest the blob's digest, where known
    * @throws IllegalArgumentException if {@code blob} is negative, {@code bytes} is outside
    *     {@code 0..size}, a final event's {@code bytes} is not {@code size}, or a final event has no
    *     digest

@@ -32,8 +32,13 @@ public record WriteOptions(
   /**
    * Validates the level for the codec.
    *
-   * @throws IllegalArgumentException if {@code level} is not one the codec takes (gzip 0 to 9,
-   *     zstd -7 to 22, none for no compression)
+   * @param format the output shape; empty means: an OCI layout when the target is an existing
+   *     directory, otherwise one tar file
+   * @param compression how layers built by scratch4j are compressed (stored layers keep theirs)
+   * @param level the compression level: gzip 0 to 9, zstd -7 to 22, none for
+   *     {@link Compression#NONE}; empty for the codec's default (gzip 6, zstd 3)
+   * @param progress the listener that hears of each blob as it is written; empty for none
+   * @throws IllegalArgumentException if a level is given that the compression does not take
    * @throws NullPointerException if an argument is null
    */
   public WriteOptions {
@@ -60,7 +65,8 @@ public record WriteOptions(
    * @param format the output shape; empty to choose it from the target
    * @param compression how layers built by scratch4j are compressed
    * @param level the compression level; empty for the codec's default
-   * @throws IllegalArgumentException if {@code level} is not one the codec takes
+   * @throws IllegalArgumentException if a level is given that the compression does not take
+   * @throws NullPointerException if an argument is null
    */
   public WriteOptions(Optional<Format> format, Compression compression, OptionalInt level) {
     this(format, compression, level, Optional.empty());
@@ -69,7 +75,7 @@ public record WriteOptions(
   /**
    * Format chosen from the target, uncompressed layers, no progress listener.
    *
-   * @return the default options
+   * @return options with no format, {@link Compression#NONE}, no level and no listener
    */
   public static WriteOptions defaults() {
     return new WriteOptions(Optional.empty(), Compression.NONE, OptionalInt.empty(), Optional.empty());
@@ -78,8 +84,9 @@ public record WriteOptions(
   /**
    * A copy with the given format.
    *
-   * @param newFormat the output shape
-   * @return the copy
+   * @param newFormat the output shape, whatever the target is
+   * @return a copy with that format
+   * @throws NullPointerException if {@code newFormat} is null
    */
   @CheckReturnValue
   public WriteOptions withFormat(Format newFormat) {
@@ -90,7 +97,8 @@ public record WriteOptions(
    * A copy with the given compression, at the codec's default level.
    *
    * @param newCompression how built layers are compressed
-   * @return the copy
+   * @return a copy with that compression and no level
+   * @throws NullPointerException if {@code newCompression} is null
    */
   @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression) {
@@ -100,10 +108,11 @@ public record WriteOptions(
   /**
    * A copy with the given compression and level.
    *
-   * @param newCompression how built layers are compressed
+   * @param newCompression how built layers are compressed; not {@link Compression#NONE}
    * @param newLevel the level: gzip 0 to 9, zstd -7 to 22
-   * @return the copy
-   * @throws IllegalArgumentException if the level is not one the codec takes
+   * @return a copy with that compression and level
+   * @throws IllegalArgumentException if the compression does not take that level
+   * @throws NullPointerException if {@code newCompression} is null
    */
   @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression, int newLevel) {
@@ -129,7 +138,7 @@ public record WriteOptions(
    * stream keeps what was written to it before the failure.
    *
    * @param listener what hears of each blob
-   * @return the copy
+   * @return a copy with that listener
    * @throws NullPointerException if {@code listener} is null
    */
   @CheckReturnValue
