@@ -3,16 +3,23 @@ package io.github.scratch4j;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 
 /**
- * How an image or archive is written: the output format and how built layers are compressed.
+ * How an image or archive is written: the output format, how built layers are compressed, and who
+ * hears of its progress.
+ *
+ * <p>Two options are equal when their format, compression and level are, and they have the same
+ * listener (the same object) or none.
  *
  * @param format the output shape; empty means: an OCI layout when the target is an existing
  *     directory, otherwise one tar file
  * @param compression how layers built by scratch4j are compressed (stored layers keep theirs)
  * @param level the compression level; empty for the codec's default (gzip 6, zstd 3)
+ * @param progress the listener that hears of each blob as it is written; see {@link #withProgress}
  */
-public record WriteOptions(Optional<Format> format, Compression compression, OptionalInt level) {
+public record WriteOptions(
+    Optional<Format> format, Compression compression, OptionalInt level, Optional<Consumer<WriteEvent>> progress) {
 
   /** The shapes an image can be written in. */
   public enum Format {
@@ -30,12 +37,15 @@ public record WriteOptions(Optional<Format> format, Compression compression, Opt
    * @param compression how layers built by scratch4j are compressed (stored layers keep theirs)
    * @param level the compression level: gzip 0 to 9, zstd -7 to 22, none for
    *     {@link Compression#NONE}; empty for the codec's default (gzip 6, zstd 3)
+   * @param progress the listener that hears of each blob as it is written; empty for none
    * @throws IllegalArgumentException if a level is given that the compression does not take
    * @throws NullPointerException if an argument is null
    */
   public WriteOptions {
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(compression, "compression");
+    Objects.requireNonNull(level, "level");
+    Objects.requireNonNull(progress, "progress");
     if (level.isPresent()) {
       int l = level.getAsInt();
       boolean ok = switch (compression) {
@@ -50,12 +60,25 @@ public record WriteOptions(Optional<Format> format, Compression compression, Opt
   }
 
   /**
-   * Format chosen from the target, uncompressed layers.
+   * Options without a progress listener.
    *
-   * @return options with no format, {@link Compression#NONE} and no level
+   * @param format the output shape; empty to choose it from the target
+   * @param compression how layers built by scratch4j are compressed
+   * @param level the compression level; empty for the codec's default
+   * @throws IllegalArgumentException if a level is given that the compression does not take
+   * @throws NullPointerException if an argument is null
+   */
+  public WriteOptions(Optional<Format> format, Compression compression, OptionalInt level) {
+    this(format, compression, level, Optional.empty());
+  }
+
+  /**
+   * Format chosen from the target, uncompressed layers, no progress listener.
+   *
+   * @return options with no format, {@link Compression#NONE}, no level and no listener
    */
   public static WriteOptions defaults() {
-    return new WriteOptions(Optional.empty(), Compression.NONE, OptionalInt.empty());
+    return new WriteOptions(Optional.empty(), Compression.NONE, OptionalInt.empty(), Optional.empty());
   }
 
   /**
@@ -67,7 +90,7 @@ public record WriteOptions(Optional<Format> format, Compression compression, Opt
    */
   @CheckReturnValue
   public WriteOptions withFormat(Format newFormat) {
-    return new WriteOptions(Optional.of(newFormat), compression, level);
+    return new WriteOptions(Optional.of(newFormat), compression, level, progress);
   }
 
   /**
@@ -79,7 +102,7 @@ public record WriteOptions(Optional<Format> format, Compression compression, Opt
    */
   @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression) {
-    return new WriteOptions(format, newCompression, OptionalInt.empty());
+    return new WriteOptions(format, newCompression, OptionalInt.empty(), progress);
   }
 
   /**
@@ -93,6 +116,33 @@ public record WriteOptions(Optional<Format> format, Compression compression, Opt
    */
   @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression, int newLevel) {
-    return new WriteOptions(format, newCompression, OptionalInt.of(newLevel));
+    return new WriteOptions(format, newCompression, OptionalInt.of(newLevel), progress);
+  }
+
+  /**
+   * A copy that reports each blob's progress to {@code listener} (see {@link WriteEvent}).
+   *
+   * <p>The listener is called on the threads that write: the caller's, and for layers built side
+   * by side (into a file or an image layout) the library's own worker threads. Calls are never
+   * concurrent, and each happens-after the one before, so the listener need not be thread-safe;
+   * it should be quick, since the write waits for it. A blob's progress is reported at most once
+   * per 50 ms across the whole write, and only once at least 0.1% of the blob (at least 64 KiB, and
+   * at most 8 MiB) has been written since its last event; the final event of every blob is always
+   * reported.
+   *
+   * <p>What the listener throws ends the write and reaches the caller as it is (a
+   * {@link RuntimeException} or {@link Error} of the listener's, not wrapped); the listener is not
+   * called again. A file or a new image layout is then left as any failed write leaves it: not at
+   * all, and no temporary file beside it. Into an existing image layout, blobs completed before the
+   * failure stay (unlisted, as after any failed write) and its {@code index.json} is unchanged. A
+   * stream keeps what was written to it before the failure.
+   *
+   * @param listener what hears of each blob
+   * @return a copy with that listener
+   * @throws NullPointerException if {@code listener} is null
+   */
+  @CheckReturnValue
+  public WriteOptions withProgress(Consumer<WriteEvent> listener) {
+    return new WriteOptions(format, compression, level, Optional.of(Objects.requireNonNull(listener, "listener")));
   }
 }

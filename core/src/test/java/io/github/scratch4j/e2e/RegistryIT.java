@@ -236,6 +236,81 @@ class RegistryIT {
     }
   }
 
+  /**
+   * The registry client's System.Logger goes to java.util.logging when no other LoggerFinder is
+   * installed: listened to there, at FINE, through a push and a pull with Basic credentials and
+   * with tokens.
+   */
+  @Test
+  void logsEachExchangeOfAuthenticatedPushesAndPullsWithoutASecret() throws Exception {
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.github.scratch4j.registry");
+    List<java.util.logging.LogRecord> records = new CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        records.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Level before = jul.getLevel();
+    jul.setLevel(java.util.logging.Level.ALL);
+    jul.addHandler(capture);
+    List<String> secrets = new ArrayList<>();
+    try (TokenService tokens = new TokenService("builder", "token-Pw-7781");
+        RegistryServer tokenRegistry = RegistryServer.withTokenAuth(tokens);
+        RegistryServer basicRegistry = RegistryServer.withBasicAuth("builder", "basic-Pw-5523")) {
+      for (String[] r : new String[][] {{basicRegistry.host(), "basic-Pw-5523"}, {tokenRegistry.host(), "token-Pw-7781"}}) {
+        secrets.add(r[1]);
+        secrets.add(Base64.getEncoder().encodeToString(("builder:" + r[1]).getBytes(StandardCharsets.UTF_8)));
+        RegistryOptions options = options().withCredentials(r[0], new RegistryCredentials("builder", r[1]))
+            .withInsecureRegistry(tokens.host());
+        String ref = r[0] + "/it/logged:1";
+        helloImage().pushTo(ref, options);
+        assertThat(Image.from(ref, options).config().entrypoint()).containsExactly("/hello");
+      }
+      secrets.addAll(tokens.issued());
+      assertThat(tokens.issued()).isNotEmpty();
+    } finally {
+      jul.removeHandler(capture);
+      jul.setLevel(before);
+    }
+    List<String> messages = records.stream().map(java.util.logging.LogRecord::getMessage).toList();
+    assertThat(records).allSatisfy(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.FINE));
+    assertThat(messages)
+        .anySatisfy(m -> assertThat(m).matches("GET https://127\\.0\\.0\\.1:\\d+/v2/ -> failed: SSLException: .* \\(HTTPS probe\\)"))
+        .anySatisfy(m -> assertThat(m).matches(
+            "HEAD http://127\\.0\\.0\\.1:\\d+/v2/it/logged/blobs/sha256:[0-9a-f]{64} -> 401 in \\d+ ms \\(attempt 1\\)"))
+        .anySatisfy(m -> assertThat(m).matches("GET http://127\\.0\\.0\\.1:\\d+/token\\?service=…&scope=… -> 200 .*"))
+        .anySatisfy(m -> assertThat(m).matches("POST http://.*/v2/it/logged/blobs/uploads/ -> 202 .*"))
+        .anySatisfy(m -> assertThat(m).matches("PUT http://.*/v2/it/logged/blobs/uploads/[^?]*\\?_state=…&digest=… -> 201 .*"))
+        .anySatisfy(m -> assertThat(m).matches("PUT http://.*/v2/it/logged/manifests/1 -> 201 .*"))
+        .anySatisfy(m -> assertThat(m).matches("GET http://.*/v2/it/logged/blobs/sha256:[0-9a-f]{64} -> 200 .*"));
+    java.util.logging.SimpleFormatter format = new java.util.logging.SimpleFormatter();
+    for (java.util.logging.LogRecord r : records) {
+      List<String> forms = new ArrayList<>(List.of(String.valueOf(r.getMessage()), format.format(r)));
+      if (r.getParameters() != null) {
+        for (Object p : r.getParameters()) {
+          forms.add(String.valueOf(p));
+        }
+      }
+      for (Throwable t = r.getThrown(); t != null; t = t.getCause()) {
+        forms.add(String.valueOf(t));
+      }
+      for (String form : forms) {
+        for (String secret : secrets) {
+          assertThat(form).doesNotContain(secret);
+        }
+        // An upload's state is signed by the registry: its value is never logged.
+        assertThat(form).doesNotContainPattern("_state=[^…]").doesNotContain("Authorization");
+      }
+    }
+  }
+
   @Test
   void tokenAuthRenewsATokenThatExpiresMidPush() throws Exception {
     Commands.require("skopeo");

@@ -47,6 +47,7 @@ public final class TokenService implements AutoCloseable {
   private final String password;
   private final AtomicInteger requests = new AtomicInteger();
   private final List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> issued = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int lifetime = 300;
   private volatile int advertised = -1;
 
@@ -119,6 +120,11 @@ public final class TokenService implements AutoCloseable {
     return List.copyOf(queries);
   }
 
+  /** The tokens issued, in order: for tests that check no token leaks. */
+  public List<String> issued() {
+    return List.copyOf(issued);
+  }
+
   private void token(HttpExchange e) throws IOException {
     requests.incrementAndGet();
     String query = e.getRequestURI().getRawQuery() == null ? "" : e.getRequestURI().getRawQuery();
@@ -165,6 +171,7 @@ public final class TokenService implements AutoCloseable {
     } catch (java.security.GeneralSecurityException ex) {
       throw new IOException(ex);
     }
+    issued.add(jwt);
     int says = advertised >= 0 ? advertised : lifetime;
     send(e, 200, json.writeValueAsString(json.createObjectNode().put("token", jwt).put("access_token", jwt)
         .put("expires_in", says).put("issued_at", Instant.ofEpochSecond(now).toString())));

@@ -7,13 +7,15 @@ import io.github.scratch4j.internal.io.HashingOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.LongConsumer;
 
 /** Copies a stored blob while checking it is what its descriptor says. */
 final class BlobCopy {
   private BlobCopy() {}
 
-  static void copy(Descriptor descriptor, Source content, OutputStream out, byte[] buffer) throws IOException {
-    HashingOutputStream hashing = new HashingOutputStream(out);
+  static void copy(Descriptor descriptor, Source content, OutputStream out, byte[] buffer, LongConsumer meter)
+      throws IOException {
+    HashingOutputStream hashing = new HashingOutputStream(out, meter);
     long remaining = descriptor.size();
     try (InputStream in = content.open()) {
       while (remaining > 0) {

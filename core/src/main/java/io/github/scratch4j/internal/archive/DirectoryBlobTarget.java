@@ -4,6 +4,7 @@ import io.github.scratch4j.Compression;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
+import io.github.scratch4j.internal.archive.WriteProgress.Meter;
 import io.github.scratch4j.internal.io.TempSiblings;
 import io.github.scratch4j.internal.layer.LayerPlan;
 import java.io.IOException;
@@ -34,52 +35,62 @@ final class DirectoryBlobTarget implements BlobTarget {
   }
 
   @Override
-  public void write(Descriptor d, byte[] content) throws IOException {
-    if (!Files.exists(blobs.resolve(d.digest().hex()))) {
-      try (TempSiblings.TempFile temp = temp()) {
-        temp.write(content);
-        commit(temp, d.digest().hex());
-      }
+  public void write(Descriptor d, byte[] content, Meter meter) throws IOException {
+    if (Files.exists(blobs.resolve(d.digest().hex()))) {
+      meter.present(d.digest());
+      return;
     }
-  }
-
-  @Override
-  public void copy(Descriptor d, Source content) throws IOException {
-    if (!Files.exists(blobs.resolve(d.digest().hex()))) {
-      try (TempSiblings.TempFile temp = temp()) {
-        BlobCopy.copy(d, content, temp.output(), buffer);
-        commit(temp, d.digest().hex());
-      }
-    }
-  }
-
-  @Override
-  public Encoded generate(LayerPlan plan, Compression compression, int level) throws IOException {
-    return generateWith(encoder, plan, compression, level);
-  }
-
-  private Encoded generateWith(LayerEncoder encoder, LayerPlan plan, Compression compression, int level)
-      throws IOException {
     try (TempSiblings.TempFile temp = temp()) {
-      Encoded e;
+      temp.write(content);
+      commit(temp, d.digest().hex());
+    }
+    meter.done(d.digest());
+  }
+
+  @Override
+  public void copy(Descriptor d, Source content, Meter meter) throws IOException {
+    if (Files.exists(blobs.resolve(d.digest().hex()))) {
+      meter.present(d.digest());
+      return;
+    }
+    try (TempSiblings.TempFile temp = temp()) {
+      BlobCopy.copy(d, content, temp.output(), buffer, meter);
+      commit(temp, d.digest().hex());
+    }
+    meter.done(d.digest());
+  }
+
+  @Override
+  public Encoded generate(LayerPlan plan, Compression compression, int level, Meter meter) throws IOException {
+    return generateWith(encoder, plan, compression, level, meter);
+  }
+
+  private Encoded generateWith(LayerEncoder encoder, LayerPlan plan, Compression compression, int level, Meter meter)
+      throws IOException {
+    Encoded e;
+    try (TempSiblings.TempFile temp = temp()) {
       try (OutputStream out = new java.io.BufferedOutputStream(temp.output(), 1 << 16)) {
-        e = encoder.encode(plan, compression, level, out);
+        e = encoder.encode(plan, compression, level, out, meter);
       }
       commit(temp, e.digest().hex());
-      return e;
     }
+    meter.done(e.digest());
+    return e;
   }
 
   /** Each layer goes to its own temporary file, so they are generated side by side. */
   @Override
-  public java.util.List<Encoded> generateAll(java.util.List<LayerPlan> plans, Compression compression, int level)
+  public java.util.List<Encoded> generateAll(
+      java.util.List<LayerPlan> plans, Compression compression, int level, java.util.List<Meter> meters)
       throws IOException {
     if (plans.size() < 2) {
-      return BlobTarget.super.generateAll(plans, compression, level);
+      return BlobTarget.super.generateAll(plans, compression, level, meters);
     }
     java.util.List<java.util.concurrent.Callable<Encoded>> tasks = new java.util.ArrayList<>();
-    for (LayerPlan plan : plans) {
-      tasks.add(() -> generateWith(new LayerEncoder(buffer.length), plan, compression, level));
+    for (int i = 0; i < plans.size(); i++) {
+      LayerPlan plan = plans.get(i);
+      Meter meter = meters.get(i);
+      tasks.add(() -> generateWith(new LayerEncoder(buffer.length), plan, compression, level, meter));
     }
     return Concurrently.run(tasks);
   }

@@ -16,6 +16,7 @@ import io.github.scratch4j.internal.compress.LayerMediaTypes;
 import io.github.scratch4j.internal.io.Sha256;
 import io.github.scratch4j.internal.json.JsonDocuments;
 import io.github.scratch4j.internal.layer.LayerPlan;
+import io.github.scratch4j.internal.layer.LayerTarWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ final class ImagesWriter {
   private final BlobTarget target;
   private final Compression compression;
   private final int level;
+  private final WriteProgress progress;
   private final Map<LayerPlan, Encoded> generated = new HashMap<>();
 
   /** An image as written. */
@@ -43,6 +45,13 @@ final class ImagesWriter {
     this.compression = options.compression();
     this.level = options.level().orElse(
         options.compression() == Compression.ZSTD ? Codecs.ZSTD_DEFAULT_LEVEL : Codecs.GZIP_DEFAULT_LEVEL);
+    this.progress = new WriteProgress(options.progress());
+  }
+
+  /** A meter for a layer to generate: its size is its tar's, known from the plan. */
+  private WriteProgress.Meter layerMeter(LayerPlan plan) {
+    // Sizing a plan walks its entries: only done for a listener.
+    return progress.start(LayerMediaTypes.oci(compression), progress.listening() ? LayerTarWriter.size(plan) : 0);
   }
 
   WrittenImage write(PlannedImage image) throws IOException {
@@ -52,7 +61,8 @@ final class ImagesWriter {
         pending.add(g.plan());
       }
     }
-    List<Encoded> done = target.generateAll(pending, compression, level);
+    List<Encoded> done = target.generateAll(
+        pending, compression, level, pending.stream().map(this::layerMeter).toList());
     for (int i = 0; i < pending.size(); i++) {
       generated.put(pending.get(i), done.get(i));
     }
@@ -62,17 +72,17 @@ final class ImagesWriter {
       if (layer instanceof PlannedLayer.Stored s) {
         Layer stored = s.layer();
         Descriptor blob = stored.blob().orElseThrow();
-        target.copy(blob, stored.blobContent().orElseThrow());
-        diffIds.add(stored.diffId().orElseThrow());
         // Docker media types name the same bytes as their OCI counterparts.
+        String mediaType = LayerMediaTypes.toOci(blob.mediaType());
+        target.copy(blob, stored.blobContent().orElseThrow(), progress.start(mediaType, blob.size(), blob.digest()));
+        diffIds.add(stored.diffId().orElseThrow());
         manifest.addLayer(new Descriptor(
-            LayerMediaTypes.toOci(blob.mediaType()), blob.digest(), blob.size(), blob.annotations(),
-            java.util.Optional.empty()));
+            mediaType, blob.digest(), blob.size(), blob.annotations(), java.util.Optional.empty()));
       } else {
         LayerPlan plan = ((PlannedLayer.Generated) layer).plan();
         Encoded e = generated.get(plan);
         if (e == null) {
-          e = target.generate(plan, compression, level);
+          e = target.generate(plan, compression, level, layerMeter(plan));
           generated.put(plan, e);
         }
         diffIds.add(e.diffId());
@@ -82,11 +92,11 @@ final class ImagesWriter {
     byte[] config = JsonDocuments.config(
         image.config(), image.platform(), image.created(), diffIds, image.history());
     Descriptor configDescriptor = Descriptor.of(MediaType.OCI_CONFIG, Sha256.of(config), config.length);
-    target.write(configDescriptor, config);
+    target.write(configDescriptor, config, start(configDescriptor));
     Manifest m = manifest.config(configDescriptor).build();
     byte[] json = m.toJson();
     Descriptor descriptor = Descriptor.of(m.mediaType(), Sha256.of(json), json.length).withPlatform(image.platform());
-    target.write(descriptor, json);
+    target.write(descriptor, json, start(descriptor));
     return new WrittenImage(m, descriptor);
   }
 
@@ -98,7 +108,11 @@ final class ImagesWriter {
     byte[] json = JsonDocuments.index(
         MediaType.OCI_INDEX, images.stream().map(WrittenImage::descriptor).toList(), Map.of());
     Descriptor descriptor = Descriptor.of(MediaType.OCI_INDEX, Sha256.of(json), json.length);
-    target.write(descriptor, json);
+    target.write(descriptor, json, start(descriptor));
     return new WrittenIndex(descriptor, images);
+  }
+
+  private WriteProgress.Meter start(Descriptor d) {
+    return progress.start(d.mediaType(), d.size(), d.digest());
   }
 }

@@ -8,6 +8,7 @@ import io.github.scratch4j.internal.layer.LayerPlan;
 import io.github.scratch4j.internal.layer.LayerTarWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.LongConsumer;
 
 /**
  * Generates a layer blob in one pass: tar, hash for the diff_id, compress, hash for the digest.
@@ -23,15 +24,18 @@ final class LayerEncoder {
     this.tar = new LayerTarWriter(bufferSize);
   }
 
-  Encoded encode(LayerPlan plan, Compression compression, int level, OutputStream sink) throws IOException {
-    HashingOutputStream stored = new HashingOutputStream(sink);
+  /** Writes the layer to {@code sink}, telling {@code meter} of its tar's bytes as they go. */
+  Encoded encode(LayerPlan plan, Compression compression, int level, OutputStream sink, LongConsumer meter)
+      throws IOException {
     if (compression == Compression.NONE) {
+      HashingOutputStream stored = new HashingOutputStream(sink, meter);
       tar.write(plan, stored);
       Digest digest = stored.digest();
       return new Encoded(digest, digest, stored.count());
     }
+    HashingOutputStream stored = new HashingOutputStream(sink);
     OutputStream compressor = Codecs.compress(compression, level, stored);
-    HashingOutputStream uncompressed = new HashingOutputStream(compressor);
+    HashingOutputStream uncompressed = new HashingOutputStream(compressor, meter);
     tar.write(plan, uncompressed);
     compressor.close();
     return new Encoded(uncompressed.digest(), stored.digest(), stored.count());

@@ -8,6 +8,7 @@ import io.github.scratch4j.FileEntry;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.SourceChangedException;
 import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
+import io.github.scratch4j.internal.archive.WriteProgress.Meter;
 import io.github.scratch4j.internal.io.ArchiveOutput;
 import io.github.scratch4j.internal.io.FileArchiveOutput;
 import io.github.scratch4j.internal.io.HashingOutputStream;
@@ -56,33 +57,43 @@ final class TarBlobTarget implements BlobTarget {
   }
 
   @Override
-  public void write(Descriptor d, byte[] content) throws IOException {
-    if (written.add(d.digest())) {
-      out.write(header(d.digest(), content.length, content.length));
-      out.write(content);
-      pad(content.length);
+  public void write(Descriptor d, byte[] content, Meter meter) throws IOException {
+    if (!written.add(d.digest())) {
+      meter.present(d.digest());
+      return;
     }
+    out.write(header(d.digest(), content.length, content.length));
+    out.write(content);
+    pad(content.length);
+    meter.done(d.digest());
   }
 
   @Override
-  public void copy(Descriptor d, Source content) throws IOException {
-    if (written.add(d.digest())) {
-      out.write(header(d.digest(), d.size(), d.size()));
-      BlobCopy.copy(d, content, out, buffer);
-      pad(d.size());
+  public void copy(Descriptor d, Source content, Meter meter) throws IOException {
+    if (!written.add(d.digest())) {
+      meter.present(d.digest());
+      return;
     }
+    out.write(header(d.digest(), d.size(), d.size()));
+    BlobCopy.copy(d, content, out, buffer, meter);
+    pad(d.size());
+    meter.done(d.digest());
   }
 
   @Override
-  public Encoded generate(LayerPlan plan, Compression compression, int level) throws IOException {
+  public Encoded generate(LayerPlan plan, Compression compression, int level, Meter meter) throws IOException {
     long tarSize = LayerTarWriter.size(plan);
     long maxSize = compression == Compression.NONE ? tarSize : LayerEncoder.bound(tarSize);
+    Encoded e;
     if (out.seekable()) {
-      return generateInPlace(plan, compression, level, maxSize);
+      e = generateInPlace(plan, compression, level, maxSize, meter);
+    } else if (compression == Compression.NONE) {
+      e = generateTwice(plan, tarSize, meter);
+    } else {
+      e = generateSpooled(plan, compression, level, maxSize, meter);
     }
-    return compression == Compression.NONE
-        ? generateTwice(plan, tarSize)
-        : generateSpooled(plan, compression, level, maxSize);
+    meter.done(e.digest());
+    return e;
   }
 
   /**
@@ -91,15 +102,18 @@ final class TarBlobTarget implements BlobTarget {
    * thread; headers are filled in once all are done.
    */
   @Override
-  public java.util.List<Encoded> generateAll(java.util.List<LayerPlan> plans, Compression compression, int level)
+  public java.util.List<Encoded> generateAll(
+      java.util.List<LayerPlan> plans, Compression compression, int level, java.util.List<Meter> meters)
       throws IOException {
     if (plans.size() < 2 || compression != Compression.NONE || !(out instanceof FileArchiveOutput file)) {
-      return BlobTarget.super.generateAll(plans, compression, level);
+      return BlobTarget.super.generateAll(plans, compression, level, meters);
     }
     java.util.List<java.util.concurrent.Callable<Encoded>> tasks = new java.util.ArrayList<>();
     java.util.List<Long> starts = new java.util.ArrayList<>();
     java.util.List<Long> sizes = new java.util.ArrayList<>();
-    for (LayerPlan plan : plans) {
+    for (int i = 0; i < plans.size(); i++) {
+      LayerPlan plan = plans.get(i);
+      Meter meter = meters.get(i);
       long size = LayerTarWriter.size(plan);
       byte[] placeholder = header(Sha256.of(new byte[0]), size, size);
       long start = out.position();
@@ -109,8 +123,10 @@ final class TarBlobTarget implements BlobTarget {
       sizes.add(size);
       tasks.add(() -> {
         try (FileArchiveOutput.Region region = file.region(contentAt, TarHeader.padded(size))) {
-          Encoded e = new LayerEncoder(buffer.length).encode(plan, Compression.NONE, 0, region);
+          Encoded e = new LayerEncoder(buffer.length).encode(plan, Compression.NONE, 0, region, meter);
           region.write(ZEROS, 0, (int) (TarHeader.padded(size) - size));
+          // Its header is filled in only once all are done, but its bytes are in place.
+          meter.done(e.digest());
           return e;
         }
       });
@@ -128,11 +144,11 @@ final class TarBlobTarget implements BlobTarget {
     return results;
   }
 
-  private Encoded generateInPlace(LayerPlan plan, Compression compression, int level, long maxSize)
+  private Encoded generateInPlace(LayerPlan plan, Compression compression, int level, long maxSize, Meter meter)
       throws IOException {
     long start = out.position();
     out.write(header(Sha256.of(new byte[0]), 0, maxSize));
-    Encoded e = encoder.encode(plan, compression, level, out);
+    Encoded e = encoder.encode(plan, compression, level, out, meter);
     if (!written.add(e.digest())) {
       out.truncate(start);
     } else {
@@ -142,12 +158,13 @@ final class TarBlobTarget implements BlobTarget {
     return e;
   }
 
-  private Encoded generateTwice(LayerPlan plan, long tarSize) throws IOException {
+  private Encoded generateTwice(LayerPlan plan, long tarSize, Meter meter) throws IOException {
     Instant started = Instant.now();
-    Encoded first = encoder.encode(plan, Compression.NONE, 0, OutputStream.nullOutputStream());
+    meter.passes(2);
+    Encoded first = encoder.encode(plan, Compression.NONE, 0, OutputStream.nullOutputStream(), meter);
     if (written.add(first.digest())) {
       out.write(header(first.digest(), first.size(), tarSize));
-      Encoded second = encoder.encode(plan, Compression.NONE, 0, out);
+      Encoded second = encoder.encode(plan, Compression.NONE, 0, out, meter);
       if (!second.digest().equals(first.digest())) {
         throw new SourceChangedException(
             "a source of a layer changed between hashing it and writing it: the layer's digest was "
@@ -186,7 +203,7 @@ final class TarBlobTarget implements BlobTarget {
    * unlinks a DELETE_ON_CLOSE file at once), so a killed writer leaves nothing in the temporary
    * directory.
    */
-  private Encoded generateSpooled(LayerPlan plan, Compression compression, int level, long maxSize)
+  private Encoded generateSpooled(LayerPlan plan, Compression compression, int level, long maxSize, Meter meter)
       throws IOException {
     Path spool = Files.createTempFile("scratch4j-layer", ".spool");
     FileChannel channel;
@@ -200,7 +217,7 @@ final class TarBlobTarget implements BlobTarget {
     try (channel) {
       Encoded e;
       OutputStream file = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-      e = encoder.encode(plan, compression, level, file);
+      e = encoder.encode(plan, compression, level, file, meter);
       file.flush();
       if (written.add(e.digest())) {
         out.write(header(e.digest(), e.size(), maxSize));

@@ -8,16 +8,32 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
 
-/** Passes bytes on while counting them and computing their SHA-256. */
+/**
+ * Passes bytes on while counting them and computing their SHA-256, and tells a meter of them as
+ * they pass (a file copied in bulk, a window at a time).
+ */
 public final class HashingOutputStream extends BulkOutput {
+  private static final LongConsumer UNMETERED = n -> {};
+
   private final OutputStream out;
+  private final LongConsumer meter;
   private final MessageDigest digest = Sha256.newDigest();
   private long count;
 
   /** Hashes and forwards to {@code out}. */
   public HashingOutputStream(OutputStream out) {
+    this(out, UNMETERED);
+  }
+
+  /**
+   * Hashes and forwards to {@code out}, telling {@code meter} each count of bytes that passed. What
+   * the meter throws ends the write it is called from.
+   */
+  public HashingOutputStream(OutputStream out, LongConsumer meter) {
     this.out = out;
+    this.meter = meter;
   }
 
   /** Hashes and discards: for a pass that only needs the digest and size. */
@@ -30,6 +46,7 @@ public final class HashingOutputStream extends BulkOutput {
     digest.update((byte) b);
     count++;
     out.write(b);
+    meter.accept(1);
   }
 
   @Override
@@ -37,6 +54,7 @@ public final class HashingOutputStream extends BulkOutput {
     digest.update(b, off, len);
     count += len;
     out.write(b, off, len);
+    meter.accept(len);
   }
 
   /**
@@ -53,15 +71,18 @@ public final class HashingOutputStream extends BulkOutput {
     // The copy reads through a channel of its own: one channel shared with the mappings below
     // serializes them on its position lock (measured: twice the time).
     Future<?> copy = target.transferAsync(path, size);
-    IOException failure = null;
+    Throwable failure = null;
     try {
       for (long at = 0; at < size; at += WINDOW) {
-        try (MappedWindow window = MappedWindow.map(file, at, Math.min(WINDOW, size - at))) {
+        long length = Math.min(WINDOW, size - at);
+        try (MappedWindow window = MappedWindow.map(file, at, length)) {
           CopyProbe.at(CopyProbe.Point.WINDOW_MAPPED, path, at);
           window.hash(digest);
         }
+        meter.accept(length);
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException | Error e) {
+      // A meter's listener may throw too: the copy is waited for all the same.
       failure = e;
     }
     // Even after a failure the copy is waited for (it ends soon: a changed source ends it early),
@@ -75,8 +96,12 @@ public final class HashingOutputStream extends BulkOutput {
         failure.addSuppressed(e);
       }
     }
-    if (failure != null) {
-      throw failure;
+    if (failure instanceof IOException io) {
+      throw io;
+    } else if (failure instanceof RuntimeException r) {
+      throw r;
+    } else if (failure instanceof Error err) {
+      throw err;
     }
     count += size;
   }

@@ -48,6 +48,12 @@ import java.util.concurrent.TimeoutException;
  * <p>Thread-safe: concurrent uploads share one client and its tokens.
  */
 public final class RegistryClient {
+  /**
+   * One DEBUG record per HTTP exchange, token service's included, and nothing at INFO or above.
+   * Records name the method, the URL without credentials or query values, the status, the time
+   * and the attempt; never a header, a token or a password.
+   */
+  private static final System.Logger LOG = System.getLogger("io.github.scratch4j.registry");
   /** The statuses worth another try (RFC 9110: 429 and the server errors a retry may cure). */
   private static final java.util.Set<Integer> RETRIED = java.util.Set.of(429, 500, 502, 503, 504);
   private static final int MAX_REDIRECTS = 10;
@@ -195,14 +201,19 @@ public final class RegistryClient {
       // (or no answer to the TLS greeting, as from servers that wait for a request line) means it
       // speaks plain HTTP. Any HTTP answer means HTTPS works. The answer is kept for the process.
       Duration limit = PROBE.compareTo(options.timeout()) < 0 ? PROBE : options.timeout();
+      URI probe = https.resolve("/v2/");
+      long started = System.nanoTime();
       try {
-        HttpResponse<InputStream> r = once("GET", https.resolve("/v2/"), List.of(), Optional.empty(),
+        HttpResponse<InputStream> r = once("GET", probe, List.of(), Optional.empty(),
             Optional.empty(), 0, limit, "the answer's body");
         r.body().close(); // its body does not matter, and must not hold the probe up
+        logExchange("GET", probe, Integer.toString(r.statusCode()), started, "HTTPS probe");
         base = https;
       } catch (InterruptedIOException e) {
         throw new InterruptedIOException("interrupted while contacting " + registry);
       } catch (IOException e) {
+        logExchange("GET", probe, "failed: " + e.getClass().getSimpleName() + ": " + scrubbed(e.getMessage(), probe),
+            started, "HTTPS probe");
         // SSLException, a timeout, or not even a connection (plain HTTP then fails the same way,
         // with a clearer message). A server that presented a certificate speaks TLS, though: it
         // stays on HTTPS, so that its requests fail saying why the certificate was refused
@@ -258,7 +269,7 @@ public final class RegistryClient {
       HttpResponse<InputStream> r = null;
       URI[] contacted = {authOrigin};
       try {
-        r = exchange(call, auth, authOrigin, contacted);
+        r = exchange(call, auth, authOrigin, contacted, attempt);
       } catch (RegistryException | InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
@@ -391,8 +402,8 @@ public final class RegistryClient {
    * Sends the call once, following redirects; the Authorization header goes to {@code authOrigin}
    * only. Returns the final answer, whose body is a {@link TimedBody} the caller must close.
    */
-  private HttpResponse<InputStream> exchange(Call call, Optional<String> auth, URI authOrigin, URI[] contacted)
-      throws IOException {
+  private HttpResponse<InputStream> exchange(Call call, Optional<String> auth, URI authOrigin, URI[] contacted,
+      int attempt) throws IOException {
     URI uri = base().resolve(call.target());
     String method = call.method();
     Optional<Body> body = call.body();
@@ -401,9 +412,17 @@ public final class RegistryClient {
       String what = sameOrigin(uri, authOrigin) ? "the answer's body"
           : "the answer's body from " + uri.getScheme() + "://" + uri.getRawAuthority().replaceAll("^.*@", "");
       contacted[0] = uri;
-      HttpResponse<InputStream> r = once(method, uri, call.headers(), body, authHere, call.reads(),
-          options.timeout(), what);
+      long started = System.nanoTime();
+      HttpResponse<InputStream> r;
+      try {
+        r = once(method, uri, call.headers(), body, authHere, call.reads(), options.timeout(), what);
+      } catch (IOException | RuntimeException e) {
+        logExchange(method, uri, "failed: " + e.getClass().getSimpleName() + ": " + scrubbed(e.getMessage(), uri),
+            started, attempt(attempt, hops));
+        throw e;
+      }
       int s = r.statusCode();
+      logExchange(method, uri, Integer.toString(s), started, attempt(attempt, hops));
       Optional<String> location = r.headers().firstValue("Location");
       if ((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && location.isPresent()
           && !call.method().equals("POST") && !call.method().equals("PATCH") && !call.method().equals("PUT")) {
@@ -436,6 +455,48 @@ public final class RegistryClient {
       }
       return r;
     }
+  }
+
+  /**
+   * Logs one exchange at DEBUG: "GET https://host/v2/... -> 200 in 12 ms (attempt 1)". The time is
+   * to the answer's headers; a redirect followed is logged as its own exchange, with its hop.
+   */
+  private static void logExchange(String method, URI uri, String outcome, long started, String which) {
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      LOG.log(System.Logger.Level.DEBUG, method + " " + forLog(uri) + " -> " + outcome + " in " + ms + " ms (" + which + ")");
+    }
+  }
+
+  private static String attempt(int attempt, int hop) {
+    return "attempt " + attempt + (hop > 0 ? ", redirect " + hop : "");
+  }
+
+  /** An exception's message with the URL's query taken out, should the message quote it. */
+  private static String scrubbed(String message, URI uri) {
+    String query = uri.getRawQuery();
+    if (message == null || query == null || query.isEmpty()) {
+      return String.valueOf(message);
+    }
+    return message.replace(query, "…").replace(uri.getQuery(), "…");
+  }
+
+  /**
+   * A URL as it may be logged: no user information, and the query's names without their values,
+   * which can be signatures and credentials (a pre-signed storage URL's {@code X-Amz-Signature},
+   * {@code sig}, {@code token}) or an upload's session state.
+   */
+  static String forLog(URI uri) {
+    String query = uri.getRawQuery();
+    if (query == null || query.isEmpty()) {
+      return Hosts.safe(uri);
+    }
+    StringBuilder names = new StringBuilder();
+    for (String part : query.split("&", -1)) {
+      int eq = part.indexOf('=');
+      names.append(names.length() == 0 ? "?" : "&").append(eq < 0 ? "…" : part.substring(0, eq) + "=…");
+    }
+    return Hosts.safe(uri) + names;
   }
 
   /**
