@@ -3,8 +3,8 @@ package io.github.scratch4j.samples.cli;
 /**
  * What the command line hears about blobs as they are written, uploaded or downloaded, whatever
  * reports it: a registry's {@link io.github.scratch4j.TransferEvent}s today ({@link
- * Progress#registryListener}), a local write's events when the library reports them. Called from
- * several threads at once.
+ * Progress#registryListener}) and a local write's {@link io.github.scratch4j.WriteEvent}s
+ * ({@link Progress#writeListener}). Called from several threads at once.
  */
 interface BlobProgress {
   /**
@@ -12,6 +12,14 @@ interface BlobProgress {
    * all moved and been checked.
    */
   void update(String blob, long done, long total, boolean finished);
+
+  /**
+   * {@code blob} has all moved and been checked, and is known from now on as {@code shown} (a
+   * local write learns a layer's digest only at its end).
+   */
+  default void finished(String blob, String shown, long total) {
+    update(blob, total, total, true);
+  }
 
   /** {@code blob} ({@code total} bytes) needed no transfer, or is a document: {@code what} says which. */
   void note(String blob, long total, String what);

@@ -151,14 +151,9 @@ final class Build implements Command {
     return 0;
   }
 
-  /**
-   * Writes the image to {@code output}. This is where a local write's progress joins the display:
-   * the library reports blob progress for registries only, so {@code progress} hears nothing here
-   * until {@code WriteOptions} carries a listener, which is then adapted to
-   * {@link BlobProgress#update} as {@link Progress#registryListener} adapts a registry's events.
-   */
+  /** Writes the image to {@code output}, each blob's progress told to {@code progress}. */
   static Manifest write(Image image, Path output, WriteOptions options, BlobProgress progress) throws IOException {
-    return image.writeTo(output, options);
+    return image.writeTo(output, options.withProgress(Progress.writeListener(progress)));
   }
 
   private static String tags(Image image) {

@@ -1,6 +1,7 @@
 package io.github.scratch4j.samples.cli;
 
 import io.github.scratch4j.TransferEvent;
+import io.github.scratch4j.WriteEvent;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -77,6 +78,36 @@ final class Progress implements BlobProgress {
         case MANIFEST_PUSHED -> progress.note(blob, e.size(), "manifest pushed");
       }
     };
+  }
+
+  /**
+   * A local write's listener that passes every event to {@code progress}: a blob is known by its
+   * number in the write until its final event brings its digest.
+   */
+  static Consumer<WriteEvent> writeListener(BlobProgress progress) {
+    return e -> {
+      String blob = "blob #" + e.blob();
+      switch (e.kind()) {
+        case WRITING -> progress.update(blob, e.bytes(), e.size(), false);
+        case WRITTEN -> progress.finished(blob, e.digest().map(Object::toString).orElse(blob), e.size());
+        case PRESENT -> progress.note(e.digest().map(Object::toString).orElse(blob), e.size(), "already there");
+      }
+    };
+  }
+
+  @Override
+  public synchronized void finished(String blob, String shown, long total) {
+    if (mode == Mode.NONE) {
+      return;
+    }
+    long[] state = blobs.computeIfAbsent(blob, b -> new long[3]);
+    boolean wasFinished = state[2] != 0;
+    state[0] = total;
+    state[1] = total;
+    state[2] = 1;
+    if (!wasFinished) {
+      line(shortId(shown) + " " + doneVerb + " (" + size(total) + ")");
+    }
   }
 
   @Override

@@ -3,12 +3,15 @@ package io.github.scratch4j.samples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.scratch4j.Digest;
+import io.github.scratch4j.MediaType;
 import io.github.scratch4j.TransferEvent;
+import io.github.scratch4j.WriteEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +100,31 @@ class ProgressTest {
     listener.accept(new TransferEvent(TransferEvent.Kind.MANIFEST_PUSHED, d, 10, 10));
     assertThat(heard).containsExactly("sha256:ab 4/10", "sha256:ab 10/10 finished", "sha256:ab already there",
         "sha256:ab 7/10", "sha256:ab cached", "sha256:ab manifest pushed");
+  }
+
+  @Test
+  void aLocalWriteShowsEachBlobByNumberUntilItsDigestIsKnown() {
+    Progress p = new Progress(err, Progress.Mode.PLAIN, "writing", "written", () -> now);
+    Consumer<WriteEvent> listener = Progress.writeListener(p);
+    Digest d = Digest.parse(BLOB);
+    listener.accept(new WriteEvent(WriteEvent.Kind.WRITING, 0, MediaType.OCI_LAYER, 4096, 1024, Optional.empty()));
+    listener.accept(new WriteEvent(WriteEvent.Kind.WRITTEN, 0, MediaType.OCI_LAYER, 4096, 4096, Optional.of(d)));
+    listener.accept(new WriteEvent(WriteEvent.Kind.PRESENT, 1, MediaType.OCI_CONFIG, 300, 300,
+        Optional.of(Digest.parse("sha256:" + "cd".repeat(32)))));
+    p.close();
+    assertThat(printed()).isEqualTo("sha256:abababababab written (4.0 KiB)\nsha256:cdcdcdcdcdcd already there (300 B)\n");
+  }
+
+  @Test
+  void aLocalWritesBarCountsTheBlobUnderItsNumber() {
+    Progress p = new Progress(err, Progress.Mode.BAR, "writing", "written", () -> now);
+    Consumer<WriteEvent> listener = Progress.writeListener(p);
+    listener.accept(new WriteEvent(WriteEvent.Kind.WRITING, 0, MediaType.OCI_LAYER, 4096, 2048, Optional.empty()));
+    assertThat(printed()).contains("writing [", " 50% 2.0 KiB / 4.0 KiB, 0 of 1 blobs");
+    now += 200_000_000L;
+    listener.accept(new WriteEvent(WriteEvent.Kind.WRITTEN, 0, MediaType.OCI_LAYER, 4096, 4096,
+        Optional.of(Digest.parse(BLOB))));
+    assertThat(printed()).contains("sha256:abababababab written (4.0 KiB)\n");
   }
 
   @Test
