@@ -101,6 +101,12 @@ final class ReadmeExamples {
     return tag;
   }
 
+  static void progress() throws IOException {
+    Image.fromScratch().add(Path.of("app")).entrypoint("/app")
+         .writeTo(Path.of("app.tar"), WriteOptions.defaults().withProgress(e ->
+             System.err.printf("blob %d: %d of %d bytes%s%n", e.blob(), e.bytes(), e.size(), e.done() ? ", done" : "")));
+  }
+
   static void readBack(byte[] expected) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Image.fromScratch().add(Path.of("hello")).entrypoint("/hello").tag("hello:test").writeTo(out);   // no file on disk

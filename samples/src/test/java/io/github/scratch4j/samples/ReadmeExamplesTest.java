@@ -170,6 +170,13 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void theProgressExampleWritesTheImage() throws IOException {
+    assumeOwnDirectory();
+    ReadmeExamples.progress();
+    assertThat(Archive.read(HERE.resolve("app.tar")).images().get(0).file("/app")).isPresent();
+  }
+
+  @Test
   void theSystemFilesExampleAddsUserCertificatesZonesAndTmp() throws IOException {
     assumeOwnDirectory();
     ReadmeExamples.systemFiles();
