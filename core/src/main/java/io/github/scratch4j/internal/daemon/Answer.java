@@ -1,8 +1,6 @@
 package io.github.scratch4j.internal.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.scratch4j.ImageFormatException;
-import io.github.scratch4j.internal.json.JsonReader;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -68,21 +66,18 @@ record Answer(int status, List<String> lines) {
   Optional<String> error() {
     List<String> errors = new ArrayList<>();
     for (String line : lines) {
-      Optional<JsonNode> node = json(line);
+      Optional<Object> node = AnswerJson.parse(line);
       if (node.isEmpty()) {
         if (status >= 300) {
           errors.add(line);
         }
         continue;
       }
-      JsonNode n = node.get();
-      if (n.hasNonNull("error")) {
-        errors.add(n.get("error").asText());
-      } else if (n.has("errorDetail") && n.get("errorDetail").hasNonNull("message")) {
-        errors.add(n.get("errorDetail").get("message").asText());
-      } else if (status >= 300 && n.hasNonNull("message")) {
-        errors.add(n.get("message").asText());
-      }
+      Object n = node.get();
+      Optional<String> error = AnswerJson.string(n, "error")
+          .or(() -> AnswerJson.object(n, "errorDetail").flatMap(d -> AnswerJson.string(d, "message")))
+          .or(() -> status >= 300 ? AnswerJson.string(n, "message") : Optional.empty());
+      error.ifPresent(errors::add);
     }
     if (errors.isEmpty() && status >= 300) {
       errors.add("no message");
@@ -94,11 +89,11 @@ record Answer(int status, List<String> lines) {
   List<String> tags() {
     List<String> tags = new ArrayList<>();
     for (String line : lines) {
-      Optional<JsonNode> node = json(line);
-      if (node.isEmpty() || !node.get().hasNonNull("stream")) {
+      Optional<String> stream = AnswerJson.parse(line).flatMap(n -> AnswerJson.string(n, "stream"));
+      if (stream.isEmpty()) {
         continue;
       }
-      for (String said : node.get().get("stream").asText().split("\n")) {
+      for (String said : stream.get().split("\n")) {
         said = said.strip();
         if (said.startsWith(LOADED)) {
           // podman joins several names with commas.
@@ -117,17 +112,6 @@ record Answer(int status, List<String> lines) {
       }
     }
     return tags;
-  }
-
-  private static Optional<JsonNode> json(String line) {
-    if (!line.startsWith("{")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(JsonReader.parse(line.getBytes(StandardCharsets.UTF_8), "the daemon's answer"));
-    } catch (ImageFormatException e) {
-      return Optional.empty();
-    }
   }
 
   private static String quote(String s) {
