@@ -1,12 +1,10 @@
 package io.github.scratch4j.internal.source;
 
 import io.github.scratch4j.Source;
-import io.github.scratch4j.SourceChangedException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -190,37 +188,8 @@ public abstract class Stored {
 
     @Override
     public InputStream open() {
-      return new InputStream() {
-        private long position = offset;
-        private final long end = offset + length;
-
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (position >= end) {
-            return -1;
-          }
-          int n = stored.channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
-          if (n < 0) {
-            throw new SourceChangedException(stored.name() + " ends at byte " + position + ", inside the " + length
-                + " bytes at offset " + offset + " that were read from it");
-          }
-          position += n;
-          return n;
-        }
-
-        @Override
-        public long skip(long n) {
-          long k = Math.max(0, Math.min(n, end - position));
-          position += k;
-          return k;
-        }
-      };
+      return new RegionInputStream(stored.channel, false, offset, length, at -> stored.name() + " ends at byte " + at
+          + ", inside the " + length + " bytes at offset " + offset + " that were read from it");
     }
 
     @Override

@@ -97,21 +97,16 @@ final class Progress implements BlobProgress {
 
   @Override
   public synchronized void finished(String blob, String shown, long total) {
-    if (mode == Mode.NONE) {
-      return;
-    }
-    long[] state = blobs.computeIfAbsent(blob, b -> new long[3]);
-    boolean wasFinished = state[2] != 0;
-    state[0] = total;
-    state[1] = total;
-    state[2] = 1;
-    if (!wasFinished) {
-      line(shortId(shown) + " " + doneVerb + " (" + size(total) + ")");
-    }
+    record(blob, total, total, true, shown);
   }
 
   @Override
   public synchronized void update(String blob, long done, long total, boolean finished) {
+    record(blob, done, total, finished, blob);
+  }
+
+  /** Keeps a blob's state; prints its line the first time it is finished, else redraws the bar when due. */
+  private void record(String blob, long done, long total, boolean finished, String shown) {
     if (mode == Mode.NONE) {
       return;
     }
@@ -121,7 +116,7 @@ final class Progress implements BlobProgress {
     state[1] = total;
     state[2] = finished ? 1 : 0;
     if (finished && !wasFinished) {
-      line(shortId(blob) + " " + doneVerb + " (" + size(total) + ")");
+      line(shortId(shown) + " " + doneVerb + " (" + size(total) + ")");
     } else if (mode == Mode.BAR && clock.getAsLong() - lastDraw >= REDRAW_NANOS) {
       draw();
     }

@@ -1,0 +1,65 @@
+package io.github.scratch4j.internal.source;
+
+import io.github.scratch4j.SourceChangedException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.function.LongFunction;
+
+/**
+ * Reads a byte range of a file with positioned reads, so that any number of readers can share one
+ * channel. A file that ends inside the range was cut after it was read: that is a
+ * {@link SourceChangedException} with the message {@code cut} gives for the position reached.
+ */
+final class RegionInputStream extends InputStream {
+  private final FileChannel channel;
+  private final boolean ownsChannel;
+  private final long end;
+  private final LongFunction<String> cut;
+  private long position;
+
+  /**
+   * @param ownsChannel whether {@link #close()} closes the channel
+   */
+  RegionInputStream(FileChannel channel, boolean ownsChannel, long offset, long size, LongFunction<String> cut) {
+    this.channel = channel;
+    this.ownsChannel = ownsChannel;
+    this.position = offset;
+    this.end = offset + size;
+    this.cut = cut;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (position >= end) {
+      return -1;
+    }
+    int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
+    if (n < 0) {
+      throw new SourceChangedException(cut.apply(position));
+    }
+    position += n;
+    return n;
+  }
+
+  @Override
+  public long skip(long n) {
+    long k = Math.max(0, Math.min(n, end - position));
+    position += k;
+    return k;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (ownsChannel) {
+      channel.close();
+    }
+  }
+}
