@@ -121,7 +121,8 @@ public final class Archive {
    * needs to go back to the layers' content after the stream has ended, so the stream is first
    * copied to a temporary file in {@code java.io.tmpdir} whose name is removed at once: nothing is
    * left on disk, and the space is freed when the images read are no longer used. The stream is
-   * read to its end and not closed.
+   * read to its end and not closed; a stream of more than {@link ReadOptions#maxImageSize()} bytes
+   * (256 GiB by default) is refused as it arrives, so an endless one cannot fill the disk.
    *
    * @param archive the archive's bytes
    * @return the images and indexes, checked as {@link #read(Path)} checks them
@@ -144,7 +145,8 @@ public final class Archive {
   public static Archive read(InputStream archive, ReadOptions options) throws IOException {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(options, "options");
-    return of(ArchiveReader.read(Stored.spooled(archive, "the archive read from a stream"), options));
+    return of(ArchiveReader.read(Stored.spooled(archive, "the archive read from a stream", options.maxImageSize()),
+        options));
   }
 
   private static Archive of(List<Object> artifacts) {

@@ -186,6 +186,14 @@ class DockerDaemonTest {
   }
 
   @Test
+  void anAnswerWithEndlessHeadersIsRefused() throws Exception {
+    daemon("HTTP/1.1 200 OK\r\n" + "X-Filler: 1\r\n".repeat(300) + "\r\n", Long.MAX_VALUE);
+    assertThatThrownBy(() -> DockerDaemon.at(dir.resolve("docker.sock")).load(image()))
+        .isInstanceOf(DaemonException.class)
+        .hasMessageContaining("answered what is not HTTP: more than 256 header fields");
+  }
+
+  @Test
   void anImageTheChecksRefuseOpensNoConnection() throws Exception {
     daemon(ok(), Long.MAX_VALUE);
     Image broken = Image.fromScratch().add(Entry.file("/hello", Source.of(new byte[] {1}))).entrypoint("/hello");

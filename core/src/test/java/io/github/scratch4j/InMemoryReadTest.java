@@ -84,6 +84,32 @@ class InMemoryReadTest {
   }
 
   @Test
+  void anEndlessStreamIsRefusedAtTheImageSizeLimitWithoutFillingTheDisk() throws IOException {
+    long[] given = {0};
+    InputStream endless = new InputStream() {
+      @Override
+      public int read() {
+        given[0]++;
+        return 0;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        java.util.Arrays.fill(b, off, off + len, (byte) 0);
+        given[0] += len;
+        return len;
+      }
+    };
+    List<Path> before = spools();
+    assertThatThrownBy(() -> Archive.read(endless, ReadOptions.defaults().withMaxImageSize(1 << 20)))
+        .isInstanceOf(ImageFormatException.class)
+        .hasMessage("the archive read from a stream is more than 1048576 bytes, the most an archive read from a "
+            + "stream may hold (ReadOptions.maxImageSize)");
+    assertThat(given[0]).as("bytes taken from the stream").isLessThan(2 << 20);
+    assertThat(spools()).isEqualTo(before);
+  }
+
+  @Test
   void aReadImageWrittenBackToBytesIsTheSameArchive() throws IOException {
     byte[] first = bytes(image(), WriteOptions.defaults());
     byte[] second = bytes(Archive.read(first).images().get(0), WriteOptions.defaults());

@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 record Answer(int status, List<String> lines) {
   private static final String LOADED = "Loaded image: ";
+  /** Docker sends a handful; an answer with more is not from a daemon. */
+  private static final int MAX_HEADERS = 256;
 
   /** Reads the status line, the headers and the body (by its length, in chunks, or to the end). */
   static Answer read(InputStream in, Path socket) throws IOException {
@@ -35,7 +37,11 @@ record Answer(int status, List<String> lines) {
     }
     long length = -1;
     boolean chunked = false;
+    int headers = 0;
     for (String header = line(in); !header.isEmpty(); header = line(in)) {
+      if (++headers > MAX_HEADERS) {
+        throw new ImageFormatException("more than " + MAX_HEADERS + " header fields");
+      }
       int colon = header.indexOf(':');
       if (colon < 0) {
         continue;

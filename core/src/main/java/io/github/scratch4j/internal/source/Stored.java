@@ -1,5 +1,6 @@
 package io.github.scratch4j.internal.source;
 
+import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.Source;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,9 +37,10 @@ public abstract class Stored {
   /**
    * Copies a stream to a temporary file in {@code java.io.tmpdir} and removes the file's name at
    * once: the content stays readable through an open channel, and the system frees it when that
-   * channel is closed, at the latest when nothing uses the images read from it any more.
+   * channel is closed, at the latest when nothing uses the images read from it any more. More
+   * than {@code maxBytes} is refused, before they are all written.
    */
-  public static Stored spooled(InputStream in, String name) throws IOException {
+  public static Stored spooled(InputStream in, String name, long maxBytes) throws IOException {
     Path temp = Files.createTempFile("scratch4j-read-", ".tmp");
     FileChannel channel;
     try {
@@ -49,7 +51,17 @@ public abstract class Stored {
     }
     try {
       OutputStream out = Channels.newOutputStream(channel);
-      in.transferTo(out);
+      byte[] buffer = new byte[1 << 16];
+      long total = 0;
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        total += n;
+        if (total > maxBytes) {
+          // An endless or oversized stream must not fill the disk.
+          throw new ImageFormatException(name + " is more than " + maxBytes + " bytes, the most an archive read "
+              + "from a stream may hold (ReadOptions.maxImageSize)");
+        }
+        out.write(buffer, 0, n);
+      }
       out.flush();
       return new Spooled(channel, name);
     } catch (IOException | RuntimeException e) {
