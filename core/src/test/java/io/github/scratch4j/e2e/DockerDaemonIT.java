@@ -81,7 +81,9 @@ class DockerDaemonIT {
                 .withCompression(io.github.scratch4j.Compression.ZSTD)))))
         .isInstanceOf(DaemonException.class)
         .hasMessageStartingWith("the Docker daemon at unix:///var/run/docker.sock did not load the archive: ")
-        .satisfies(e -> assertThat(((DaemonException) e).daemonMessage()).isPresent());
+        .hasMessageContaining("Error processing tar file")
+        .satisfies(e -> assertThat(((DaemonException) e).daemonMessage()).hasValueSatisfying(
+            m -> assertThat(m).startsWith("Error processing tar file")));
     Commands.run(Duration.ofSeconds(30), "docker", "rmi", "-f", tag);
   }
 
