@@ -102,6 +102,16 @@ class HostileBaseImageTest {
     assertThatThrownBy(() -> Image.from(image)).as(name)
         .isInstanceOf(ImageFormatException.class)
         .hasMessageContaining(why);
+    if (java.nio.file.Files.isRegularFile(image)) {
+      // The same archive held in memory, or read from a stream, is refused the same way.
+      byte[] bytes = java.nio.file.Files.readAllBytes(image);
+      assertThatThrownBy(() -> Archive.read(bytes)).as(name + ", from bytes")
+          .isInstanceOf(ImageFormatException.class)
+          .hasMessageContaining(why);
+      assertThatThrownBy(() -> Archive.read(new java.io.ByteArrayInputStream(bytes))).as(name + ", from a stream")
+          .isInstanceOf(ImageFormatException.class)
+          .hasMessageContaining(why);
+    }
   }
 
   @ParameterizedTest

@@ -109,6 +109,41 @@ class InMemoryReadTest {
     assertThat(spools()).isEqualTo(before);
   }
 
+  /** Every archive input the fuzz test keeps, read from a file and from its bytes: the same images, or the same refusal. */
+  @Test
+  void theFuzzCorpusReadsFromBytesAsFromAFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path corpus = Path.of(InMemoryReadTest.class.getResource("ArchiveFuzzTestInputs/archive").toURI());
+    List<Path> inputs;
+    try (Stream<Path> s = Files.list(corpus)) {
+      inputs = s.sorted().toList();
+    }
+    assertThat(inputs).hasSizeGreaterThan(10);
+    for (Path input : inputs) {
+      byte[] bytes = Files.readAllBytes(input);
+      Path file = dir.resolve(input.getFileName().toString());
+      Files.write(file, bytes);
+      Object fromFile = outcome(() -> Archive.read(file));
+      Object fromBytes = outcome(() -> Archive.read(bytes));
+      if (fromFile instanceof Archive a && fromBytes instanceof Archive b) {
+        assertThat(b).as(input.getFileName().toString()).isEqualTo(a);
+      } else {
+        assertThat(fromBytes).as(input.getFileName().toString()).hasSameClassAs(fromFile);
+      }
+    }
+  }
+
+  private interface Read {
+    Archive read() throws IOException;
+  }
+
+  private static Object outcome(Read read) {
+    try {
+      return read.read();
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
   @Test
   void aReadImageWrittenBackToBytesIsTheSameArchive() throws IOException {
     byte[] first = bytes(image(), WriteOptions.defaults());
