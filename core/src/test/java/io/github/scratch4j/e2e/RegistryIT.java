@@ -186,8 +186,11 @@ class RegistryIT {
       events.clear();
       assertThat(image.pushTo(proxy.host() + "/it/again:1", options)).isEqualTo(first);
       assertThat(uploads(proxy.requests())).isEmpty();
+      // GET /v2/ before anything is written, then a HEAD per blob, then the manifest.
+      assertThat(proxy.requests()).extracting(r -> r.method() + " " + r.path() + " " + r.status())
+          .first().isEqualTo("GET /v2/ 200");
       assertThat(proxy.requests()).extracting(r -> r.method() + " " + r.status())
-          .containsOnly("HEAD 200", "PUT 201");
+          .containsOnly("GET 200", "HEAD 200", "PUT 201");
       assertThat(events).extracting(TransferEvent::kind).containsOnly(Kind.PRESENT, Kind.MANIFEST_PUSHED)
           .hasSize(blobs.size() + 1);
 
@@ -283,8 +286,9 @@ class RegistryIT {
     assertThat(records).allSatisfy(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.FINE));
     assertThat(messages)
         .anySatisfy(m -> assertThat(m).matches("GET https://127\\.0\\.0\\.1:\\d+/v2/ -> failed: SSLException: .* \\(HTTPS probe\\)"))
+        .anySatisfy(m -> assertThat(m).matches("GET http://127\\.0\\.0\\.1:\\d+/v2/ -> 401 in \\d+ ms \\(attempt 1\\)"))
         .anySatisfy(m -> assertThat(m).matches(
-            "HEAD http://127\\.0\\.0\\.1:\\d+/v2/it/logged/blobs/sha256:[0-9a-f]{64} -> 401 in \\d+ ms \\(attempt 1\\)"))
+            "HEAD http://127\\.0\\.0\\.1:\\d+/v2/it/logged/blobs/sha256:[0-9a-f]{64} -> 404 in \\d+ ms \\(attempt 1\\)"))
         .anySatisfy(m -> assertThat(m).matches("GET http://127\\.0\\.0\\.1:\\d+/token\\?service=…&scope=… -> 200 .*"))
         .anySatisfy(m -> assertThat(m).matches("POST http://.*/v2/it/logged/blobs/uploads/ -> 202 .*"))
         .anySatisfy(m -> assertThat(m).matches("PUT http://.*/v2/it/logged/blobs/uploads/[^?]*\\?_state=…&digest=… -> 201 .*"))
@@ -336,9 +340,10 @@ class RegistryIT {
       tokens.setLifetimeSeconds(2);
       tokens.setAdvertisedLifetimeSeconds(300);
       int before = tokens.tokenRequests();
-      // The first blob request fetches a token; the second one waits until it has expired.
+      // The push's first request (GET /v2/, before anything is written) fetches a token; the second
+      // blob request waits until it has expired.
       java.util.concurrent.atomic.AtomicInteger heads = new java.util.concurrent.atomic.AtomicInteger();
-      proxy.fail(r -> r.method().equals("HEAD") && r.path().contains("/blobs/") && heads.incrementAndGet() == 3,
+      proxy.fail(r -> r.method().equals("HEAD") && r.path().contains("/blobs/") && heads.incrementAndGet() == 2,
           Fault.DELAY, 1);
       Image bigger = helloImage().add(Entry.file("/data", Source.of(random(1 << 20, 2))));
       Digest second = bigger.pushTo(proxy.host() + "/it/tokens:2", options.withAuthFile(dir.resolve("absent.json")));

@@ -64,6 +64,11 @@ public final class Pusher {
    * @return the digest of the pushed manifest or index
    */
   public static Digest push(Path layout, ImageReference ref, RegistryOptions options) throws IOException {
+    return push(layout, ref, options, RegistryClient.of(ref.registry(), options));
+  }
+
+  private static Digest push(Path layout, ImageReference ref, RegistryOptions options, RegistryClient client)
+      throws IOException {
     List<Descriptor> top = LayoutIndex.read(layout.resolve("index.json"));
     if (top.size() != 1) {
       throw new IllegalStateException("a layout to push lists " + top.size() + " entries, not one");
@@ -72,7 +77,7 @@ public final class Pusher {
     if (ref.digest().isPresent() && !ref.digest().get().equals(d.digest())) {
       throw new DigestMismatchException("cannot push to " + ref.fullName() + ": the image's digest is " + d.digest());
     }
-    Pusher p = new Pusher(RegistryClient.of(ref.registry(), options), ref, options, layout);
+    Pusher p = new Pusher(client, ref, options, layout);
     p.push(d, ref.tag().isPresent() || ref.digest().isEmpty() ? ref.tagOrLatest() : d.digest().toString());
     return d.digest();
   }
@@ -87,6 +92,8 @@ public final class Pusher {
    * pushes it, and deletes the layout.
    */
   public static Digest push(LayoutWriter writer, ImageReference ref, RegistryOptions options) throws IOException {
+    RegistryClient client = RegistryClient.of(ref.registry(), options);
+    reachable(client, ref);
     // Named and locked as TempSiblings does, so that the next push removes what a killed one left.
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     TempSiblings.sweep(tmp, PUSH_LAYOUT);
@@ -94,8 +101,19 @@ public final class Pusher {
       Path layout = dir.path().resolve("layout");
       writer.write(layout, io.github.scratch4j.WriteOptions.defaults()
           .withFormat(io.github.scratch4j.WriteOptions.Format.OCI_LAYOUT).withCompression(options.compression()));
-      return push(layout, ref, options);
+      return push(layout, ref, options, client);
     }
+  }
+
+  /**
+   * Asks the registry for its API root with push rights on the repository, once, before any layer
+   * is compressed: a registry that is not there (connection refused, an unknown host, a TLS
+   * failure) or that refuses the credentials fails the push at once, naming the host and the
+   * cause, instead of after the whole image has been written. Any answer at all means a registry
+   * is there; the requests of the push itself are retried as usual.
+   */
+  private static void reachable(RegistryClient client, ImageReference ref) throws IOException {
+    client.send(RegistryClient.Call.of("GET", "/v2/", List.of("repository:" + ref.repository() + ":pull,push")).once());
   }
 
   /** The name a push's temporary layout directories stand for, in the temporary directory. */

@@ -86,7 +86,9 @@ class PusherTest {
     RawServer[] self = new RawServer[1];
     self[0] = new RawServer((r, n) -> {
       String path = r.path();
-      if (r.method().equals("HEAD") && path.startsWith(REPO + "blobs/")) {
+      if (r.method().equals("GET") && path.equals("/v2/")) {
+        r.answer(200, "{}");
+      } else if (r.method().equals("HEAD") && path.startsWith(REPO + "blobs/")) {
         r.answer(stored.contains(path.substring((REPO + "blobs/").length())) ? 200 : 404, "");
       } else if (r.method().equals("POST") && path.equals(REPO + "blobs/uploads/")) {
         r.answer(202, "", "Location", REPO + "blobs/uploads/" + uploads.incrementAndGet());
