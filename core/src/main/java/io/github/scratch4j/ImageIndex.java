@@ -96,20 +96,15 @@ public final class ImageIndex {
     return new ImageIndex(images, next);
   }
 
-  /** The image for {@code linux} and the architecture Java runs on. */
+  /** The image for the platform Java runs on, by the rule a pull uses ({@code HostPlatform}). */
   Image forHost() throws ImageFormatException {
-    String arch = switch (System.getProperty("os.arch")) {
-      case "amd64", "x86_64" -> "amd64";
-      case "aarch64", "arm64" -> "arm64";
-      case "x86", "i386", "i686" -> "386";
-      default -> System.getProperty("os.arch");
-    };
+    Platform host = io.github.scratch4j.internal.HostPlatform.get();
     for (Image image : images) {
-      if (image.config().platform().filter(p -> p.os().equals("linux") && p.architecture().equals(arch)).isPresent()) {
+      if (image.config().platform().filter(p -> io.github.scratch4j.internal.HostPlatform.serves(p, host)).isPresent()) {
         return image;
       }
     }
-    throw new ImageFormatException("the image index has no image for linux/" + arch + "; it has "
+    throw new ImageFormatException("the image index has no image for " + host + "; it has "
         + images.stream().map(i -> i.config().platform().map(Platform::toString).orElse("?")).toList());
   }
 

@@ -16,6 +16,7 @@ import io.github.scratch4j.TransferEvent;
 import io.github.scratch4j.internal.io.Sha256;
 import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.read.Documents;
+import io.github.scratch4j.internal.HostPlatform;
 import io.github.scratch4j.internal.read.FetchedImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,26 +106,14 @@ public final class Puller {
 
   /** The index entry for the wanted platform: os and architecture equal, and the variant if one is wanted. */
   private Descriptor pick(List<Descriptor> entries) throws ImageFormatException {
-    Platform wanted = options.platform().orElseGet(Puller::host);
+    Platform wanted = options.platform().orElseGet(HostPlatform::get);
     for (Descriptor d : entries) {
-      Optional<Platform> p = d.platform();
-      if (p.isPresent() && p.get().os().equals(wanted.os()) && p.get().architecture().equals(wanted.architecture())
-          && (wanted.variant().isEmpty() || p.get().variant().isEmpty() || p.get().variant().equals(wanted.variant()))) {
+      if (d.platform().filter(p -> HostPlatform.serves(p, wanted)).isPresent()) {
         return d;
       }
     }
     throw new ImageFormatException(ref.fullName() + " has no image for " + wanted + "; it has "
         + entries.stream().map(d -> d.platform().map(Platform::toString).orElse("?")).toList());
-  }
-
-  static Platform host() {
-    String arch = switch (System.getProperty("os.arch")) {
-      case "amd64", "x86_64" -> "amd64";
-      case "aarch64", "arm64" -> "arm64";
-      case "x86", "i386", "i686" -> "386";
-      default -> System.getProperty("os.arch");
-    };
-    return new Platform("linux", arch, Optional.empty());
   }
 
   /**
