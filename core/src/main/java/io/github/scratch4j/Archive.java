@@ -1,7 +1,7 @@
 package io.github.scratch4j;
 
 import io.github.scratch4j.internal.archive.ArchiveWriting;
-import io.github.scratch4j.internal.build.Planned;
+import io.github.scratch4j.internal.plan.Planned;
 import io.github.scratch4j.internal.read.ArchiveReader;
 import io.github.scratch4j.internal.source.Stored;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.github.scratch4j;
 
 import io.github.scratch4j.internal.archive.ArchiveWriting;
-import io.github.scratch4j.internal.build.ImagePlanner;
-import io.github.scratch4j.internal.build.LayeredFileSystem;
-import io.github.scratch4j.internal.build.LinkResolver;
-import io.github.scratch4j.internal.build.LowerLayers;
-import io.github.scratch4j.internal.build.PlannedImage;
+import io.github.scratch4j.internal.plan.ImagePlanner;
+import io.github.scratch4j.internal.plan.LayeredFileSystem;
+import io.github.scratch4j.internal.plan.LinkResolver;
+import io.github.scratch4j.internal.plan.LowerLayers;
+import io.github.scratch4j.internal.plan.PlannedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -708,8 +708,8 @@ public final class Image {
    */
   @CheckReturnValue
   public Image nonRootUser() {
-    return nonRootUser(io.github.scratch4j.internal.build.NonRootUser.DEFAULT_NAME,
-        io.github.scratch4j.internal.build.NonRootUser.DEFAULT_ID);
+    return nonRootUser(io.github.scratch4j.internal.plan.NonRootUser.DEFAULT_NAME,
+        io.github.scratch4j.internal.plan.NonRootUser.DEFAULT_ID);
   }
 
   /**
@@ -741,8 +741,8 @@ public final class Image {
    */
   @CheckReturnValue
   public Image nonRootUser(String name, int uid) {
-    io.github.scratch4j.internal.build.NonRootUser account =
-        new io.github.scratch4j.internal.build.NonRootUser(name, uid);
+    io.github.scratch4j.internal.plan.NonRootUser account =
+        new io.github.scratch4j.internal.plan.NonRootUser(name, uid);
     return withOpenLayerIfChanged(account::addTo).user(account.configUser());
   }
 
@@ -758,7 +758,7 @@ public final class Image {
    */
   @CheckReturnValue
   public Image tmpDirectory() {
-    return withOpenLayerIfChanged(io.github.scratch4j.internal.build.TmpDirectory::addTo);
+    return withOpenLayerIfChanged(io.github.scratch4j.internal.plan.TmpDirectory::addTo);
   }
 
   /**
@@ -903,7 +903,7 @@ public final class Image {
     }
     // A closure adds links first and then files, which may lie under those links.
     return withOpenLayer((b, places) -> {
-      io.github.scratch4j.internal.build.Closures.addTo(b, closure, places);
+      io.github.scratch4j.internal.plan.Closures.addTo(b, closure, places);
       return b;
     }, true);
   }

@@ -108,12 +108,12 @@ public final class ImageIndex {
         + images.stream().map(i -> i.config().platform().map(Platform::toString).orElse("?")).toList());
   }
 
-  io.github.scratch4j.internal.build.PlannedIndex plan() throws IOException {
-    List<io.github.scratch4j.internal.build.PlannedImage> plans = new java.util.ArrayList<>();
+  io.github.scratch4j.internal.plan.PlannedIndex plan() throws IOException {
+    List<io.github.scratch4j.internal.plan.PlannedImage> plans = new java.util.ArrayList<>();
     for (Image i : images) {
       plans.add(i.plan());
     }
-    return new io.github.scratch4j.internal.build.PlannedIndex(plans, tags);
+    return new io.github.scratch4j.internal.plan.PlannedIndex(plans, tags);
   }
 
   /**

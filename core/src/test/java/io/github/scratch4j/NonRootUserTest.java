@@ -3,7 +3,7 @@ package io.github.scratch4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.scratch4j.internal.build.Accounts;
+import io.github.scratch4j.internal.plan.Accounts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.github.scratch4j.internal.archive;
 
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.WriteOptions;
-import io.github.scratch4j.internal.build.Planned;
+import io.github.scratch4j.internal.plan.Planned;
 import io.github.scratch4j.internal.io.AtomicFile;
 import io.github.scratch4j.internal.io.FileArchiveOutput;
 import io.github.scratch4j.internal.io.StreamArchiveOutput;

@@ -10,7 +10,7 @@ import io.github.scratch4j.Layer;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.SymlinkEntry;
 import io.github.scratch4j.internal.EntryPaths;
-import io.github.scratch4j.internal.build.LinkResolver;
+import io.github.scratch4j.internal.plan.LinkResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

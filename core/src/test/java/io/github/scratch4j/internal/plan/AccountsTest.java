@@ -1,10 +1,10 @@
-package io.github.scratch4j.internal.build;
+package io.github.scratch4j.internal.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.scratch4j.internal.build.Accounts.Ids;
-import io.github.scratch4j.internal.build.Accounts.UnknownUserException;
+import io.github.scratch4j.internal.plan.Accounts.Ids;
+import io.github.scratch4j.internal.plan.Accounts.UnknownUserException;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

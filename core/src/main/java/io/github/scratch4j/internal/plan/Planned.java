@@ -1,4 +1,4 @@
-package io.github.scratch4j.internal.build;
+package io.github.scratch4j.internal.plan;
 
 import io.github.scratch4j.ImageReference;
 import java.util.List;

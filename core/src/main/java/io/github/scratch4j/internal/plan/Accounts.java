@@ -1,4 +1,4 @@
-package io.github.scratch4j.internal.build;
+package io.github.scratch4j.internal.plan;
 
 import java.util.ArrayList;
 import java.util.List;

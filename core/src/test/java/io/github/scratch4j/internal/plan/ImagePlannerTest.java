@@ -1,4 +1,4 @@
-package io.github.scratch4j.internal.build;
+package io.github.scratch4j.internal.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
