@@ -1,18 +1,18 @@
 package io.github.scratch4j.internal.registry;
 
+import static io.github.scratch4j.internal.registry.StubServers.answer;
+import static io.github.scratch4j.internal.registry.StubServers.hostOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.scratch4j.RegistryCredentials;
 import io.github.scratch4j.RegistryException;
 import io.github.scratch4j.RegistryOptions;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -32,44 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** The client against small loopback servers that misbehave on purpose. */
 class RegistryClientTest {
   private static final RegistryCredentials CREDS = new RegistryCredentials("ann", "hunter2-secret");
-  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private final StubServers stubs = new StubServers();
   @TempDir Path home;
 
   @AfterEach
   void stop() {
-    servers.forEach(s -> s.stop(0));
-  }
-
-  private HttpServer server(String address) throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(address, 0), 0);
-    s.start();
-    servers.add(s);
-    return s;
-  }
-
-  private static String hostOf(HttpServer s) {
-    return s.getAddress().getAddress().getHostAddress() + ":" + s.getAddress().getPort();
-  }
-
-  private static void answer(HttpExchange e, int status, String body, String... headers) throws IOException {
-    for (int i = 0; i < headers.length; i += 2) {
-      e.getResponseHeaders().add(headers[i], headers[i + 1]);
-    }
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    e.getRequestBody().readAllBytes();
-    if (e.getRequestMethod().equals("HEAD") || b.length == 0) {
-      e.sendResponseHeaders(status, -1);
-    } else {
-      e.sendResponseHeaders(status, b.length);
-      e.getResponseBody().write(b);
-    }
-    e.close();
+    stubs.close();
   }
 
   private RegistryClient client(String registry, RegistryOptions options) {
-    // These servers wait for a request line and never answer a TLS greeting: skip the probe.
-    RegistryClient.rememberPlainHttp(registry);
-    return new RegistryClient(registry, options, new CredentialStore(options, Map.of(), home));
+    return StubServers.client(registry, options, home);
+  }
+
+  private HttpServer server(String address) throws IOException {
+    return stubs.start(address);
   }
 
   private static RegistryOptions fast() {

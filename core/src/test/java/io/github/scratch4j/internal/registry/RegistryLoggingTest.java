@@ -1,14 +1,14 @@
 package io.github.scratch4j.internal.registry;
 
+import static io.github.scratch4j.internal.registry.StubServers.answer;
+import static io.github.scratch4j.internal.registry.StubServers.hostOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.scratch4j.RegistryCredentials;
 import io.github.scratch4j.RegistryOptions;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -40,7 +39,7 @@ class RegistryLoggingTest {
   private static final String SIGNATURE = "Sig-Value-9f8e7d";
   private static final String AMZ_CREDENTIAL = "AKIAEXAMPLE-Cred";
 
-  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private final StubServers stubs = new StubServers();
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
   /** Held here: java.util.logging keeps loggers only weakly. */
   private final Logger jul = Logger.getLogger("io.github.scratch4j.registry");
@@ -71,38 +70,15 @@ class RegistryLoggingTest {
   void stop() {
     jul.removeHandler(capture);
     jul.setLevel(before);
-    servers.forEach(s -> s.stop(0));
-  }
-
-  private HttpServer server(String address) throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(address, 0), 0);
-    s.start();
-    servers.add(s);
-    return s;
-  }
-
-  private static String hostOf(HttpServer s) {
-    return s.getAddress().getAddress().getHostAddress() + ":" + s.getAddress().getPort();
-  }
-
-  private static void answer(HttpExchange e, int status, String body, String... headers) throws IOException {
-    for (int i = 0; i < headers.length; i += 2) {
-      e.getResponseHeaders().add(headers[i], headers[i + 1]);
-    }
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    e.getRequestBody().readAllBytes();
-    if (e.getRequestMethod().equals("HEAD") || b.length == 0) {
-      e.sendResponseHeaders(status, -1);
-    } else {
-      e.sendResponseHeaders(status, b.length);
-      e.getResponseBody().write(b);
-    }
-    e.close();
+    stubs.close();
   }
 
   private RegistryClient client(String registry, RegistryOptions options) {
-    RegistryClient.rememberPlainHttp(registry);
-    return new RegistryClient(registry, options, new CredentialStore(options, Map.of(), home));
+    return StubServers.client(registry, options, home);
+  }
+
+  private HttpServer server(String address) throws IOException {
+    return stubs.start(address);
   }
 
   /** Every record in every form a handler could write it: message, parameters, thrown, formatted. */
