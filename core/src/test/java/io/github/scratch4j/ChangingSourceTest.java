@@ -59,7 +59,7 @@ class ChangingSourceTest {
     FILE_TWO_LAYERS,
     /** A gzipped archive file: mapped windows go through the compressor. */
     FILE_GZIP,
-    /** A stream: the layer is generated twice, first only to hash it. */
+    /** A stream: a layer larger than 4 MiB is generated twice, first only to hash it. */
     STREAM,
     /** A gzipped stream: the layer is spooled. */
     STREAM_GZIP,
@@ -180,13 +180,13 @@ class ChangingSourceTest {
   }
 
   /**
-   * A stream target reads a layer twice, first only to hash it. A small file rewritten in place
-   * between the two reads (same size, other bytes) changes the layer's digest, and the failure
-   * names the file, not only the digests.
+   * A stream target reads a layer of more than 4 MiB twice, first only to hash it. A file
+   * rewritten in place between the two reads (same size, other bytes) changes the layer's digest,
+   * and the failure names the file, not only the digests.
    */
   @org.junit.jupiter.api.Test
   void aFileRewrittenBetweenTheHashAndTheWriteOfAStreamIsNamed() throws Exception {
-    Path small = Files.writeString(dir.resolve("app.conf"), "port=80\n");
+    Path small = Files.writeString(dir.resolve("app.conf"), "port=80\n".repeat(640 << 10));
     Image image = Image.fromScratch().add(small, "/etc/app.conf");
     AtomicBoolean rewritten = new AtomicBoolean();
     OutputStream sink = new OutputStream() {
@@ -202,7 +202,7 @@ class ChangingSourceTest {
         // The archive's two directory headers come first, then the layer's header, after its hash.
         count += len;
         if (count > 1024 && rewritten.compareAndSet(false, true)) {
-          Files.writeString(small, "port=81\n");
+          Files.writeString(small, "port=81\n".repeat(640 << 10));
         }
       }
     };

@@ -178,6 +178,31 @@ class ImageTest {
   }
 
   @Test
+  void aSmallLayerIsReadOnceToAStreamAndALargeOneTwice() throws Exception {
+    int[] opened = {0};
+    Source small = Source.of(1 << 20, () -> {
+      opened[0]++;
+      return new java.io.ByteArrayInputStream(new byte[1 << 20]);
+    });
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    Manifest held = Image.fromScratch().add(Layer.builder().addFile("/small", small).build()).writeTo(stream);
+    assertThat(opened[0]).as("a 1 MiB layer is generated once, into memory").isEqualTo(1);
+    Path file = dir.resolve("small.tar");
+    assertThat(Image.fromScratch().add(Layer.builder().addFile("/small", small).build()).writeTo(file)).isEqualTo(held);
+    assertThat(stream.toByteArray()).isEqualTo(Files.readAllBytes(file));
+
+    opened[0] = 0;
+    int size = (4 << 20) + 1;
+    Source large = Source.of(size, () -> {
+      opened[0]++;
+      return new java.io.ByteArrayInputStream(new byte[size]);
+    });
+    stream.reset();
+    Image.fromScratch().add(Layer.builder().addFile("/large", large).build()).writeTo(stream);
+    assertThat(opened[0]).as("a layer of more than 4 MiB is hashed first, then written").isEqualTo(2);
+  }
+
+  @Test
   void largeFilesTakeTheMappedPathAndGiveTheSameBytes() throws Exception {
     byte[] content = new byte[(3 << 20) + 123];
     new java.util.Random(7).nextBytes(content);
@@ -252,8 +277,14 @@ class ImageTest {
 
   @Test
   void sourceThatGivesDifferentBytesOnTheSecondReadFailsAStreamWrite() {
+    // Larger than the 4 MiB a stream target holds in memory, so the layer is read twice.
+    int size = (4 << 20) + 1;
     int[] calls = {0};
-    Source flaky = Source.of(1, () -> new java.io.ByteArrayInputStream(new byte[] {(byte) calls[0]++}));
+    Source flaky = Source.of(size, () -> {
+      byte[] content = new byte[size];
+      java.util.Arrays.fill(content, (byte) calls[0]++);
+      return new java.io.ByteArrayInputStream(content);
+    });
     Image image = Image.fromScratch().add(Layer.builder().addFile("/f", flaky).build());
     assertThatThrownBy(() -> image.writeTo(new ByteArrayOutputStream()))
         .isInstanceOf(SourceChangedException.class)

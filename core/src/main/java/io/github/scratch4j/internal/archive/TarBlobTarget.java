@@ -35,12 +35,19 @@ import java.util.Set;
  *
  * <p>A blob's header names its digest, which is known only once the blob is generated. On a
  * seekable output the header is written as a placeholder and filled in afterwards: one pass. On a
- * stream, an uncompressed layer is generated twice (first only to hash it, which costs one extra
- * read and hash but no disk), and a compressed one is spooled to a temporary file (compressing
- * twice would cost more than the disk).
+ * stream, a layer of at most {@link #HELD} bytes is generated once into memory; a larger
+ * uncompressed one is generated twice (first only to hash it, which costs one extra read and hash
+ * but no disk), and a larger compressed one is spooled to a temporary file (compressing twice
+ * would cost more than the disk).
  */
 final class TarBlobTarget implements BlobTarget {
   static final String BLOBS = "blobs/sha256/";
+  /**
+   * The largest layer a stream target generates into memory: for a small layer a second pass
+   * costs more than the memory (a hello-world layer of 0.7 MiB spent 15 ms hashing again), and a
+   * few MiB of heap is nothing to a JVM that can write at all.
+   */
+  static final long HELD = 4L << 20;
   private static final byte[] ZEROS = new byte[TarHeader.BLOCK];
 
   private final ArchiveOutput out;
@@ -87,6 +94,8 @@ final class TarBlobTarget implements BlobTarget {
     Encoded e;
     if (out.seekable()) {
       e = generateInPlace(plan, compression, level, maxSize, meter);
+    } else if (maxSize <= HELD) {
+      e = generateHeld(plan, compression, level, maxSize, meter);
     } else if (compression == Compression.NONE) {
       e = generateTwice(plan, tarSize, meter);
     } else {
@@ -154,6 +163,18 @@ final class TarBlobTarget implements BlobTarget {
     } else {
       pad(e.size());
       out.patch(start, header(e.digest(), e.size(), maxSize));
+    }
+    return e;
+  }
+
+  private Encoded generateHeld(LayerPlan plan, Compression compression, int level, long maxSize, Meter meter)
+      throws IOException {
+    java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream((int) Math.min(maxSize, 1 << 16));
+    Encoded e = encoder.encode(plan, compression, level, held, meter);
+    if (written.add(e.digest())) {
+      out.write(header(e.digest(), e.size(), maxSize));
+      held.writeTo(out);
+      pad(e.size());
     }
     return e;
   }

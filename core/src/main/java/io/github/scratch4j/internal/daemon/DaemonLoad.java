@@ -21,8 +21,11 @@ import java.util.Optional;
 /**
  * {@code POST /images/load} of the Docker Engine API over a Unix socket, with the archive generated
  * into a chunked request body (Engine API, "Import images"; HTTP/1.1 chunked coding, RFC 9112
- * section 7.1). The connection is opened when the first byte of the archive is ready, so that an
- * image refused by its checks sends nothing.
+ * section 7.1). The connection is opened on a thread of its own while the image is planned and
+ * checked (for a small image in a new JVM, opening the socket, whose classes set up a secure
+ * random generator, took as long as generating the layer); the request starts with the first byte
+ * of the archive, so an image refused by its checks sends nothing: the connection is closed
+ * unused.
  */
 public final class DaemonLoad {
   /** The most of the daemon's answer that is read: with {@code quiet=1} it is a few lines. */
@@ -83,12 +86,63 @@ public final class DaemonLoad {
   /** The request: its head goes out with the first bytes of the body. */
   private static final class Request extends OutputStream {
     private final Path socket;
+    private final Thread connecting;
+    private volatile SocketChannel opened;
+    private volatile IOException failed;
     private SocketChannel channel;
     private OutputStream out;
     private boolean finished;
 
     Request(Path socket) {
       this.socket = socket;
+      this.connecting = new Thread(this::open, "scratch4j-daemon-connect");
+      connecting.setDaemon(true);
+      connecting.start();
+    }
+
+    private void open() {
+      SocketChannel c = null;
+      try {
+        c = SocketChannel.open(StandardProtocolFamily.UNIX);
+        c.connect(UnixDomainSocketAddress.of(socket));
+        opened = c;
+      } catch (IOException e) {
+        failed = e;
+        closeQuietly(c);
+      } catch (RuntimeException | Error e) {
+        failed = new IOException(e);
+        closeQuietly(c);
+      }
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (IOException ignored) {
+          // Nothing was sent on it.
+        }
+      }
+    }
+
+    /** The connection, once the thread that opens it is done. */
+    private SocketChannel awaitOpened() throws IOException {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          connecting.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (failed != null) {
+        throw new DaemonException("cannot reach the Docker daemon at unix://" + socket + ": " + why(failed), socket, null, failed);
+      }
+      return opened;
     }
 
     boolean connected() {
@@ -99,12 +153,7 @@ public final class DaemonLoad {
       if (channel != null) {
         return;
       }
-      try {
-        channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.connect(UnixDomainSocketAddress.of(socket));
-      } catch (IOException e) {
-        throw new DaemonException("cannot reach the Docker daemon at unix://" + socket + ": " + why(e), socket, null, e);
-      }
+      channel = awaitOpened();
       out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
       String head = "POST /images/load?quiet=1 HTTP/1.1\r\n"
           + "Host: docker\r\n"
@@ -156,10 +205,15 @@ public final class DaemonLoad {
       out.flush();
     }
 
+    /** The answer's bytes, buffered: the status line and headers are read a byte at a time. */
+    private java.io.InputStream answerStream() {
+      return new java.io.BufferedInputStream(Channels.newInputStream(channel), 1 << 13);
+    }
+
     /** Reads the daemon's answer after the request was sent in full. */
     Answer answer() throws IOException {
       try {
-        return Answer.read(Channels.newInputStream(channel), socket);
+        return Answer.read(answerStream(), socket);
       } catch (ImageFormatException e) {
         throw new DaemonException("the Docker daemon at unix://" + socket + " answered what is not HTTP: "
             + e.getMessage(), socket, null, e);
@@ -173,7 +227,7 @@ public final class DaemonLoad {
     Optional<Answer> answerIfAny() {
       try {
         channel.shutdownOutput();
-        return Optional.of(Answer.read(Channels.newInputStream(channel), socket));
+        return Optional.of(Answer.read(answerStream(), socket));
       } catch (IOException | RuntimeException e) {
         return Optional.empty();
       }
@@ -183,7 +237,15 @@ public final class DaemonLoad {
     public void close() throws IOException {
       if (channel != null) {
         channel.close();
+        return;
       }
+      // Never used: wait for the thread, so that no connection outlives the load.
+      try {
+        awaitOpened();
+      } catch (DaemonException unusedAnyway) {
+        return;
+      }
+      closeQuietly(opened);
     }
   }
 }

@@ -122,6 +122,52 @@ class Scratch4jIT {
     }
   }
 
+  /**
+   * The launcher {@code target/scratch4j}: the first run makes a class-data archive (an AOT cache
+   * on JDK 25 and later) for that jar and JDK, later runs load scratch4j's classes from it, and no
+   * run prints or writes anything the plain {@code java -jar} would not.
+   */
+  @Test
+  void theLauncherKeepsAClassArchivePerJdkAndChangesNoOutput() throws Exception {
+    Path launcher = Path.of("target/scratch4j");
+    assertThat(launcher).as("the launcher, copied in the package phase").isExecutable();
+    List<Path> jdks = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+    Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    if (Files.isExecutable(jdk25.resolve("bin/java")) && !jdks.contains(jdk25)) {
+      jdks.add(jdk25);
+    }
+    Path cache = dir.resolve("cache");
+    Path plainOut = dir.resolve("plain.tar");
+    Ran plain = jar("build", "--add", hello.toString(), "--entrypoint", "/hello", "-o", plainOut.toString());
+    assertThat(plain.code()).as(plain.err()).isZero();
+    for (Path jdk : jdks) {
+      for (int run = 1; run <= 2; run++) {
+        Path out = dir.resolve("launched.tar");
+        Path classes = dir.resolve("classes-" + run + ".log");
+        Ran launched = exec(List.of("env", "JAVA_HOME=" + jdk, "XDG_CACHE_HOME=" + cache,
+            "JAVA_TOOL_OPTIONS=-Xlog:class+load:file=" + classes,
+            launcher.toString(), "build", "--add", hello.toString(), "--entrypoint", "/hello", "-o", out.toString()));
+        String what = jdk + ", run " + run;
+        assertThat(launched.code()).as(what + ": " + launched.err()).isZero();
+        assertThat(launched.out()).as(what).isEqualTo(plain.out().replace(plainOut.toString(), out.toString()));
+        // The JVM itself says it picked up JAVA_TOOL_OPTIONS; nothing else differs.
+        assertThat(launched.err()).as(what)
+            .isEqualTo("Picked up JAVA_TOOL_OPTIONS: -Xlog:class+load:file=" + classes + "\n" + plain.err());
+        assertThat(Files.readAllBytes(out)).as(what).isEqualTo(Files.readAllBytes(plainOut));
+        if (run == 2) {
+          String imageClass = Files.readAllLines(classes).stream()
+              .filter(l -> l.contains(" io.github.scratch4j.Image source: ")).findFirst().orElseThrow();
+          assertThat(imageClass).as(what + ": a later run maps the archive").contains("shared objects file");
+        }
+      }
+      try (var made = Files.list(cache.resolve("scratch4j"))) {
+        String suffix = jdk.equals(jdk25) ? "java25.aot" : ".jsa";
+        assertThat(made.map(p -> p.getFileName().toString())).as("the cache after " + jdk)
+            .anyMatch(n -> n.endsWith(suffix)).noneMatch(n -> n.startsWith(".making"));
+      }
+    }
+  }
+
   @Test
   void loadGoesStraightIntoTheDaemonWithNoTemporaryFile() throws Exception {
     require("docker", "docker", "info");
