@@ -18,9 +18,13 @@ selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=(hello small-files big-512m log-256m)
 work=${BENCH_DIR:-$PWD/jmh-benchmarks/target/process-bench}
 samples=$PWD/samples/target/scratch4j-samples.jar
+launcher=$PWD/samples/target/scratch4j
+jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 benchjar=$PWD/jmh-benchmarks/target/benchmarks.jar
-if [ ! -f "$samples" ] || [ ! -f "$benchjar" ]; then mvn -q -DskipTests package; fi
+if [ ! -f "$samples" ] || [ ! -f "$launcher" ] || [ ! -f "$benchjar" ]; then mvn -q -DskipTests package; fi
 mkdir -p "$work"
+# Launcher archives are made afresh by the first run of each kind (the warm-up run).
+rm -rf "$work/launcher-cache" "$work/launcher-cache-load"
 mapfile -t inputs < <(java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$MakeInputs' "$work/inputs")
 declare -A input=([big-512m]=${inputs[0]} [small-files]=${inputs[1]} [hello]=${inputs[2]})
 have_docker=false
@@ -71,12 +75,10 @@ for name in "${selected[@]}"; do
   base=$median
   printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j build" "$median" "$rss" "1.00"
   row() { printf '%-12s %-28s %10s %10s %10.2f\n' "$name" "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
-  # The same with an application class-data archive (AppCDS, JDK 13+), which a command-line
-  # tool or build plugin can ship: class loading and linking are most of a short run.
-  jsa=$work/scratch4j-$name.jsa
-  rm -f "$jsa" "$work/out.tar"
-  java -XX:ArchiveClassesAtExit="$jsa" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar" >/dev/null 2>&1
-  measure scratch4j-cds java -XX:SharedArchiveFile="$jsa" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j build, AppCDS"
+  # The same through the launcher samples/target/scratch4j, which keeps a class-data archive
+  # (AppCDS) per jar and JDK: class loading and linking are most of a short run. Its first run,
+  # which makes the archive, is the warm-up run measure() does not count.
+  measure scratch4j-cds env XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j launcher (AppCDS)"
   measure tar-openssl sh -c "tar -cf - -C '$(dirname "$src")' '$(basename "$src")' | openssl dgst -sha256"; row "tar | openssl dgst"
   measure jdk-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK SHA-256 alone"
   measure bc-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFilesBouncyCastle' "$src"; row "Bouncy Castle SHA-256 alone"
@@ -98,10 +100,11 @@ if $have_docker && [[ " ${selected[*]} " == *" hello "* ]]; then
   base=$median
   printf '%-12s %-28s %10s %10s %10s\n' "$name" "scratch4j build --load" "$median" "$rss" "1.00"
   row() { printf '%-12s %-28s %10s %10s %10.2f\n' "$name" "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
-  jsa=$work/scratch4j-load.jsa
-  rm -f "$jsa"
-  java -XX:ArchiveClassesAtExit="$jsa" -jar "$samples" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load >/dev/null 2>&1
-  measure scratch4j-load-cds java -XX:SharedArchiveFile="$jsa" -jar "$samples" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; row "scratch4j build --load, AppCDS"
+  measure scratch4j-load-cds env XDG_CACHE_HOME="$work/launcher-cache-load" "$launcher" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; row "launcher (AppCDS), JDK 17"
+  if [ -x "$jdk25/bin/java" ]; then
+    measure scratch4j-load-25 env JAVA_HOME="$jdk25" "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; row "build --load, JDK 25"
+    measure scratch4j-load-aot env JAVA_HOME="$jdk25" XDG_CACHE_HOME="$work/launcher-cache-load" "$launcher" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; row "launcher (AOT cache), JDK 25"
+  fi
   measure docker-build bash -c "docker_build_only '$src'"; row "docker build (legacy)"
   docker rmi -f scratch4j-bench-load:latest >/dev/null 2>&1 || true
 fi

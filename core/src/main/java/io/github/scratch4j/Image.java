@@ -1089,9 +1089,10 @@ public final class Image {
   }
 
   /**
-   * Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open. Each
-   * uncompressed layer is read twice, first to compute its digest, because the tar names a blob
-   * before its content; a compressed one is spooled to a temporary file.
+   * Writes the same bytes as {@link #writeTo(Path)} to a stream, which is left open. The tar names
+   * a blob by its digest before its content, so a layer of at most 4 MiB is generated once into
+   * memory; a larger uncompressed one is read twice, first to compute its digest, and a larger
+   * compressed one is spooled to a temporary file.
    *
    * @param out the stream to write the archive to; it is flushed, not closed
    * @return the manifest written; its config digest is the image ID
