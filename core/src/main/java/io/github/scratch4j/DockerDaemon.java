@@ -76,7 +76,8 @@ public final class DockerDaemon {
    * Loads an image, under its tags, as {@code docker load} of its archive would.
    *
    * @param image the image; it is checked and generated as {@link Image#writeTo(java.io.OutputStream)}
-   *     does, straight into the request
+   *     does, straight into the request, as the docker-archive side of that archive only (the
+   *     {@code manifest.json} a daemon reads), so that each layer goes out as it is read
    * @return the names and IDs the daemon reported
    * @throws ImageCheckException if the image would not run (nothing is sent)
    * @throws DaemonException if the daemon cannot be reached or refuses the archive; the message
@@ -85,7 +86,7 @@ public final class DockerDaemon {
    */
   public LoadedImages load(Image image) throws IOException {
     Objects.requireNonNull(image, "image");
-    return DaemonLoad.load(socket, out -> List.of(image.writeTo(out)));
+    return DaemonLoad.load(socket, out -> List.of(image.writeForDaemon(out)));
   }
 
   /**

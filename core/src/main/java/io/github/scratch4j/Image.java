@@ -1162,6 +1162,14 @@ public final class Image {
    * here, through an API that cannot throw a checked exception: its failure is unwrapped back into
    * the {@code IOException} it is.
    */
+  /**
+   * Writes the image for {@link DockerDaemon}: the docker-archive side of {@link
+   * #writeTo(OutputStream)}, its layers written as they are hashed.
+   */
+  Manifest writeForDaemon(OutputStream out) throws IOException {
+    return ArchiveWriting.forDaemon(plan(), out);
+  }
+
   PlannedImage plan() throws IOException {
     Image image = withWorkingDirectory();
     try {

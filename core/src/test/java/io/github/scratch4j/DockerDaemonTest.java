@@ -108,7 +108,35 @@ class DockerDaemonTest {
     Received r = received.get();
     assertThat(r.head()).startsWith("POST /images/load?quiet=1 HTTP/1.1\n")
         .contains("Content-Type: application/x-tar\n", "Transfer-Encoding: chunked\n");
-    assertThat(r.body()).isEqualTo(expected.toByteArray());
+    // The docker-archive side of writeTo's archive: the same configuration and layer bytes, the
+    // layer named by its position (written as it is hashed), and no OCI index.
+    Map<String, TarFiles.Item> sent = TarFiles.read(r.body());
+    Map<String, TarFiles.Item> written = TarFiles.read(expected.toByteArray());
+    String config = "blobs/sha256/" + manifest.config().digest().hex();
+    String layer = "blobs/sha256/" + manifest.layers().get(0).digest().hex();
+    assertThat(sent.keySet()).contains("layers/0.tar", config, "manifest.json").doesNotContain("index.json", "oci-layout", layer);
+    assertThat(sent.get(config).content()).isEqualTo(written.get(config).content());
+    assertThat(sent.get("layers/0.tar").content()).isEqualTo(written.get(layer).content());
+    assertThat(new String(sent.get("manifest.json").content(), StandardCharsets.UTF_8))
+        .isEqualTo("[{\"Config\":\"" + config + "\",\"RepoTags\":[\"docker.io/library/hello:1\"],\"Layers\":[\"layers/0.tar\"]}]");
+  }
+
+  @Test
+  void aLayerIsReadOnceWhileItIsSent() throws Exception {
+    CompletableFuture<Received> received = daemon(ok("{\"stream\":\"Loaded image: big:1\\n\"}"), Long.MAX_VALUE);
+    int size = 6 << 20;
+    int[] opened = {0};
+    Source big = Source.of(size, () -> {
+      opened[0]++;
+      return new java.io.ByteArrayInputStream(new byte[size]);
+    });
+    Image image = Image.fromScratch().add(Entry.file("/big", big)).cmd("/big").without(ImageCheck.ENTRYPOINT).tag("big:1");
+    DockerDaemon.at(dir.resolve("docker.sock")).load(image);
+    assertThat(opened[0]).as("a 6 MiB layer, more than a stream target holds in memory").isEqualTo(1);
+    Map<String, TarFiles.Item> sent = TarFiles.read(received.get().body());
+    Manifest manifest = image.writeTo(OutputStream.nullOutputStream());
+    assertThat(Digest.parse("sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(sent.get("layers/0.tar").content()))))
+        .isEqualTo(manifest.layers().get(0).digest());
   }
 
   @Test

@@ -53,6 +53,18 @@ public final class ArchiveWriting {
   }
 
   /**
+   * Writes one image for a Docker daemon to a stream: the docker-archive side only, each
+   * uncompressed layer written in the pass that hashes it, so that the daemon reads it while it is
+   * generated.
+   */
+  public static Manifest forDaemon(Planned image, OutputStream stream) throws IOException {
+    StreamArchiveOutput out = new StreamArchiveOutput(stream);
+    List<Manifest> manifests = new CombinedTarWriter(out, BUFFER, WriteOptions.defaults(), true).write(List.of(image));
+    out.flush();
+    return manifests.get(0);
+  }
+
+  /**
    * Into an existing layout, blobs are added in place (each atomically) and index.json is replaced
    * last. A new layout is built in a temporary sibling directory and renamed into place, so a failed
    * write leaves nothing behind. Stale temporary siblings of the layout are removed first.

@@ -34,13 +34,25 @@ public final class CombinedTarWriter {
   private static final byte[] ZEROS = new byte[TarHeader.BLOCK];
 
   private final ArchiveOutput out;
+  private final TarBlobTarget blobs;
   private final ImagesWriter images;
+  private final boolean dockerOnly;
   private final long mtime = Timestamps.reproducible().getEpochSecond();
 
   /** Writes to {@code out}. */
   public CombinedTarWriter(ArchiveOutput out, int bufferSize, WriteOptions options) {
+    this(out, bufferSize, options, false);
+  }
+
+  /**
+   * Writes to {@code out}; with {@code dockerOnly} only the docker-archive side, its uncompressed
+   * layers named by position and so written in one pass (see {@link TarBlobTarget}).
+   */
+  CombinedTarWriter(ArchiveOutput out, int bufferSize, WriteOptions options, boolean dockerOnly) {
     this.out = out;
-    this.images = new ImagesWriter(new TarBlobTarget(out, bufferSize, mtime), options);
+    this.blobs = new TarBlobTarget(out, bufferSize, mtime, dockerOnly);
+    this.images = new ImagesWriter(blobs, options);
+    this.dockerOnly = dockerOnly;
   }
 
   /** Writes the whole archive and returns each image's manifest (an index's in order), in order. */
@@ -84,13 +96,17 @@ public final class CombinedTarWriter {
         index.add(descriptor.withAnnotations(OciNames.annotations(tag)));
       }
       docker.add(new DockerArchiveImage(
-          TarBlobTarget.BLOBS + forDocker.config().digest().hex(),
+          blobs.name(forDocker.config().digest()),
           repoTags,
-          forDocker.layers().stream().map(d -> TarBlobTarget.BLOBS + d.digest().hex()).toList()));
+          forDocker.layers().stream().map(d -> blobs.name(d.digest())).toList()));
     }
-    file("index.json", JsonDocuments.index(MediaType.OCI_INDEX, index, Map.of()));
+    if (!dockerOnly) {
+      file("index.json", JsonDocuments.index(MediaType.OCI_INDEX, index, Map.of()));
+    }
     file("manifest.json", JsonDocuments.dockerArchiveManifest(docker));
-    file("oci-layout", JsonDocuments.ociLayout());
+    if (!dockerOnly) {
+      file("oci-layout", JsonDocuments.ociLayout());
+    }
     out.write(new byte[2 * TarHeader.BLOCK]);
     out.flush();
     return manifests;

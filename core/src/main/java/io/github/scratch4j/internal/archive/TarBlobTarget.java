@@ -55,12 +55,29 @@ final class TarBlobTarget implements BlobTarget {
   private final byte[] buffer;
   private final long mtime;
   private final Set<Digest> written = new HashSet<>();
+  private final boolean layersByPosition;
+  private final java.util.Map<Digest, String> names = new java.util.HashMap<>();
 
   TarBlobTarget(ArchiveOutput out, int bufferSize, long mtime) {
+    this(out, bufferSize, mtime, false);
+  }
+
+  /**
+   * With {@code layersByPosition}, an uncompressed layer generated to a stream is named
+   * {@code layers/<n>.tar} rather than by its digest, so it is written in the pass that hashes it:
+   * for a reader that finds layers through {@code manifest.json} only, a Docker daemon.
+   */
+  TarBlobTarget(ArchiveOutput out, int bufferSize, long mtime, boolean layersByPosition) {
     this.out = out;
     this.encoder = new LayerEncoder(bufferSize);
     this.buffer = new byte[bufferSize];
     this.mtime = mtime;
+    this.layersByPosition = layersByPosition;
+  }
+
+  /** The entry name of a blob this target wrote. */
+  String name(Digest digest) {
+    return names.getOrDefault(digest, BLOBS + digest.hex());
   }
 
   @Override
@@ -94,6 +111,8 @@ final class TarBlobTarget implements BlobTarget {
     Encoded e;
     if (out.seekable()) {
       e = generateInPlace(plan, compression, level, maxSize, meter);
+    } else if (layersByPosition && compression == Compression.NONE) {
+      e = generateByPosition(plan, tarSize, meter);
     } else if (maxSize <= HELD) {
       e = generateHeld(plan, compression, level, maxSize, meter);
     } else if (compression == Compression.NONE) {
@@ -164,6 +183,20 @@ final class TarBlobTarget implements BlobTarget {
       pad(e.size());
       out.patch(start, header(e.digest(), e.size(), maxSize));
     }
+    return e;
+  }
+
+  private Encoded generateByPosition(LayerPlan plan, long tarSize, Meter meter) throws IOException {
+    String name = "layers/" + names.size() + ".tar";
+    out.write(TarHeader.encodeBlob(name, tarSize, tarSize, mtime));
+    Encoded e = encoder.encode(plan, Compression.NONE, 0, out, meter);
+    if (e.size() != tarSize) {
+      throw new IllegalStateException("layer tar is " + e.size() + " bytes, planned " + tarSize);
+    }
+    pad(e.size());
+    // Equal layers are each written under their own name; the first is the one listed.
+    names.putIfAbsent(e.digest(), name);
+    written.add(e.digest());
     return e;
   }
 
