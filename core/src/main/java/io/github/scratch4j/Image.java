@@ -84,6 +84,18 @@ public final class Image {
   }
 
   /**
+   * The image a reader read, as it is: its stored layers with the entries the reader listed, its
+   * configuration and names, nothing inherited, every check on.
+   */
+  static Image of(io.github.scratch4j.internal.read.ReadImage read) {
+    List<Layer> layers = new ArrayList<>();
+    for (io.github.scratch4j.internal.read.ReadLayer l : read.layers()) {
+      layers.add(Layer.stored(l.blob(), l.diffId(), l.content(), l.entries()));
+    }
+    return new Image(layers, read.config(), read.tags(), false, false, false, Set.of(), null);
+  }
+
+  /**
    * Starts from an existing image: a docker-archive or OCI archive tar (as {@code docker save}
    * and scratch4j write), an OCI image layout directory or tar, or a plain root file system
    * tarball (uncompressed, or compressed with gzip, zstd, xz, bzip2 or lz4, as {@link Archive#read}
@@ -173,7 +185,8 @@ public final class Image {
    */
   public static Image from(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
-    return io.github.scratch4j.internal.registry.Puller.pull(ref, Objects.requireNonNull(options, "options")).asBase();
+    return of(io.github.scratch4j.internal.registry.Puller.pull(ref, Objects.requireNonNull(options, "options")))
+        .asBase();
   }
 
   /**
