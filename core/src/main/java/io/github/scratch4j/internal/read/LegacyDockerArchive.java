@@ -107,9 +107,7 @@ final class LegacyDockerArchive {
     }
     List<ReadArtifact> out = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : tagsById.entrySet()) {
-      List<ReadLayer> layers = new ArrayList<>();
-      ImageConfig config = image(e.getKey(), layers);
-      out.add(new ReadImage(layers, config, ArchiveReader.tags(e.getValue(), where + " repositories")));
+      out.add(image(e.getKey(), e.getValue()));
     }
     return out;
   }
@@ -162,11 +160,8 @@ final class LegacyDockerArchive {
     return parent;
   }
 
-  /**
-   * The image whose top legacy image is {@code top}: adds its chain of layers, base first, to
-   * {@code layers} and returns its configuration.
-   */
-  private ImageConfig image(String top, List<ReadLayer> layers) throws IOException {
+  /** The image whose top legacy image is {@code top}: its chain of layers, base first, and its names. */
+  private ReadImage image(String top, List<String> names) throws IOException {
     List<String> chain = new ArrayList<>();
     List<ObjectNode> chainJsons = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -200,6 +195,7 @@ final class LegacyDockerArchive {
       diffIds.add(f.diffId().toString());
       history.add(history(chainJsons.get(i), where + " " + chain.get(i) + "/json"));
     }
+    List<ReadLayer> layers = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       BlobFile f = files.get(i);
       Descriptor d = Descriptor.of(LayerMediaTypes.oci(f.compression()), f.digest(), f.size());
@@ -219,7 +215,8 @@ final class LegacyDockerArchive {
     rootfs.put("type", "layers");
     rootfs.set("diff_ids", diffIds);
     config.set("history", history);
-    return Documents.config(config, where + " " + top + "/json").config();
+    ImageConfig read = Documents.config(config, where + " " + top + "/json").config();
+    return new ReadImage(layers, read, ArchiveReader.tags(names, where + " repositories"));
   }
 
   /**
