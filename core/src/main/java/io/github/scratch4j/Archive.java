@@ -3,6 +3,9 @@ package io.github.scratch4j;
 import io.github.scratch4j.internal.archive.ArchiveWriting;
 import io.github.scratch4j.internal.plan.Planned;
 import io.github.scratch4j.internal.read.ArchiveReader;
+import io.github.scratch4j.internal.read.ReadArtifact;
+import io.github.scratch4j.internal.read.ReadImage;
+import io.github.scratch4j.internal.read.ReadIndex;
 import io.github.scratch4j.internal.source.Stored;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,14 +152,22 @@ public final class Archive {
         options));
   }
 
-  private static Archive of(List<Object> artifacts) {
+  /** The archive of what a reader read, in its order. */
+  private static Archive of(List<ReadArtifact> read) {
     Builder b = builder();
-    for (Object artifact : artifacts) {
-      if (artifact instanceof Image i) {
-        b.add(i);
-      } else {
-        b.add((ImageIndex) artifact);
+    ReadArtifact.Maker<Builder> adder = new ReadArtifact.Maker<>() {
+      @Override
+      public Builder image(ReadImage image) {
+        return b.add(Image.of(image));
       }
+
+      @Override
+      public Builder index(ReadIndex index) {
+        return b.add(ImageIndex.of(index));
+      }
+    };
+    for (ReadArtifact artifact : read) {
+      artifact.make(adder);
     }
     return b.build();
   }

@@ -39,10 +39,8 @@ public final class Image {
   private final List<ImageReference> tags;
   /** Whether the last layer was made by {@code add(Path...)} and takes further adds. */
   private final boolean lastLayerOpen;
-  /** Whether the command came from a base image, so that a new entrypoint resets it, as in a Dockerfile. */
-  private final boolean cmdFromBase;
-  /** Whether the platform came from a base image rather than from {@link #platform}. */
-  private final boolean platformFromBase;
+  /** What of the configuration came from a base image. */
+  private final Inherited inherited;
   /** The checks turned off with {@link #without}. */
   private final Set<ImageCheck> skipped;
   /**
@@ -53,24 +51,55 @@ public final class Image {
    */
   private volatile LowerLayers lower;
 
+  /**
+   * Which parts of the configuration an image has from its base image ({@link #from(Path)},
+   * {@link #from(String)}) and not from its own calls: they are what a Dockerfile's {@code FROM}
+   * gives, and the calls that follow treat them as Docker does.
+   *
+   * @param cmd whether the command is the base's, so that a new entrypoint clears it
+   * @param platform whether the platform is the base's, so that a check that finds an executable
+   *     for another architecture says the base decided it, and how to fix that
+   */
+  private record Inherited(boolean cmd, boolean platform) {
+    static final Inherited NONE = new Inherited(false, false);
+
+    /** What an image made from a base with this configuration has from it. */
+    static Inherited from(ImageConfig base) {
+      return new Inherited(!base.cmd().isEmpty(), base.platform().isPresent());
+    }
+
+    Inherited withoutCmd() {
+      return new Inherited(false, platform);
+    }
+
+    Inherited withoutPlatform() {
+      return new Inherited(cmd, false);
+    }
+
+    /** What is still inherited after the configuration {@code before} is replaced by {@code after}. */
+    Inherited keptBy(ImageConfig before, ImageConfig after) {
+      return new Inherited(cmd && after.cmd().equals(before.cmd()),
+          platform && after.platform().equals(before.platform()));
+    }
+  }
+
   private Image(List<Layer> layers, ImageConfig config, List<ImageReference> tags, boolean lastLayerOpen,
-      boolean cmdFromBase, boolean platformFromBase, Set<ImageCheck> skipped, LowerLayers lower) {
+      Inherited inherited, Set<ImageCheck> skipped, LowerLayers lower) {
     this.layers = List.copyOf(layers);
     this.config = config;
     this.tags = List.copyOf(tags);
     this.lastLayerOpen = lastLayerOpen;
-    this.cmdFromBase = cmdFromBase;
-    this.platformFromBase = platformFromBase;
+    this.inherited = inherited;
     this.skipped = skipped;
     this.lower = lower;
   }
 
   private Image with(List<Layer> newLayers, boolean open, LowerLayers newLower) {
-    return new Image(newLayers, config, tags, open, cmdFromBase, platformFromBase, skipped, newLower);
+    return new Image(newLayers, config, tags, open, inherited, skipped, newLower);
   }
 
-  private Image with(ImageConfig newConfig, boolean newCmdFromBase, boolean newPlatformFromBase) {
-    return new Image(layers, newConfig, tags, lastLayerOpen, newCmdFromBase, newPlatformFromBase, skipped, lower);
+  private Image with(ImageConfig newConfig, Inherited newInherited) {
+    return new Image(layers, newConfig, tags, lastLayerOpen, newInherited, skipped, lower);
   }
 
   /**
@@ -80,7 +109,19 @@ public final class Image {
    */
   @CheckReturnValue
   public static Image fromScratch() {
-    return new Image(List.of(), ImageConfig.empty(), List.of(), false, false, false, Set.of(), null);
+    return new Image(List.of(), ImageConfig.empty(), List.of(), false, Inherited.NONE, Set.of(), null);
+  }
+
+  /**
+   * The image a reader read, as it is: its stored layers with the entries the reader listed, its
+   * configuration and names, nothing inherited, every check on.
+   */
+  static Image of(io.github.scratch4j.internal.read.ReadImage read) {
+    List<Layer> layers = new ArrayList<>();
+    for (io.github.scratch4j.internal.read.ReadLayer l : read.layers()) {
+      layers.add(Layer.stored(l.blob(), l.diffId(), l.content(), l.entries()));
+    }
+    return new Image(layers, read.config(), read.tags(), false, Inherited.NONE, Set.of(), null);
   }
 
   /**
@@ -173,7 +214,8 @@ public final class Image {
    */
   public static Image from(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
-    return io.github.scratch4j.internal.registry.Puller.pull(ref, Objects.requireNonNull(options, "options")).asBase();
+    return of(io.github.scratch4j.internal.registry.Puller.pull(ref, Objects.requireNonNull(options, "options")))
+        .asBase();
   }
 
   /**
@@ -236,8 +278,7 @@ public final class Image {
 
   /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */
   Image asBase() {
-    return new Image(layers, config, List.of(), false, !config.cmd().isEmpty(), config.platform().isPresent(), Set.of(),
-        null);
+    return new Image(layers, config, List.of(), false, Inherited.from(config), Set.of(), null);
   }
 
   /**
@@ -498,10 +539,10 @@ public final class Image {
   @CheckReturnValue
   public Image entrypoint(String... argv) {
     ImageConfig.Builder b = config.toBuilder().entrypoint(argv);
-    if (cmdFromBase) {
+    if (inherited.cmd()) {
       b.cmd();
     }
-    return with(b.build(), false, platformFromBase);
+    return with(b.build(), inherited.withoutCmd());
   }
 
   /**
@@ -513,7 +554,7 @@ public final class Image {
    */
   @CheckReturnValue
   public Image cmd(String... argv) {
-    return with(config.toBuilder().cmd(argv).build(), false, platformFromBase);
+    return with(config.toBuilder().cmd(argv).build(), inherited.withoutCmd());
   }
 
   /**
@@ -808,7 +849,7 @@ public final class Image {
    */
   @CheckReturnValue
   public Image platform(Platform platform) {
-    return with(config.toBuilder().platform(platform).build(), cmdFromBase, false);
+    return with(config.toBuilder().platform(platform).build(), inherited.withoutPlatform());
   }
 
   /**
@@ -821,8 +862,7 @@ public final class Image {
   @CheckReturnValue
   public Image config(ImageConfig newConfig) {
     Objects.requireNonNull(newConfig, "config");
-    return with(newConfig, cmdFromBase && newConfig.cmd().equals(config.cmd()),
-        platformFromBase && newConfig.platform().equals(config.platform()));
+    return with(newConfig, inherited.keptBy(config, newConfig));
   }
 
   /**
@@ -843,7 +883,7 @@ public final class Image {
     for (ImageCheck c : checks) {
       next.add(Objects.requireNonNull(c, "check"));
     }
-    return new Image(layers, config, tags, lastLayerOpen, cmdFromBase, platformFromBase, Set.copyOf(next), lower);
+    return new Image(layers, config, tags, lastLayerOpen, inherited, Set.copyOf(next), lower);
   }
 
   /**
@@ -932,7 +972,7 @@ public final class Image {
         next.add(r);
       }
     }
-    return new Image(layers, config, next, lastLayerOpen, cmdFromBase, platformFromBase, skipped, lower);
+    return new Image(layers, config, next, lastLayerOpen, inherited, skipped, lower);
   }
 
   /**
@@ -1173,7 +1213,7 @@ public final class Image {
   PlannedImage plan() throws IOException {
     Image image = withWorkingDirectory();
     try {
-      return ImagePlanner.plan(image.layers, config, tags, skipped, platformFromBase);
+      return ImagePlanner.plan(image.layers, config, tags, skipped, inherited.platform());
     } catch (java.io.UncheckedIOException e) {
       IOException cause = e.getCause();
       if (java.util.Objects.equals(e.getMessage(), cause.getMessage())) {
@@ -1185,14 +1225,29 @@ public final class Image {
     }
   }
 
+  /**
+   * Images are equal when every call treats them alike: their layers ({@link Layer#equals}),
+   * configuration and tags are equal, and so is what decides how later calls treat them: whether
+   * the last layer takes further adds, which of the command and platform the image has from a base
+   * image (a new {@link #entrypoint} clears an inherited command; a write that finds an
+   * executable for another architecture names the base's platform, or the one set, as the cause),
+   * and the checks turned off with {@link #without}. So an image
+   * built with {@link #add(Layer)} and {@link #config(ImageConfig)} from the layers and
+   * configuration of a base does not equal that base as {@link #from(Path)} gives it.
+   *
+   * @param o the object to compare with
+   * @return whether {@code o} is an image equal to this one
+   */
   @Override
   public boolean equals(Object o) {
-    return o instanceof Image i && layers.equals(i.layers) && config.equals(i.config) && tags.equals(i.tags);
+    // lower is left out: a cache of what the layers give, made again on demand.
+    return o instanceof Image i && layers.equals(i.layers) && config.equals(i.config) && tags.equals(i.tags)
+        && lastLayerOpen == i.lastLayerOpen && inherited.equals(i.inherited) && skipped.equals(i.skipped);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(layers, config, tags);
+    return Objects.hash(layers, config, tags, lastLayerOpen, inherited, skipped);
   }
 
   @Override

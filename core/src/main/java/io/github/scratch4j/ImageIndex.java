@@ -52,6 +52,11 @@ public final class ImageIndex {
     return new ImageIndex(images, List.of());
   }
 
+  /** The index a reader read, its images made as {@link Image} makes those read. */
+  static ImageIndex of(io.github.scratch4j.internal.read.ReadIndex read) {
+    return new ImageIndex(read.images().stream().map(Image::of).toList(), read.tags());
+  }
+
   /**
    * Adds a name; see {@link Image#tag}.
    *

@@ -23,43 +23,108 @@ import java.util.TreeSet;
  * parent directories that were not added explicitly are implied: they appear in
  * {@link #entries()} as directories with mode {@code 0755}, owned by root.
  *
- * <p>Immutable. Built layers are equal when their entries are; stored layers when their blob and
- * diff_id are.
+ * <p>Immutable. Built layers are equal when their entries (implied directories included) and
+ * {@link #createdBy()} are; stored layers when their blob's descriptor and diff_id are, wherever
+ * their bytes are held.
  */
 public final class Layer {
-  private final List<Entry> entries;
-  private final Set<String> impliedDirectories;
-  private final Optional<String> createdBy;
-  private final Optional<Descriptor> blob;
-  private final Optional<Digest> diffId;
-  private final Optional<Source> blobContent;
-  /** A stored layer's entries, read from its blob on first use. */
-  private volatile List<Entry> storedEntries;
+  /**
+   * What the layer is: built from its own entries, or a blob that exists already; exactly one of
+   * the two, each with only what it has. Its equality is the layer's.
+   */
+  private sealed interface Content permits Built, Stored {
+    List<Entry> entries();
 
-  private Layer(List<Entry> entries, Set<String> impliedDirectories, Optional<String> createdBy) {
-    this.entries = List.copyOf(entries);
-    this.impliedDirectories = Collections.unmodifiableSet(new TreeSet<>(impliedDirectories));
-    this.createdBy = createdBy;
-    this.blob = Optional.empty();
-    this.diffId = Optional.empty();
-    this.blobContent = Optional.empty();
+    boolean isImplied(String path);
+
+    Optional<String> createdBy();
   }
 
-  private Layer(Descriptor blob, Digest diffId, Source content, Optional<String> createdBy) {
-    this.entries = List.of();
-    this.impliedDirectories = Set.of();
-    this.createdBy = createdBy;
-    this.blob = Optional.of(blob);
-    this.diffId = Optional.of(diffId);
-    this.blobContent = Optional.of(content);
+  /**
+   * A layer built from entries, the implied directories among them. Equal when the entries, the
+   * implied directories and the description are.
+   */
+  private record Built(List<Entry> entries, Set<String> impliedDirectories, Optional<String> createdBy)
+      implements Content {
+    Built {
+      entries = List.copyOf(entries);
+      impliedDirectories = Collections.unmodifiableSet(new TreeSet<>(impliedDirectories));
+    }
+
+    @Override
+    public boolean isImplied(String path) {
+      return impliedDirectories.contains(path);
+    }
   }
 
-  static {
-    io.github.scratch4j.internal.layer.StoredLayers.install((blob, diffId, content, read) -> {
-      Layer layer = ofBlob(blob, diffId, content);
-      layer.storedEntries = List.copyOf(read);
-      return layer;
-    });
+  /**
+   * A stored blob, written byte for byte. Equal when the blob's descriptor and diff_id are: the
+   * bytes are the blob's whatever {@link Source} holds them. Its entries are known when a reader
+   * listed them, else read from the blob on first use; they follow from the blob, so they are
+   * not part of the value.
+   */
+  private static final class Stored implements Content {
+    private final Descriptor blob;
+    private final Digest diffId;
+    private final Source content;
+    /** The entries, once known. Threads that race on the first use may each read them; they get equal lists. */
+    private volatile List<Entry> entries;
+
+    Stored(Descriptor blob, Digest diffId, Source content, List<Entry> entries) {
+      this.blob = blob;
+      this.diffId = diffId;
+      this.content = content;
+      this.entries = entries;
+    }
+
+    @Override
+    public List<Entry> entries() {
+      List<Entry> result = entries;
+      if (result == null) {
+        try {
+          result = io.github.scratch4j.internal.layer.StoredLayerEntries.read(blob, content);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+        entries = result;
+      }
+      return result;
+    }
+
+    @Override
+    public boolean isImplied(String path) {
+      return false;
+    }
+
+    /** Always empty: a blob's history is its image's config, not the layer's. */
+    @Override
+    public Optional<String> createdBy() {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Stored s && blob.equals(s.blob) && diffId.equals(s.diffId);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(blob, diffId);
+    }
+  }
+
+  private final Content content;
+
+  private Layer(Content content) {
+    this.content = content;
+  }
+
+  /**
+   * A stored layer whose entries, in path order, a reader has already listed and validated from
+   * {@code content}; for {@link Image}, which makes the layers of the images read.
+   */
+  static Layer stored(Descriptor blob, Digest diffId, Source content, List<Entry> entries) {
+    return new Layer(new Stored(checkedBlob(blob, content), diffId, content, List.copyOf(entries)));
   }
 
   /**
@@ -84,6 +149,10 @@ public final class Layer {
    *     with the content's
    */
   public static Layer ofBlob(Descriptor blob, Digest diffId, Source content) {
+    return new Layer(new Stored(checkedBlob(blob, content), Objects.requireNonNull(diffId, "diffId"), content, null));
+  }
+
+  private static Descriptor checkedBlob(Descriptor blob, Source content) {
     if (!io.github.scratch4j.internal.compress.LayerMediaTypes.isLayer(blob.mediaType())) {
       throw new IllegalArgumentException("not a layer media type: " + blob.mediaType());
     }
@@ -91,7 +160,7 @@ public final class Layer {
       throw new IllegalArgumentException(
           "layer blob " + blob.digest() + " is " + blob.size() + " bytes but its content has " + content.size());
     }
-    return new Layer(blob, diffId, content, Optional.empty());
+    return blob;
   }
 
   /**
@@ -105,11 +174,11 @@ public final class Layer {
   public Builder toBuilder() {
     Builder b = new Builder();
     for (Entry e : entries()) {
-      if (!(e instanceof DirectoryEntry && impliedDirectories.contains(e.path()))) {
+      if (!(e instanceof DirectoryEntry && isImplied(e.path()))) {
         b.add(e);
       }
     }
-    createdBy.ifPresent(b::createdBy);
+    content.createdBy().ifPresent(b::createdBy);
     return b;
   }
 
@@ -125,19 +194,7 @@ public final class Layer {
    *     other {@code IOException}
    */
   public List<Entry> entries() {
-    if (blob.isEmpty()) {
-      return entries;
-    }
-    List<Entry> result = storedEntries;
-    if (result == null) {
-      try {
-        result = io.github.scratch4j.internal.layer.StoredLayerEntries.read(blob.get(), blobContent.get());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e.getMessage(), e);
-      }
-      storedEntries = result;
-    }
-    return result;
+    return content.entries();
   }
 
   /**
@@ -181,7 +238,7 @@ public final class Layer {
    *     always for a stored layer
    */
   public boolean isImplied(String path) {
-    return impliedDirectories.contains(path);
+    return content.isImplied(path);
   }
 
   /**
@@ -190,7 +247,7 @@ public final class Layer {
    * @return the description, or empty when none was given
    */
   public Optional<String> createdBy() {
-    return createdBy;
+    return content.createdBy();
   }
 
   /**
@@ -199,7 +256,7 @@ public final class Layer {
    * @return the blob's descriptor, or empty for a layer built from entries
    */
   public Optional<Descriptor> blob() {
-    return blob;
+    return stored().map(s -> s.blob);
   }
 
   /**
@@ -208,7 +265,7 @@ public final class Layer {
    * @return the diff ID, or empty for a layer built from entries (it is computed when written)
    */
   public Optional<Digest> diffId() {
-    return diffId;
+    return stored().map(s -> s.diffId);
   }
 
   /**
@@ -218,33 +275,30 @@ public final class Layer {
    *     entries
    */
   public Optional<Source> blobContent() {
-    return blobContent;
+    return stored().map(s -> s.content);
   }
 
+  private Optional<Stored> stored() {
+    return content instanceof Stored s ? Optional.of(s) : Optional.empty();
+  }
+
+  /** As the class comment says; a built layer never equals a stored one. */
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof Layer l)) {
-      return false;
-    }
-    if (blob.isPresent() || l.blob.isPresent()) {
-      return blob.equals(l.blob) && diffId.equals(l.diffId) && createdBy.equals(l.createdBy);
-    }
-    return entries.equals(l.entries)
-        && impliedDirectories.equals(l.impliedDirectories)
-        && createdBy.equals(l.createdBy);
+    return o instanceof Layer l && content.equals(l.content);
   }
 
   @Override
   public int hashCode() {
-    return blob.isPresent() ? Objects.hash(blob, diffId, createdBy) : Objects.hash(entries, impliedDirectories, createdBy);
+    return content.hashCode();
   }
 
   @Override
   public String toString() {
-    if (blob.isPresent()) {
-      return "Layer[stored " + blob.get().digest() + ", " + blob.get().size() + " bytes]";
+    if (content instanceof Stored s) {
+      return "Layer[stored " + s.blob.digest() + ", " + s.blob.size() + " bytes]";
     }
-    return "Layer[" + entries.size() + " entries" + createdBy.map(c -> ", " + c).orElse("") + "]";
+    return "Layer[" + entries().size() + " entries" + createdBy().map(c -> ", " + c).orElse("") + "]";
   }
 
   /** Collects entries for a {@link Layer}. Not thread-safe. */
@@ -552,7 +606,7 @@ public final class Layer {
           }
         }
       }
-      return new Layer(EntryPaths.sorted(byPath.values()), implied, createdBy);
+      return new Layer(new Built(EntryPaths.sorted(byPath.values()), implied, createdBy));
     }
 
     private static String describe(Entry e) {

@@ -79,6 +79,61 @@ class LayerTest {
   }
 
   @Test
+  void builtLayersDifferByWhatMadeThem() {
+    Layer a = Layer.builder().addFile("/f", text("x")).createdBy("one").build();
+    assertThat(a).isNotEqualTo(Layer.builder().addFile("/f", text("x")).createdBy("two").build())
+        .isNotEqualTo(Layer.builder().addFile("/f", text("x")).build());
+    assertThat(a.toBuilder().build()).isEqualTo(a).hasSameHashCodeAs(a);
+  }
+
+  @Test
+  void storedLayersAreEqualByBlobAndDiffIdWhateverHoldsTheirBytes() throws Exception {
+    byte[] bytes = "not read for equality".getBytes(StandardCharsets.UTF_8);
+    Descriptor d = Descriptor.of(MediaType.OCI_LAYER, Digest.parse("sha256:" + "a".repeat(64)), bytes.length);
+    Digest diffId = Digest.parse("sha256:" + "b".repeat(64));
+    Layer inMemory = Layer.ofBlob(d, diffId, Source.of(bytes));
+    Layer onDisk = Layer.ofBlob(d, diffId, Source.of(Files.write(dir.resolve("blob"), bytes)));
+    assertThat(inMemory).isEqualTo(onDisk).hasSameHashCodeAs(onDisk);
+    assertThat(inMemory).isNotEqualTo(Layer.ofBlob(d, Digest.parse("sha256:" + "c".repeat(64)), Source.of(bytes)));
+  }
+
+  @Test
+  void aLayerIsEitherBuiltOrStoredWithOnlyWhatThatKindHas() throws Exception {
+    Layer built = Layer.builder().addFile("/d/f", text("x")).createdBy("copy").build();
+    assertThat(built.blob()).isEmpty();
+    assertThat(built.diffId()).isEmpty();
+    assertThat(built.blobContent()).isEmpty();
+    assertThat(built.isImplied("/d")).isTrue();
+    assertThat(built.createdBy()).contains("copy");
+
+    Image image = Image.fromScratch().add(built);
+    Layer stored = Archive.read(write(image)).images().get(0).layers().get(0);
+    assertThat(stored.blob()).isPresent();
+    assertThat(stored.diffId()).isPresent();
+    assertThat(stored.blobContent().orElseThrow().size()).isEqualTo(stored.blob().orElseThrow().size());
+    assertThat(stored.isImplied("/d")).isFalse();
+    assertThat(stored.createdBy()).isEmpty();
+    assertThat(stored).isNotEqualTo(built);
+    assertThat(stored.entries()).extracting(Entry::path).containsExactly("/d", "/d/f");
+  }
+
+  @Test
+  void aLayerMadeOfABlobReadsTheEntriesAReaderListed() throws Exception {
+    Layer read = Archive.read(write(Image.fromScratch().add(Layer.builder().addFile("/d/f", text("x")).build())))
+        .images().get(0).layers().get(0);
+    Layer again = Layer.ofBlob(read.blob().orElseThrow(), read.diffId().orElseThrow(), read.blobContent().orElseThrow());
+    assertThat(again).isEqualTo(read).hasSameHashCodeAs(read);
+    assertThat(again.entries()).isEqualTo(read.entries());
+    assertThat(again.file("/d/f").orElseThrow().readString()).isEqualTo("x");
+  }
+
+  private static byte[] write(Image image) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    image.without(ImageCheck.values()).writeTo(out);
+    return out.toByteArray();
+  }
+
+  @Test
   void entriesAreImmutable() {
     Layer layer = Layer.builder().addFile("/f", text("x")).build();
     assertThatThrownBy(() -> layer.entries().add(Entry.directory("/d")))

@@ -4,12 +4,10 @@ import io.github.scratch4j.Compression;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Digest;
 import io.github.scratch4j.DigestMismatchException;
-import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.ImageFormatException;
-import io.github.scratch4j.ImageIndex;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.InvalidReferenceException;
-import io.github.scratch4j.Layer;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
 import io.github.scratch4j.internal.compress.FileCompression;
@@ -18,7 +16,6 @@ import io.github.scratch4j.ReadOptions;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.internal.layer.LayerListing;
 import io.github.scratch4j.internal.layer.StoredLayerEntries;
-import io.github.scratch4j.internal.layer.StoredLayers;
 import io.github.scratch4j.internal.source.DerivedSource;
 import io.github.scratch4j.internal.source.Stored;
 import java.io.IOException;
@@ -34,7 +31,8 @@ import java.util.Optional;
 
 /**
  * Reads images from an archive tar, an image layout directory or a root file system tarball,
- * checking every blob against its descriptor and every layer against its diff_id.
+ * checking every blob against its descriptor and every layer against its diff_id. Returns values
+ * ({@link ReadImage}, {@link ReadIndex}); the public model is made from them by its own classes.
  */
 public final class ArchiveReader {
   private static final String CONTAINERD_NAME = "io.containerd.image.name";
@@ -53,8 +51,8 @@ public final class ArchiveReader {
 
   private ArchiveReader() {}
 
-  /** Reads every image and index in {@code source}; see {@link io.github.scratch4j.Archive#read}. */
-  public static List<Object> read(Path source, ReadOptions options) throws IOException {
+  /** Reads every image and index in {@code source}, as {@code Archive.read} documents it. */
+  public static List<ReadArtifact> read(Path source, ReadOptions options) throws IOException {
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new NoSuchFileException(source.toString(), null, "no archive or image layout there");
     }
@@ -71,7 +69,7 @@ public final class ArchiveReader {
   }
 
   /** Reads every image and index of an archive tar that is not a file: bytes, or a spooled stream. */
-  public static List<Object> read(Stored source, ReadOptions options) throws IOException {
+  public static List<ReadArtifact> read(Stored source, ReadOptions options) throws IOException {
     ReadBudget budget = new ReadBudget(options);
     try {
       return read(source, budget);
@@ -80,7 +78,7 @@ public final class ArchiveReader {
     }
   }
 
-  private static List<Object> read(Stored source, ReadBudget budget) throws IOException {
+  private static List<ReadArtifact> read(Stored source, ReadBudget budget) throws IOException {
     ArchiveScan scan = ArchiveScan.of(source, budget);
     List<Descriptor> listed = scan.has("index.json")
         ? Documents.index(ArchiveScan.content(scan.regular("index.json", source.toString())), source + " index.json")
@@ -131,7 +129,7 @@ public final class ArchiveReader {
   }
 
   /** The images and indexes an OCI index lists, with the names its annotations give. */
-  static List<Object> fromIndex(List<Descriptor> descriptors, Blobs blobs, String where, ReadBudget budget)
+  static List<ReadArtifact> fromIndex(List<Descriptor> descriptors, Blobs blobs, String where, ReadBudget budget)
       throws IOException {
     Map<Digest, Descriptor> byDigest = new LinkedHashMap<>();
     Map<Digest, List<ImageReference>> names = new LinkedHashMap<>();
@@ -140,7 +138,7 @@ public final class ArchiveReader {
       List<ImageReference> tags = names.computeIfAbsent(d.digest(), k -> new ArrayList<>());
       name(d).filter(t -> !tags.contains(t)).ifPresent(tags::add);
     }
-    List<Object> out = new ArrayList<>();
+    List<ReadArtifact> out = new ArrayList<>();
     for (Descriptor d : byDigest.values()) {
       String what = where + " index.json entry " + d.digest();
       List<ImageReference> tags = names.get(d.digest());
@@ -149,29 +147,21 @@ public final class ArchiveReader {
           if (isAttestation(d)) {
             continue;
           }
-          Image image = image(d, blobs, what, budget);
-          for (ImageReference t : tags) {
-            image = image.tag(t.familiarName());
-          }
-          out.add(image);
+          out.add(image(d, blobs, what, budget, tags));
         }
         case MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST -> {
           BlobFile f = blobs.get(d, what);
-          List<Image> images = new ArrayList<>();
+          List<ReadImage> images = new ArrayList<>();
           for (Descriptor m : Documents.index(ArchiveScan.content(f), "image index " + d.digest())) {
             if ((m.mediaType().equals(MediaType.OCI_MANIFEST) || m.mediaType().equals(MediaType.DOCKER_MANIFEST))
                 && !isAttestation(m)) {
-              images.add(image(m, blobs, "image index " + d.digest(), budget));
+              images.add(image(m, blobs, "image index " + d.digest(), budget, List.of()));
             }
           }
           if (images.isEmpty()) {
             throw new ImageFormatException("image index " + d.digest() + " in " + where + " lists no image manifest");
           }
-          ImageIndex index = ImageIndex.of(images);
-          for (ImageReference t : tags) {
-            index = index.tag(t.familiarName());
-          }
-          out.add(index);
+          out.add(new ReadIndex(images, tags));
         }
         default -> {
           // Documents.index leaves out what is neither (OCI image-spec, image-index.md).
@@ -190,7 +180,10 @@ public final class ArchiveReader {
     return "attestation-manifest".equals(d.annotations().get("vnd.docker.reference.type"));
   }
 
-  /** The name an index entry's annotations give: containerd's full name, else a full OCI ref.name. */
+  /**
+   * The name an index entry's annotations give: containerd's full name, else a full OCI ref.name;
+   * in the form a tag given by hand has ({@code hello:latest} for {@code docker.io/library/hello:latest}).
+   */
   private static Optional<ImageReference> name(Descriptor d) {
     for (String key : new String[] {CONTAINERD_NAME, REF_NAME}) {
       String value = d.annotations().get(key);
@@ -198,7 +191,7 @@ public final class ArchiveReader {
         try {
           ImageReference r = ImageReference.parse(value);
           if (r.digest().isEmpty()) {
-            return Optional.of(r);
+            return Optional.of(ImageReference.parse(r.familiarName()));
           }
         } catch (InvalidReferenceException e) {
           // Not a full name: an OCI ref.name may be a bare tag, which names no repository.
@@ -208,7 +201,9 @@ public final class ArchiveReader {
     return Optional.empty();
   }
 
-  private static Image image(Descriptor d, Blobs blobs, String where, ReadBudget budget) throws IOException {
+  /** The image a manifest describes, with the given names; its blobs checked as they are read. */
+  static ReadImage image(Descriptor d, Blobs blobs, String where, ReadBudget budget, List<ImageReference> tags)
+      throws IOException {
     BlobFile manifestFile = blobs.get(d, where);
     String what = "manifest " + d.digest();
     Manifest manifest = Documents.manifest(ArchiveScan.content(manifestFile), what);
@@ -218,7 +213,7 @@ public final class ArchiveReader {
       throw new ImageFormatException(what + " lists " + manifest.layers().size() + " layers but its config has "
           + config.diffIds().size() + " diff_ids");
     }
-    Image image = Image.fromScratch();
+    List<ReadLayer> layers = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < manifest.layers().size(); i++) {
       Descriptor layer = manifest.layers().get(i);
@@ -229,9 +224,9 @@ public final class ArchiveReader {
       }
       BlobFile f = blobs.layer(layer, what + " layer " + i);
       total = checkImageSize(total, f, what, budget);
-      image = image.add(layer(f, layer, compression.get(), config.diffIds().get(i), what + " layer " + i, budget));
+      layers.add(layer(f, layer, compression.get(), config.diffIds().get(i), what + " layer " + i, budget));
     }
-    return image.config(config.config());
+    return new ReadImage(layers, config.config(), tags);
   }
 
   /** Adds a layer's uncompressed size to its image's, refusing an image larger than the options allow. */
@@ -246,7 +241,7 @@ public final class ArchiveReader {
   }
 
   /** A stored layer, after checking its diff_id, with the entries its blob's headers describe. */
-  static Layer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what, ReadBudget budget)
+  static ReadLayer layer(BlobFile f, Descriptor d, Compression declared, Digest diffId, String what, ReadBudget budget)
       throws IOException {
     if (f.compression() != declared) {
       throw new ImageFormatException(what + " (" + d.digest() + ") is declared " + d.mediaType()
@@ -266,12 +261,12 @@ public final class ArchiveReader {
       throw e.getMessage().startsWith(named) ? e : new ImageFormatException(named + " is not a valid layer: "
           + e.getMessage(), e);
     }
-    return StoredLayers.of(d, diffId, f.source(), entries);
+    return new ReadLayer(d, diffId, f.source(), entries);
   }
 
-  private static List<Object> fromDockerManifest(ArchiveScan scan) throws IOException {
+  private static List<ReadArtifact> fromDockerManifest(ArchiveScan scan) throws IOException {
     String where = scan.file + " manifest.json";
-    List<Object> out = new ArrayList<>();
+    List<ReadArtifact> out = new ArrayList<>();
     int n = 0;
     for (Documents.DockerEntry e : Documents.dockerManifest(
         ArchiveScan.content(scan.regular("manifest.json", scan.file.toString())), where)) {
@@ -282,30 +277,46 @@ public final class ArchiveReader {
         throw new ImageFormatException(what + " lists " + e.layers().size() + " layers but its config has "
             + config.diffIds().size() + " diff_ids");
       }
-      Image image = Image.fromScratch();
+      List<ReadLayer> layers = new ArrayList<>();
       long total = 0;
       for (int i = 0; i < e.layers().size(); i++) {
         BlobFile f = scan.layer(e.layers().get(i), what + " Layers[" + i + "]");
         total = checkImageSize(total, f, what, scan.budget);
         Descriptor d = Descriptor.of(LayerMediaTypes.oci(f.compression()), f.digest(), f.size());
-        image = image.add(layer(f, d, f.compression(), config.diffIds().get(i), what + " Layers[" + i + "]",
+        layers.add(layer(f, d, f.compression(), config.diffIds().get(i), what + " Layers[" + i + "]",
             scan.budget));
       }
-      image = image.config(config.config());
-      for (String tag : e.repoTags()) {
-        try {
-          image = image.tag(tag);
-        } catch (InvalidReferenceException ex) {
-          throw new ImageFormatException(what + " RepoTags: " + ex.getMessage(), ex);
-        }
-      }
-      out.add(image);
+      out.add(new ReadImage(layers, config.config(), tags(e.repoTags(), what + " RepoTags")));
     }
     return out;
   }
 
+  /**
+   * Names an archive gives as text, each once, in the order given: refused as bad input where
+   * {@code Image.tag} would refuse them as a caller's mistake (not a reference, or one that pins a
+   * digest).
+   */
+  static List<ImageReference> tags(List<String> names, String what) throws ImageFormatException {
+    List<ImageReference> tags = new ArrayList<>();
+    for (String name : names) {
+      ImageReference r;
+      try {
+        r = ImageReference.parse(name);
+      } catch (InvalidReferenceException ex) {
+        throw new ImageFormatException(what + ": " + ex.getMessage(), ex);
+      }
+      if (r.digest().isPresent()) {
+        throw new ImageFormatException(what + ": a tag cannot pin a digest: '" + name + "'");
+      }
+      if (!tags.contains(r)) {
+        tags.add(r);
+      }
+    }
+    return tags;
+  }
+
   /** A plain root file system tarball: one layer, no configuration. */
-  private static Image fromRootFileSystem(ArchiveScan scan) throws IOException {
+  private static ReadImage fromRootFileSystem(ArchiveScan scan) throws IOException {
     if (scan.tarSize > scan.budget.options().maxLayerSize()) {
       throw new ImageFormatException(scan.file + " is a root file system of " + scan.tarSize
           + " bytes uncompressed, more than the " + scan.budget.options().maxLayerSize()
@@ -330,6 +341,6 @@ public final class ArchiveReader {
     // Every entry must be a valid layer entry: a name that escapes the root is refused here.
     List<io.github.scratch4j.Entry> entries =
         StoredLayerEntries.of(scan.headers, asLayer.orElse(Compression.NONE), content, what);
-    return Image.fromScratch().add(StoredLayers.of(d, scan.tarDigest, content, entries));
+    return new ReadImage(List.of(new ReadLayer(d, scan.tarDigest, content, entries)), ImageConfig.empty(), List.of());
   }
 }

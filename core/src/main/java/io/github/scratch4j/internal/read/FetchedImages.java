@@ -1,8 +1,8 @@
 package io.github.scratch4j.internal.read;
 
 import io.github.scratch4j.Descriptor;
-import io.github.scratch4j.Image;
 import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.MediaType;
 import io.github.scratch4j.ReadOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,12 +21,17 @@ public final class FetchedImages {
    * The image a manifest describes, every blob checked against its descriptor and every layer
    * against its config's diff_id, as for an archive.
    */
-  public static Image image(Descriptor manifest, Fetch fetch, String where, ReadOptions options) throws IOException {
+  public static ReadImage image(Descriptor manifest, Fetch fetch, String where, ReadOptions options)
+      throws IOException {
+    if (!manifest.mediaType().equals(MediaType.OCI_MANIFEST) && !manifest.mediaType().equals(MediaType.DOCKER_MANIFEST)) {
+      throw new ImageFormatException(where + ": manifest " + manifest.digest() + " has media type "
+          + manifest.mediaType() + ", not an image manifest's");
+    }
     ReadBudget budget = new ReadBudget(options);
     try {
-      List<Object> read = ArchiveReader.fromIndex(List.of(manifest),
-          (d, by) -> ArchiveReader.check(LayoutDirectory.blobAt(fetch.file(d), d, budget), d, where), where, budget);
-      return (Image) read.get(0);
+      return ArchiveReader.image(manifest,
+          (d, by) -> ArchiveReader.check(LayoutDirectory.blobAt(fetch.file(d), d, budget), d, where), where, budget,
+          List.of());
     } catch (IllegalArgumentException | IllegalStateException e) {
       // Whatever the model refuses here came from the registry: bad input, not a caller's mistake.
       throw new ImageFormatException(where + ": " + e.getMessage(), e);

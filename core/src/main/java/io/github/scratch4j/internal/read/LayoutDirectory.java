@@ -17,7 +17,7 @@ import java.util.Optional;
 final class LayoutDirectory {
   private LayoutDirectory() {}
 
-  static List<Object> read(Path dir, ReadBudget budget) throws IOException {
+  static List<ReadArtifact> read(Path dir, ReadBudget budget) throws IOException {
     Path marker = dir.resolve("oci-layout");
     if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
       throw new ImageFormatException(dir + " is a directory but not an OCI image layout: it has no oci-layout file");

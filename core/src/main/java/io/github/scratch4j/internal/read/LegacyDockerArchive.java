@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.scratch4j.Descriptor;
-import io.github.scratch4j.Image;
+import io.github.scratch4j.ImageConfig;
 import io.github.scratch4j.ImageFormatException;
-import io.github.scratch4j.InvalidReferenceException;
 import io.github.scratch4j.internal.compress.LayerMediaTypes;
 import io.github.scratch4j.internal.json.JsonReader;
 import java.io.IOException;
@@ -81,11 +80,11 @@ final class LegacyDockerArchive {
     return image;
   }
 
-  static List<Object> read(ArchiveScan scan) throws IOException {
+  static List<ReadArtifact> read(ArchiveScan scan) throws IOException {
     return new LegacyDockerArchive(scan).images();
   }
 
-  private List<Object> images() throws IOException {
+  private List<ReadArtifact> images() throws IOException {
     Map<String, List<String>> tagsById = new LinkedHashMap<>();
     if (scan.has("repositories")) {
       tagsById = repositories();
@@ -106,17 +105,9 @@ final class LegacyDockerArchive {
         }
       }
     }
-    List<Object> out = new ArrayList<>();
+    List<ReadArtifact> out = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : tagsById.entrySet()) {
-      Image image = image(e.getKey());
-      for (String tag : e.getValue()) {
-        try {
-          image = image.tag(tag);
-        } catch (InvalidReferenceException ex) {
-          throw new ImageFormatException(where + " repositories: " + ex.getMessage(), ex);
-        }
-      }
-      out.add(image);
+      out.add(image(e.getKey(), e.getValue()));
     }
     return out;
   }
@@ -169,8 +160,8 @@ final class LegacyDockerArchive {
     return parent;
   }
 
-  /** The image whose top legacy image is {@code top}: its chain of layers, base first. */
-  private Image image(String top) throws IOException {
+  /** The image whose top legacy image is {@code top}: its chain of layers, base first, and its names. */
+  private ReadImage image(String top, List<String> names) throws IOException {
     List<String> chain = new ArrayList<>();
     List<ObjectNode> chainJsons = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -192,23 +183,23 @@ final class LegacyDockerArchive {
     }
     Collections.reverse(chain);
     Collections.reverse(chainJsons);
-    Image image = Image.fromScratch();
     ArrayNode diffIds = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
     ArrayNode history = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-    List<BlobFile> layers = new ArrayList<>();
+    List<BlobFile> files = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < chain.size(); i++) {
       String what = where + " " + chain.get(i) + "/layer.tar";
       BlobFile f = scan.layer(chain.get(i) + "/layer.tar", what);
       total = ArchiveReader.checkImageSize(total, f, where + " image " + top, scan.budget);
-      layers.add(f);
+      files.add(f);
       diffIds.add(f.diffId().toString());
       history.add(history(chainJsons.get(i), where + " " + chain.get(i) + "/json"));
     }
-    for (int i = 0; i < layers.size(); i++) {
-      BlobFile f = layers.get(i);
+    List<ReadLayer> layers = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      BlobFile f = files.get(i);
       Descriptor d = Descriptor.of(LayerMediaTypes.oci(f.compression()), f.digest(), f.size());
-      image = image.add(ArchiveReader.layer(f, d, f.compression(), f.diffId(), where + " " + chain.get(i) + "/layer.tar",
+      layers.add(ArchiveReader.layer(f, d, f.compression(), f.diffId(), where + " " + chain.get(i) + "/layer.tar",
           scan.budget));
     }
     ObjectNode config = chainJsons.get(chainJsons.size() - 1).deepCopy();
@@ -224,7 +215,8 @@ final class LegacyDockerArchive {
     rootfs.put("type", "layers");
     rootfs.set("diff_ids", diffIds);
     config.set("history", history);
-    return image.config(Documents.config(config, where + " " + top + "/json").config());
+    ImageConfig read = Documents.config(config, where + " " + top + "/json").config();
+    return new ReadImage(layers, read, ArchiveReader.tags(names, where + " repositories"));
   }
 
   /**

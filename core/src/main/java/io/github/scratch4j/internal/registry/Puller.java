@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Digest;
 import io.github.scratch4j.DigestMismatchException;
-import io.github.scratch4j.Image;
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.Manifest;
@@ -18,6 +17,7 @@ import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.read.Documents;
 import io.github.scratch4j.internal.HostPlatform;
 import io.github.scratch4j.internal.read.FetchedImages;
+import io.github.scratch4j.internal.read.ReadImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
  * Pulls an image from a registry (OCI distribution-spec, "Pull"): resolves the manifest, picks
  * the platform from an index, downloads the config and layers into the cache (verifying each
  * digest and size), and reads the image from there. Blobs already cached are not downloaded.
+ * Returns the image as read; {@code Image} makes the public image of it.
  */
 public final class Puller {
   /** What a manifest request accepts: OCI and Docker schema 2, images and indexes. */
@@ -54,14 +55,14 @@ public final class Puller {
   }
 
   /** Pulls {@code ref} with the given options. */
-  public static Image pull(ImageReference ref, RegistryOptions options) throws IOException {
+  public static ReadImage pull(ImageReference ref, RegistryOptions options) throws IOException {
     BlobCache cache = new BlobCache(options.cacheDirectory().orElseGet(BlobCache::defaultRoot));
     return new Puller(RegistryClient.of(ref.registry(), options), ref, options, cache).pull();
   }
 
   private record Fetched(Descriptor descriptor, byte[] content) {}
 
-  Image pull() throws IOException {
+  ReadImage pull() throws IOException {
     String where = ref.fullName();
     Fetched top = manifest(ref.digest().map(Digest::toString).orElse(ref.tagOrLatest()), ref.digest());
     Fetched chosen = top;

@@ -14,6 +14,7 @@ import io.github.scratch4j.RegistryOptions;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.WriteOptions;
 import io.github.scratch4j.internal.read.LayoutIndex;
+import io.github.scratch4j.internal.read.ReadImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ class PullerTest {
     return self[0];
   }
 
-  private Image pull(RawServer registry) throws IOException {
+  private ReadImage pull(RawServer registry) throws IOException {
     RegistryOptions options = RegistryOptions.defaults().withRetries(3, Duration.ofMillis(1))
         .withTimeout(Duration.ofMillis(300)).withCacheDirectory(dir.resolve("cache"));
     RegistryClient.rememberPlainHttp(registry.host());
@@ -221,7 +222,7 @@ class PullerTest {
     assertThat(registry.count("GET", REPO + "blobs/" + layer)).isEqualTo(2);
   }
 
-  private Image pull(RawServer registry, io.github.scratch4j.ReadOptions limits) throws IOException {
+  private ReadImage pull(RawServer registry, io.github.scratch4j.ReadOptions limits) throws IOException {
     RegistryOptions options = RegistryOptions.defaults().withRetries(3, Duration.ofMillis(1))
         .withTimeout(Duration.ofMillis(300)).withCacheDirectory(dir.resolve("cache")).withReadOptions(limits);
     RegistryClient.rememberPlainHttp(registry.host());
@@ -266,7 +267,9 @@ class PullerTest {
     io.github.scratch4j.ImageFormatException e = assertThrows(io.github.scratch4j.ImageFormatException.class,
         () -> pull(registry, io.github.scratch4j.ReadOptions.defaults().withMaxLayerSize(100 << 10)));
     assertThat(e).hasMessageContaining("ReadOptions.maxLayerSize");
-    assertThat(pull(registry, io.github.scratch4j.ReadOptions.defaults()).fileSystem()).containsKey("/data");
+    // One layer: its entries are the image's file system.
+    assertThat(pull(registry, io.github.scratch4j.ReadOptions.defaults()).layers().get(0).entries())
+        .extracting(Entry::path).contains("/data");
   }
 
   @Test
