@@ -284,24 +284,15 @@ public final class TarReader implements Closeable {
     if (size > MAX_SIZE) {
       throw error(headerAt, "entry '" + abbreviate(name) + "' declares " + size + " bytes of content, more than a tar can hold");
     }
-    TarEntry.Type type = switch (typeFlag) {
-      case '0', '\0', '7', 'S' -> TarEntry.Type.FILE;
-      case '1' -> TarEntry.Type.HARDLINK;
-      case '2' -> TarEntry.Type.SYMLINK;
-      case '3' -> TarEntry.Type.CHAR_DEVICE;
-      case '4' -> TarEntry.Type.BLOCK_DEVICE;
-      case '5' -> TarEntry.Type.DIRECTORY;
-      case '6' -> TarEntry.Type.FIFO;
-      default -> TarEntry.Type.OTHER;
-    };
-    if (type == TarEntry.Type.FILE && name.endsWith("/") && typeFlag == '\0') {
-      type = TarEntry.Type.DIRECTORY; // v7 archives mark directories by a trailing slash only
+    TarType type = TarType.ofFlag(typeFlag);
+    if (type == TarType.FILE && name.endsWith("/") && typeFlag == '\0') {
+      type = TarType.DIRECTORY; // v7 archives mark directories by a trailing slash only
     }
     // Read the sparse map now: an old GNU map ends in the header block and goes on in blocks after it.
     SparseHeader sparse = typeFlag == 'S' ? oldGnuSparse(size, headerAt)
         : sparseFromPax(extended, size, headerAt);
     if (sparse != null) {
-      if (type != TarEntry.Type.FILE) {
+      if (type != TarType.FILE) {
         throw error(headerAt, "entry '" + abbreviate(name) + "' has GNU sparse file records but is a " + type);
       }
       name = sparse.name().orElse(name);
@@ -338,7 +329,7 @@ public final class TarReader implements Closeable {
     Content raw = new Content(entryName);
     current = raw;
     content = map.isPresent() ? map.get().expand(raw, what + " entry '" + abbreviate(entryName) + "'") : raw;
-    long entrySize = map.isPresent() ? map.get().realSize() : type == TarEntry.Type.FILE ? size : 0;
+    long entrySize = map.isPresent() ? map.get().realSize() : type == TarType.FILE ? size : 0;
     return new TarEntry(name, type, mode, uid, gid, entrySize, mtime, link, major, minor, user, group, first,
         dataOffset, map);
   }
