@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.tar;
 
 import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.internal.io.ArrayReadInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -546,17 +547,11 @@ public final class TarReader implements Closeable {
   }
 
   /** The current entry's content, bounded by its size. */
-  private final class Content extends InputStream {
+  private final class Content extends ArrayReadInputStream {
     private final String name;
 
     Content(String name) {
       this.name = name;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
