@@ -68,7 +68,8 @@ public final class Shape<T, A> {
 
   /**
    * This shape, keeping the fields it does not list as raw JSON text by name: read into
-   * {@code read}, and written back from {@code toWrite} after the listed fields, in name order.
+   * {@code read} (sorted by name), and written back from {@code toWrite} after the listed fields,
+   * in the order of its map.
    */
   public Shape<T, A> keepingOthers(Function<T, Map<String, String>> toWrite, BiConsumer<A, Map<String, String>> read) {
     return new Shape<>(parts, toWrite, read);
