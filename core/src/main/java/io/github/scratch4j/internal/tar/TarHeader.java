@@ -28,9 +28,6 @@ public final class TarHeader {
 
   private TarHeader() {}
 
-  /** The typeflag of a pax extended header, which applies to the entry after it. */
-  private static final byte PAX_FLAG = 'x';
-
   /**
    * Everything a header says about an entry.
    *
@@ -153,7 +150,7 @@ public final class TarHeader {
                 "",
                 0,
                 0),
-            PAX_FLAG,
+            (byte) TarType.PAX,
             paxName.getBytes(StandardCharsets.US_ASCII),
             -1,
             new byte[0]);

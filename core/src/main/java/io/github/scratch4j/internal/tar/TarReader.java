@@ -191,26 +191,26 @@ public final class TarReader implements Closeable {
       char type = (char) block[156];
       long size = number(124, 12, headerAt, "size");
       switch (type) {
-        case 'x', 'X' -> {
+        case TarType.PAX, TarType.PAX_SOLARIS -> {
           pax = parsePax(readCapped(size, limits.maxPaxHeaderBytes(), headerAt, "pax extended header"), headerAt);
           continue;
         }
-        case 'g' -> {
+        case TarType.PAX_GLOBAL -> {
           // Global pax headers are validated and otherwise ignored, as Docker and containerd ignore them.
           parsePax(readCapped(size, limits.maxPaxHeaderBytes(), headerAt, "pax global header"), headerAt);
           continue;
         }
-        case 'L' -> {
+        case TarType.GNU_LONG_NAME -> {
           longName = name(cString(readCapped(size, limits.maxLongNameBytes(), headerAt, "GNU long name")),
               headerAt, "GNU long name");
           continue;
         }
-        case 'K' -> {
+        case TarType.GNU_LONG_LINK -> {
           longLink = name(cString(readCapped(size, limits.maxLongNameBytes(), headerAt, "GNU long link name")),
               headerAt, "GNU long link name");
           continue;
         }
-        case 'M' -> throw error(headerAt, "GNU multi-volume archives are not supported: this entry continues a"
+        case TarType.GNU_MULTI_VOLUME -> throw error(headerAt, "GNU multi-volume archives are not supported: this entry continues a"
             + " file that began in another volume");
         default -> { }
       }
@@ -290,7 +290,7 @@ public final class TarReader implements Closeable {
       type = TarType.DIRECTORY; // v7 archives mark directories by a trailing slash only
     }
     // Read the sparse map now: an old GNU map ends in the header block and goes on in blocks after it.
-    SparseHeader sparse = typeFlag == 'S' ? oldGnuSparse(size, headerAt)
+    SparseHeader sparse = typeFlag == TarType.GNU_SPARSE ? oldGnuSparse(size, headerAt)
         : sparseFromPax(extended, size, headerAt);
     if (sparse != null) {
       if (type != TarType.FILE) {
