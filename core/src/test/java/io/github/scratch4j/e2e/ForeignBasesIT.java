@@ -10,6 +10,7 @@ import io.github.scratch4j.TarFiles;
 import io.github.scratch4j.internal.tar.TarEntry;
 import io.github.scratch4j.internal.tar.TarNames;
 import io.github.scratch4j.internal.tar.TarReader;
+import io.github.scratch4j.internal.tar.TarType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -69,7 +70,7 @@ class ForeignBasesIT {
     try (TarReader r = new TarReader(Files.newInputStream(exported), exported.toString())) {
       Optional<TarEntry> e;
       while ((e = r.next()).isPresent()) {
-        if (e.get().type() == TarEntry.Type.FILE) {
+        if (e.get().type() == TarType.FILE) {
           String raw = new String(TarNames.encode(e.get().name()), StandardCharsets.ISO_8859_1);
           files.put(raw, r.content().readAllBytes());
         }
@@ -82,7 +83,7 @@ class ForeignBasesIT {
     try (TarReader r = new TarReader(Files.newInputStream(saved), saved.toString())) {
       Optional<TarEntry> e;
       while ((e = r.next()).isPresent()) {
-        if (e.get().type() == TarEntry.Type.SYMLINK && e.get().name().endsWith("/layer.tar")) {
+        if (e.get().type() == TarType.SYMLINK && e.get().name().endsWith("/layer.tar")) {
           return true;
         }
       }

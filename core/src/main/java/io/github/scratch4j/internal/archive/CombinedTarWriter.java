@@ -16,7 +16,7 @@ import io.github.scratch4j.internal.json.JsonDocuments;
 import io.github.scratch4j.internal.json.JsonDocuments.DockerArchiveImage;
 import io.github.scratch4j.internal.tar.TarHeader;
 import io.github.scratch4j.internal.tar.TarHeader.Fields;
-import io.github.scratch4j.internal.tar.TarHeader.Type;
+import io.github.scratch4j.internal.tar.TarType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,8 +57,8 @@ public final class CombinedTarWriter {
 
   /** Writes the whole archive and returns each image's manifest (an index's in order), in order. */
   public List<Manifest> write(List<Planned> artifacts) throws IOException {
-    header("blobs/", Type.DIRECTORY, 0755, 0);
-    header(TarBlobTarget.BLOBS, Type.DIRECTORY, 0755, 0);
+    header("blobs/", TarType.DIRECTORY, 0755, 0);
+    header(TarBlobTarget.BLOBS, TarType.DIRECTORY, 0755, 0);
     List<Manifest> manifests = new ArrayList<>();
     List<Descriptor> index = new ArrayList<>();
     List<DockerArchiveImage> docker = new ArrayList<>();
@@ -113,12 +113,12 @@ public final class CombinedTarWriter {
   }
 
   private void file(String name, byte[] content) throws IOException {
-    header(name, Type.FILE, 0644, content.length);
+    header(name, TarType.FILE, 0644, content.length);
     out.write(content);
     out.write(ZEROS, 0, (int) (TarHeader.padded(content.length) - content.length));
   }
 
-  private void header(String name, Type type, int mode, long size) throws IOException {
+  private void header(String name, TarType type, int mode, long size) throws IOException {
     out.write(TarHeader.encode(new Fields(name, type, mode, 0, 0, size, mtime, "", 0, 0)));
   }
 }

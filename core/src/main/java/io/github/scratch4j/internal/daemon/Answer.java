@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.daemon;
 
 import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.internal.io.LimitedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -154,11 +155,8 @@ record Answer(int status, List<String> lines) {
   }
 
   private static byte[] rest(InputStream in) throws IOException {
-    byte[] b = in.readNBytes(DaemonLoad.MAX_ANSWER + 1);
-    if (b.length > DaemonLoad.MAX_ANSWER) {
-      throw new ImageFormatException("an answer of more than " + DaemonLoad.MAX_ANSWER + " bytes");
-    }
-    return b;
+    return LimitedInputStream.readAll(in, DaemonLoad.MAX_ANSWER,
+        () -> new ImageFormatException("an answer of more than " + DaemonLoad.MAX_ANSWER + " bytes"));
   }
 
   private static byte[] chunked(InputStream in) throws IOException {

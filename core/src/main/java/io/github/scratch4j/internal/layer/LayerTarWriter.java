@@ -12,7 +12,7 @@ import io.github.scratch4j.Whiteout;
 import io.github.scratch4j.internal.EntryPaths;
 import io.github.scratch4j.internal.tar.TarHeader;
 import io.github.scratch4j.internal.tar.TarHeader.Fields;
-import io.github.scratch4j.internal.tar.TarHeader.Type;
+import io.github.scratch4j.internal.tar.TarType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,24 +60,24 @@ public final class LayerTarWriter {
     String name = EntryPaths.key(e).substring(1);
     long mtime = e.mtime().getEpochSecond();
     if (e instanceof FileEntry f) {
-      return new Fields(name, Type.FILE, f.mode(), f.uid(), f.gid(), f.source().size(), mtime, "", 0, 0);
+      return new Fields(name, TarType.FILE, f.mode(), f.uid(), f.gid(), f.source().size(), mtime, "", 0, 0);
     } else if (e instanceof DirectoryEntry d) {
-      return new Fields(name + "/", Type.DIRECTORY, d.mode(), d.uid(), d.gid(), 0, mtime, "", 0, 0);
+      return new Fields(name + "/", TarType.DIRECTORY, d.mode(), d.uid(), d.gid(), 0, mtime, "", 0, 0);
     } else if (e instanceof SymlinkEntry s) {
-      return new Fields(name, Type.SYMLINK, s.mode(), s.uid(), s.gid(), 0, mtime, s.target(), 0, 0);
+      return new Fields(name, TarType.SYMLINK, s.mode(), s.uid(), s.gid(), 0, mtime, s.target(), 0, 0);
     } else if (e instanceof HardlinkEntry h) {
       return new Fields(
-          name, Type.HARDLINK, h.mode(), h.uid(), h.gid(), 0, mtime, h.target().substring(1), 0, 0);
+          name, TarType.HARDLINK, h.mode(), h.uid(), h.gid(), 0, mtime, h.target().substring(1), 0, 0);
     } else if (e instanceof SpecialFileEntry s) {
-      Type type = switch (s.kind()) {
-        case FIFO -> Type.FIFO;
-        case CHARACTER_DEVICE -> Type.CHAR_DEVICE;
-        case BLOCK_DEVICE -> Type.BLOCK_DEVICE;
+      TarType type = switch (s.kind()) {
+        case FIFO -> TarType.FIFO;
+        case CHARACTER_DEVICE -> TarType.CHAR_DEVICE;
+        case BLOCK_DEVICE -> TarType.BLOCK_DEVICE;
       };
       return new Fields(name, type, s.mode(), s.uid(), s.gid(), 0, mtime, "", s.major(), s.minor());
     }
     Whiteout w = (Whiteout) e;
-    return new Fields(name, Type.FILE, 0, 0, 0, 0, w.mtime().getEpochSecond(), "", 0, 0);
+    return new Fields(name, TarType.FILE, 0, 0, 0, 0, w.mtime().getEpochSecond(), "", 0, 0);
   }
 
   private void copy(FileEntry f, OutputStream out) throws IOException {

@@ -11,6 +11,7 @@ import io.github.scratch4j.internal.source.DerivedSource;
 import io.github.scratch4j.internal.source.Stored;
 import io.github.scratch4j.internal.tar.TarEntry;
 import io.github.scratch4j.internal.tar.TarReader;
+import io.github.scratch4j.internal.tar.TarType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -102,10 +103,10 @@ final class ArchiveScan {
               + e.headerOffset() + " escapes the archive: its name is absolute or has a '..' component");
         }
         BlobFile f;
-        if (e.type() == TarEntry.Type.SYMLINK || e.type() == TarEntry.Type.HARDLINK) {
+        if (e.type() == TarType.SYMLINK || e.type() == TarType.HARDLINK) {
           links.put(name, e);
         }
-        if (e.type() != TarEntry.Type.FILE) {
+        if (e.type() != TarType.FILE) {
           f = new BlobFile(name, false, 0, EMPTY, Compression.NONE, Optional.empty(), 0, Optional.empty(),
               Optional.empty(), Source.of(new byte[0]));
         } else {
@@ -191,12 +192,12 @@ final class ArchiveScan {
         throw new ImageFormatException(referencedBy + " names " + named + ", which in " + file + " goes through more"
             + " than " + MAX_LINK_HOPS + " links");
       }
-      String target = link.type() == TarEntry.Type.HARDLINK ? ArchivePaths.normalize(link.linkName())
+      String target = link.type() == TarType.HARDLINK ? ArchivePaths.normalize(link.linkName())
           : ArchivePaths.resolve(current, link.linkName());
       via.append(" -> '").append(ArchivePaths.printable(link.linkName())).append("'");
       if (target == null) {
         throw new ImageFormatException(referencedBy + " names '" + ArchivePaths.printable(name) + "'" + via + ", a "
-            + (link.type() == TarEntry.Type.HARDLINK ? "hard" : "symbolic") + " link in " + file
+            + (link.type() == TarType.HARDLINK ? "hard" : "symbolic") + " link in " + file
             + " (at offset " + link.headerOffset() + ") to outside the archive");
       }
       current = target;

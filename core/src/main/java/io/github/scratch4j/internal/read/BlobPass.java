@@ -3,11 +3,11 @@ package io.github.scratch4j.internal.read;
 import io.github.scratch4j.Compression;
 import io.github.scratch4j.Digest;
 import io.github.scratch4j.internal.compress.Codecs;
+import io.github.scratch4j.internal.io.ArrayReadInputStream;
 import io.github.scratch4j.internal.io.HashingInputStream;
 import io.github.scratch4j.internal.layer.LayerListing;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -73,7 +73,8 @@ final class BlobPass {
   }
 
   /** Hashes and counts every byte read or skipped, and keeps them while there are few enough. */
-  private static final class Tap extends FilterInputStream {
+  private static final class Tap extends ArrayReadInputStream {
+    private final InputStream in;
     private final java.security.MessageDigest digest = io.github.scratch4j.internal.io.Sha256.newDigest();
     private final int keepUpTo;
     private ByteArrayOutputStream kept;
@@ -81,20 +82,14 @@ final class BlobPass {
     private long count;
 
     Tap(InputStream in, int keepUpTo) {
-      super(in);
+      this.in = in;
       this.keepUpTo = keepUpTo;
       this.kept = keepUpTo > 0 ? new ByteArrayOutputStream() : null;
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
+      int n = in.read(b, off, len);
       if (n > 0) {
         digest.update(b, off, n);
         count += n;
@@ -119,8 +114,13 @@ final class BlobPass {
     }
 
     @Override
-    public boolean markSupported() {
-      return false;
+    public int available() throws IOException {
+      return in.available();
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
     }
 
     Digest digest() {

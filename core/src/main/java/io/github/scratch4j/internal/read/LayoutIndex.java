@@ -2,6 +2,7 @@ package io.github.scratch4j.internal.read;
 
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.internal.io.LimitedInputStream;
 import io.github.scratch4j.internal.json.JsonReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,11 +27,8 @@ public final class LayoutIndex {
           file + " is not a regular file" + (Files.isSymbolicLink(file) ? " (it is a symbolic link)" : ""));
     }
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      byte[] bytes = in.readNBytes(JsonReader.MAX_DOCUMENT + 1);
-      if (bytes.length > JsonReader.MAX_DOCUMENT) {
-        throw new ImageFormatException(file + " is larger than the " + JsonReader.MAX_DOCUMENT + " bytes a document may be");
-      }
-      return bytes;
+      return LimitedInputStream.readAll(in, JsonReader.MAX_DOCUMENT, () -> new ImageFormatException(
+          file + " is larger than the " + JsonReader.MAX_DOCUMENT + " bytes a document may be"));
     }
   }
 }

@@ -2,7 +2,7 @@ package io.github.scratch4j.internal.read;
 
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.ReadOptions;
-import java.io.FilterInputStream;
+import io.github.scratch4j.internal.io.LimitedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,56 +63,29 @@ public final class ReadBudget {
     return new Limited(in, what, false, true);
   }
 
-  private final class Limited extends FilterInputStream {
+  /**
+   * Counts a stream against the per-blob limit (when {@code perBlob}) and what it reads against
+   * the whole read's decompressed total (when {@code total}).
+   */
+  private final class Limited extends LimitedInputStream {
     private final String what;
-    private final boolean perBlob;
     private final boolean total;
-    private long count;
 
     Limited(InputStream in, String what, boolean perBlob, boolean total) {
-      super(in);
+      super(in, perBlob ? options.maxLayerSize() : Long.MAX_VALUE, () -> new ImageFormatException(what
+          + " expands to more than " + options.maxLayerSize()
+          + " bytes, the most one layer may hold (ReadOptions.maxLayerSize; it looks like a decompression bomb)"));
       this.what = what;
-      this.perBlob = perBlob;
       this.total = total;
     }
 
-    private void charge(long n) throws ImageFormatException {
-      if (n <= 0) {
-        return;
-      }
-      count += n;
-      if (perBlob && count > options.maxLayerSize()) {
-        throw new ImageFormatException(what + " expands to more than " + options.maxLayerSize()
-            + " bytes, the most one layer may hold (ReadOptions.maxLayerSize; it looks like a decompression bomb)");
-      }
+    @Override
+    protected void charged(long n) throws ImageFormatException {
       if (total && used.addAndGet(n) > options.maxImageSize()) {
         throw new ImageFormatException(what + ": what this read decompressed comes to more than "
             + options.maxImageSize() + " bytes, the most one image may hold (ReadOptions.maxImageSize;"
             + " it looks like a decompression bomb)");
       }
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        charge(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      charge(n);
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long k = super.skip(n);
-      charge(k);
-      return k;
     }
   }
 }

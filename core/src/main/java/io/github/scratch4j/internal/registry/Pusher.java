@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import io.github.scratch4j.internal.io.LimitedInputStream;
 import io.github.scratch4j.internal.io.TempSiblings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -413,27 +414,7 @@ public final class Pusher {
           try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
             ch.position(offset);
-            return new java.io.FilterInputStream(Channels.newInputStream(ch)) {
-              private long left = length;
-
-              @Override
-              public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-              }
-
-              @Override
-              public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                  return -1;
-                }
-                int n = super.read(b, off, (int) Math.min(len, left));
-                if (n > 0) {
-                  left -= n;
-                }
-                return n;
-              }
-            };
+            return LimitedInputStream.window(Channels.newInputStream(ch), length);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }

@@ -1,5 +1,6 @@
 package io.github.scratch4j.internal.registry;
 
+import io.github.scratch4j.internal.io.ArrayReadInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * would cancel the exchange, but that needs a watchdog thread per transfer; a timed poll on the
  * reader's own thread needs none.
  */
-final class TimedBody extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
+final class TimedBody extends ArrayReadInputStream implements HttpResponse.BodySubscriber<InputStream> {
   private static final Object END = new Object();
 
   private final long idleNanos;
@@ -90,12 +91,6 @@ final class TimedBody extends InputStream implements HttpResponse.BodySubscriber
   @Override
   public void onComplete() {
     items.add(END);
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.source;
 
 import io.github.scratch4j.Source;
+import io.github.scratch4j.internal.io.LimitedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,33 +56,7 @@ public final class DerivedSource implements Source {
       in.close();
       throw e;
     }
-    return new java.io.FilterInputStream(in) {
-      private long remaining = size;
-
-      @Override
-      public int read() throws IOException {
-        if (remaining <= 0) {
-          return -1;
-        }
-        int b = super.read();
-        if (b >= 0) {
-          remaining--;
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (remaining <= 0) {
-          return -1;
-        }
-        int n = super.read(b, off, (int) Math.min(len, remaining));
-        if (n > 0) {
-          remaining -= n;
-        }
-        return n;
-      }
-    };
+    return LimitedInputStream.window(in, size);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.source;
 
 import io.github.scratch4j.SourceChangedException;
+import io.github.scratch4j.internal.io.ArrayReadInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -12,7 +13,7 @@ import java.util.function.LongFunction;
  * channel. A file that ends inside the range was cut after it was read: that is a
  * {@link SourceChangedException} with the message {@code cut} gives for the position reached.
  */
-final class RegionInputStream extends InputStream {
+final class RegionInputStream extends ArrayReadInputStream {
   private final FileChannel channel;
   private final boolean ownsChannel;
   private final long end;
@@ -28,12 +29,6 @@ final class RegionInputStream extends InputStream {
     this.position = offset;
     this.end = offset + size;
     this.cut = cut;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

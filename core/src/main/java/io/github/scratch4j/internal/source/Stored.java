@@ -2,6 +2,7 @@ package io.github.scratch4j.internal.source;
 
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.Source;
+import io.github.scratch4j.internal.io.LimitedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,15 +52,11 @@ public abstract class Stored {
     }
     try {
       OutputStream out = Channels.newOutputStream(channel);
+      // An endless or oversized stream must not fill the disk.
+      InputStream limited = new LimitedInputStream(in, maxBytes, () -> new ImageFormatException(name + " is more than "
+          + maxBytes + " bytes, the most an archive read from a stream may hold (ReadOptions.maxImageSize)"));
       byte[] buffer = new byte[1 << 16];
-      long total = 0;
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        total += n;
-        if (total > maxBytes) {
-          // An endless or oversized stream must not fill the disk.
-          throw new ImageFormatException(name + " is more than " + maxBytes + " bytes, the most an archive read "
-              + "from a stream may hold (ReadOptions.maxImageSize)");
-        }
+      for (int n; (n = limited.read(buffer)) >= 0; ) {
         out.write(buffer, 0, n);
       }
       out.flush();

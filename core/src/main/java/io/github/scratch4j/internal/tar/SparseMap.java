@@ -2,6 +2,7 @@ package io.github.scratch4j.internal.tar;
 
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.Source;
+import io.github.scratch4j.internal.io.ArrayReadInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -122,7 +123,7 @@ public final class SparseMap {
   }
 
   /** Zeros for the holes, the stored bytes for the segments, each byte once. */
-  private final class Expanded extends InputStream {
+  private final class Expanded extends ArrayReadInputStream {
     private final InputStream stored;
     private final String what;
     private long position;
@@ -138,12 +139,6 @@ public final class SparseMap {
       while (segment < segments() && position >= offset(segment) + length(segment)) {
         segment++;
       }
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -23,7 +23,7 @@ package io.github.scratch4j.internal.tar;
  */
 public record TarEntry(
     String name,
-    Type type,
+    TarType type,
     int mode,
     long uid,
     long gid,
@@ -41,18 +41,5 @@ public record TarEntry(
   /** The bytes the tar stores at {@link #dataOffset}: {@link #size}, or a sparse file's data segments. */
   public long storedSize() {
     return sparse.map(SparseMap::storedSize).orElse(size);
-  }
-
-  /** What an entry is. */
-  public enum Type {
-    FILE,
-    HARDLINK,
-    SYMLINK,
-    CHAR_DEVICE,
-    BLOCK_DEVICE,
-    DIRECTORY,
-    FIFO,
-    /** A vendor type that is neither of the above; its content is skipped. */
-    OTHER
   }
 }

@@ -28,24 +28,6 @@ public final class TarHeader {
 
   private TarHeader() {}
 
-  /** Entry types (ustar typeflag). */
-  public enum Type {
-    FILE('0'),
-    HARDLINK('1'),
-    SYMLINK('2'),
-    CHAR_DEVICE('3'),
-    BLOCK_DEVICE('4'),
-    DIRECTORY('5'),
-    FIFO('6'),
-    PAX('x');
-
-    final byte flag;
-
-    Type(char flag) {
-      this.flag = (byte) flag;
-    }
-  }
-
   /**
    * Everything a header says about an entry.
    *
@@ -55,7 +37,7 @@ public final class TarHeader {
    */
   public record Fields(
       String name,
-      Type type,
+      TarType type,
       int mode,
       long uid,
       long gid,
@@ -63,7 +45,14 @@ public final class TarHeader {
       long mtimeSeconds,
       String linkName,
       int devMajor,
-      int devMinor) {}
+      int devMinor) {
+    /** Refuses {@link TarType#OTHER}, which only a read can find. */
+    public Fields {
+      if (type == TarType.OTHER) {
+        throw new IllegalArgumentException("a tar entry of another type cannot be written: " + name);
+      }
+    }
+  }
 
   /** Returns the bytes of the header (one block, or more when a pax header is needed). */
   public static byte[] encode(Fields f) {
@@ -104,7 +93,7 @@ public final class TarHeader {
    * final size.
    */
   public static byte[] encodeBlob(String asciiName, long size, long maxSize, long mtimeSeconds) {
-    Fields f = new Fields(asciiName, Type.FILE, 0644, 0, 0, size, mtimeSeconds, "", 0, 0);
+    Fields f = new Fields(asciiName, TarType.FILE, 0644, 0, 0, size, mtimeSeconds, "", 0, 0);
     return encode(f, maxSize > MAX_OCTAL_11);
   }
 
@@ -141,7 +130,7 @@ public final class TarHeader {
       pax.put("mtime", Long.toString(f.mtimeSeconds()));
     }
 
-    byte[] block = ustar(f, nameBytes, split, linkBytes, !pax.isEmpty());
+    byte[] block = ustar(f, f.type().flag(), nameBytes, split, linkBytes);
     if (pax.isEmpty()) {
       return block;
     }
@@ -152,7 +141,7 @@ public final class TarHeader {
         ustar(
             new Fields(
                 paxName,
-                Type.PAX,
+                TarType.FILE,
                 0644,
                 0,
                 0,
@@ -161,10 +150,10 @@ public final class TarHeader {
                 "",
                 0,
                 0),
+            (byte) TarType.PAX,
             paxName.getBytes(StandardCharsets.US_ASCII),
             -1,
-            new byte[0],
-            false);
+            new byte[0]);
     byte[] out = new byte[BLOCK + padded + BLOCK];
     System.arraycopy(paxBlock, 0, out, 0, BLOCK);
     System.arraycopy(records, 0, out, BLOCK, records.length);
@@ -182,8 +171,7 @@ public final class TarHeader {
     return (n + BLOCK - 1) & -BLOCK;
   }
 
-  private static byte[] ustar(
-      Fields f, byte[] nameBytes, int split, byte[] linkBytes, boolean usesPax) {
+  private static byte[] ustar(Fields f, byte typeFlag, byte[] nameBytes, int split, byte[] linkBytes) {
     byte[] b = new byte[BLOCK];
     if (split >= 0) {
       System.arraycopy(nameBytes, split + 1, b, 0, nameBytes.length - split - 1);
@@ -200,7 +188,7 @@ public final class TarHeader {
     octal(b, 116, 8, Math.min(f.gid(), MAX_OCTAL_7));
     octal(b, 124, 12, Math.min(f.size(), MAX_OCTAL_11));
     octal(b, 136, 12, clampMtime(f.mtimeSeconds()));
-    b[156] = f.type().flag;
+    b[156] = typeFlag;
     byte[] link = linkBytes.length <= NAME_LEN && isAscii(linkBytes)
         ? linkBytes
         : asciiTail(f.linkName(), NAME_LEN).getBytes(StandardCharsets.US_ASCII);
@@ -209,7 +197,7 @@ public final class TarHeader {
     byte[] magic = {'u', 's', 't', 'a', 'r', 0, '0', '0'};
     System.arraycopy(magic, 0, b, 257, magic.length);
     // uname and gname stay empty: numeric ids only, so no host user names leak in.
-    if (f.type() == Type.CHAR_DEVICE || f.type() == Type.BLOCK_DEVICE) {
+    if (f.type() == TarType.CHAR_DEVICE || f.type() == TarType.BLOCK_DEVICE) {
       octal(b, 329, 8, f.devMajor());
       octal(b, 337, 8, f.devMinor());
     }

@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.tar;
 
 import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.internal.io.ArrayReadInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -190,26 +191,26 @@ public final class TarReader implements Closeable {
       char type = (char) block[156];
       long size = number(124, 12, headerAt, "size");
       switch (type) {
-        case 'x', 'X' -> {
+        case TarType.PAX, TarType.PAX_SOLARIS -> {
           pax = parsePax(readCapped(size, limits.maxPaxHeaderBytes(), headerAt, "pax extended header"), headerAt);
           continue;
         }
-        case 'g' -> {
+        case TarType.PAX_GLOBAL -> {
           // Global pax headers are validated and otherwise ignored, as Docker and containerd ignore them.
           parsePax(readCapped(size, limits.maxPaxHeaderBytes(), headerAt, "pax global header"), headerAt);
           continue;
         }
-        case 'L' -> {
+        case TarType.GNU_LONG_NAME -> {
           longName = name(cString(readCapped(size, limits.maxLongNameBytes(), headerAt, "GNU long name")),
               headerAt, "GNU long name");
           continue;
         }
-        case 'K' -> {
+        case TarType.GNU_LONG_LINK -> {
           longLink = name(cString(readCapped(size, limits.maxLongNameBytes(), headerAt, "GNU long link name")),
               headerAt, "GNU long link name");
           continue;
         }
-        case 'M' -> throw error(headerAt, "GNU multi-volume archives are not supported: this entry continues a"
+        case TarType.GNU_MULTI_VOLUME -> throw error(headerAt, "GNU multi-volume archives are not supported: this entry continues a"
             + " file that began in another volume");
         default -> { }
       }
@@ -284,24 +285,15 @@ public final class TarReader implements Closeable {
     if (size > MAX_SIZE) {
       throw error(headerAt, "entry '" + abbreviate(name) + "' declares " + size + " bytes of content, more than a tar can hold");
     }
-    TarEntry.Type type = switch (typeFlag) {
-      case '0', '\0', '7', 'S' -> TarEntry.Type.FILE;
-      case '1' -> TarEntry.Type.HARDLINK;
-      case '2' -> TarEntry.Type.SYMLINK;
-      case '3' -> TarEntry.Type.CHAR_DEVICE;
-      case '4' -> TarEntry.Type.BLOCK_DEVICE;
-      case '5' -> TarEntry.Type.DIRECTORY;
-      case '6' -> TarEntry.Type.FIFO;
-      default -> TarEntry.Type.OTHER;
-    };
-    if (type == TarEntry.Type.FILE && name.endsWith("/") && typeFlag == '\0') {
-      type = TarEntry.Type.DIRECTORY; // v7 archives mark directories by a trailing slash only
+    TarType type = TarType.ofFlag(typeFlag);
+    if (type == TarType.FILE && name.endsWith("/") && typeFlag == '\0') {
+      type = TarType.DIRECTORY; // v7 archives mark directories by a trailing slash only
     }
     // Read the sparse map now: an old GNU map ends in the header block and goes on in blocks after it.
-    SparseHeader sparse = typeFlag == 'S' ? oldGnuSparse(size, headerAt)
+    SparseHeader sparse = typeFlag == TarType.GNU_SPARSE ? oldGnuSparse(size, headerAt)
         : sparseFromPax(extended, size, headerAt);
     if (sparse != null) {
-      if (type != TarEntry.Type.FILE) {
+      if (type != TarType.FILE) {
         throw error(headerAt, "entry '" + abbreviate(name) + "' has GNU sparse file records but is a " + type);
       }
       name = sparse.name().orElse(name);
@@ -338,7 +330,7 @@ public final class TarReader implements Closeable {
     Content raw = new Content(entryName);
     current = raw;
     content = map.isPresent() ? map.get().expand(raw, what + " entry '" + abbreviate(entryName) + "'") : raw;
-    long entrySize = map.isPresent() ? map.get().realSize() : type == TarEntry.Type.FILE ? size : 0;
+    long entrySize = map.isPresent() ? map.get().realSize() : type == TarType.FILE ? size : 0;
     return new TarEntry(name, type, mode, uid, gid, entrySize, mtime, link, major, minor, user, group, first,
         dataOffset, map);
   }
@@ -555,17 +547,11 @@ public final class TarReader implements Closeable {
   }
 
   /** The current entry's content, bounded by its size. */
-  private final class Content extends InputStream {
+  private final class Content extends ArrayReadInputStream {
     private final String name;
 
     Content(String name) {
       this.name = name;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -33,13 +33,13 @@ class GoTarTestdataTest {
       java.util.Optional.ofNullable(System.getenv("GOTAR_TESTDATA")).orElse("/usr/share/go-1.19/src/archive/tar/testdata"));
 
   /** One header as Go's reader_test.go gives it (Go's Typeflag mapped to ours; 'S' and '0' are files). */
-  record H(String name, TarEntry.Type type, long size, int mode, long uid, long gid, long mtime, String link,
+  record H(String name, TarType type, long size, int mode, long uid, long gid, long mtime, String link,
       String user, String group) {
     static H file(String name, long size, int mode, long uid, long gid, long mtime, String user, String group) {
-      return new H(name, TarEntry.Type.FILE, size, mode, uid, gid, mtime, "", user, group);
+      return new H(name, TarType.FILE, size, mode, uid, gid, mtime, "", user, group);
     }
 
-    static H bare(String name, TarEntry.Type type, long size, long mtime, String link) {
+    static H bare(String name, TarType type, long size, long mtime, String link) {
       return new H(name, type, size, 0, 0, 0, mtime, link, "", "");
     }
   }
@@ -91,7 +91,7 @@ class GoTarTestdataTest {
             H.file("small2.txt", 11, 0444, 73025, 5000, 1244593104, "", ""))),
         Vector.reads("pax.tar", List.of(
             H.file("a/" + paxLong, 7, 0664, 1000, 1000, 1350244992, "shane", "shane"),
-            new H("a/b", TarEntry.Type.SYMLINK, 0, 0777, 1000, 1000, 1350266320, paxLong, "shane", "shane"))),
+            new H("a/b", TarType.SYMLINK, 0, 0777, 1000, 1000, 1350266320, paxLong, "shane", "shane"))),
         Vector.refusedByGoToo("pax-bad-hdr-file.tar", "pax record at byte 0 does not end with a newline"),
         // Go: ErrFieldTooLong. Its one pax header is a byte over 1 MiB, the cap of both.
         Vector.refusedByGoToo("pax-bad-hdr-large.tar.bz2", "pax extended header of 1048577 bytes is larger than"),
@@ -103,8 +103,8 @@ class GoTarTestdataTest {
         // Go returns each global header ('g') as an entry of its own; here they are checked and
         // skipped, as Docker and containerd skip them.
         Vector.reads("pax-global-records.tar", List.of(
-            H.bare("file1", TarEntry.Type.FILE, 0, 0, ""), H.bare("file2", TarEntry.Type.FILE, 0, 0, ""),
-            H.bare("file3", TarEntry.Type.FILE, 0, 0, ""), H.bare("file4", TarEntry.Type.FILE, 0, 1400000000, ""))),
+            H.bare("file1", TarType.FILE, 0, 0, ""), H.bare("file2", TarType.FILE, 0, 0, ""),
+            H.bare("file3", TarType.FILE, 0, 0, ""), H.bare("file4", TarType.FILE, 0, 1400000000, ""))),
         Vector.reads("nil-uid.tar", List.of(
             H.file("P1050238.JPG.log", 14, 0664, 0, 0, 1365454838, "eyefi", "eyefi"))),
         // Extended attributes (SCHILY.xattr.*) are not modelled; a base layer keeps them in its bytes.
@@ -112,14 +112,14 @@ class GoTarTestdataTest {
             H.file("small.txt", 5, 0644, 1000, 10, 1386065770, "alex", "wheel"),
             H.file("small2.txt", 11, 0644, 1000, 10, 1386065770, "alex", "wheel"))),
         Vector.reads("gnu-multi-hdrs.tar", List.of(
-            H.bare("GNU2/GNU2/long-path-name", TarEntry.Type.SYMLINK, 0, 0, "GNU4/GNU4/long-linkpath-name"))),
+            H.bare("GNU2/GNU2/long-path-name", TarType.SYMLINK, 0, 0, "GNU4/GNU4/long-linkpath-name"))),
         // 'D' (a GNU incremental dump directory) is a type a layer cannot hold: read as OTHER.
         Vector.reads("gnu-incremental.tar", List.of(
-            new H("test2/", TarEntry.Type.OTHER, 0, 0755, 1000, 1000, 1441973427, "", "rawr", "dsnet"),
+            new H("test2/", TarType.OTHER, 0, 0755, 1000, 1000, 1441973427, "", "rawr", "dsnet"),
             H.file("test2/foo", 64, 0644, 1000, 1000, 1441973363, "rawr", "dsnet"),
             H.file("test2/sparse", 536870912, 0644, 1000, 1000, 1441973427, "rawr", "dsnet"))),
         Vector.reads("pax-multi-hdrs.tar", List.of(
-            H.bare("bar", TarEntry.Type.SYMLINK, 0, 0, "PAX4/PAX4/long-linkpath-name"))),
+            H.bare("bar", TarType.SYMLINK, 0, 0, "PAX4/PAX4/long-linkpath-name"))),
         Vector.reads("gnu-long-nul.tar", List.of(H.file("0123456789", 0, 0644, 1000, 1000, 1486082191, "rawr", "dsnet"))),
         Vector.reads("gnu-utf8.tar", List.of(H.file(smileys, 0, 0644, 1000, 1000, 0, "☺", "⚹"))),
         // Go keeps the bytes \x80\x81\x82\x83; here each reads as U+DC80+byte and is written back as the byte.
@@ -134,27 +134,27 @@ class GoTarTestdataTest {
         Vector.refusedHere("invalid-go17.tar", List.of(), "has a GNU header whose atime and ctime fields hold text",
             "Go reads the text in a GNU header's atime and ctime fields as a name prefix (what Go before 1.8"
                 + " wrote there); GNU tar ignores it: the two would extract different names"),
-        Vector.reads("ustar-file-devs.tar", List.of(H.bare("file", TarEntry.Type.FILE, 0, 0, "")).stream()
+        Vector.reads("ustar-file-devs.tar", List.of(H.bare("file", TarType.FILE, 0, 0, "")).stream()
             .map(h -> new H(h.name(), h.type(), 0, 0644, 0, 0, 0, "", "", "")).toList()),
-        Vector.reads("gnu-nil-sparse-data.tar", List.of(H.bare("sparse.db", TarEntry.Type.FILE, 1000, 0, "")),
+        Vector.reads("gnu-nil-sparse-data.tar", List.of(H.bare("sparse.db", TarType.FILE, 1000, 0, "")),
             md5("0123456789".repeat(100))),
-        Vector.reads("gnu-nil-sparse-hole.tar", List.of(H.bare("sparse.db", TarEntry.Type.FILE, 1000, 0, "")),
+        Vector.reads("gnu-nil-sparse-hole.tar", List.of(H.bare("sparse.db", TarType.FILE, 1000, 0, "")),
             md5("\0".repeat(1000))),
-        Vector.reads("pax-nil-sparse-data.tar", List.of(H.bare("sparse.db", TarEntry.Type.FILE, 1000, 0, "")),
+        Vector.reads("pax-nil-sparse-data.tar", List.of(H.bare("sparse.db", TarType.FILE, 1000, 0, "")),
             md5("0123456789".repeat(100))),
-        Vector.reads("pax-nil-sparse-hole.tar", List.of(H.bare("sparse.db", TarEntry.Type.FILE, 1000, 0, "")),
+        Vector.reads("pax-nil-sparse-hole.tar", List.of(H.bare("sparse.db", TarType.FILE, 1000, 0, "")),
             md5("\0".repeat(1000))),
-        Vector.reads("trailing-slash.tar", List.of(H.bare("123456789/".repeat(30), TarEntry.Type.DIRECTORY, 0, 0, ""))),
+        Vector.reads("trailing-slash.tar", List.of(H.bare("123456789/".repeat(30), TarType.DIRECTORY, 0, 0, ""))),
         // Go reads all 16 headers, taking the declared sizes of the last 8 as no content; GNU tar
         // skips that many bytes for a pipe, device or link (and so lists other entries).
         Vector.refusedHere("hdr-only.tar", hdrOnlyFirstNine(), "entry 'fifo' is a FIFO but declares 5 bytes of content",
             "Go and GNU tar disagree on whether a pipe's, device's or link's declared size is content"),
         Vector.reads("hardlink.tar", List.of(
             H.file("file.txt", 15, 0644, 1000, 100, 1425484303, "vbatts", "users"),
-            new H("hard.txt", TarEntry.Type.HARDLINK, 0, 0644, 1000, 100, 1425484303, "file.txt", "vbatts", "users")),
+            new H("hard.txt", TarType.HARDLINK, 0, 0644, 1000, 100, 1425484303, "file.txt", "vbatts", "users")),
             md5("Slartibartfast\n"), md5("")),
         Vector.reads("file-and-dir.tar", List.of(
-            H.bare("small.txt", TarEntry.Type.FILE, 5, 0, ""), H.bare("dir/", TarEntry.Type.DIRECTORY, 0, 0, "")),
+            H.bare("small.txt", TarType.FILE, 5, 0, ""), H.bare("dir/", TarType.DIRECTORY, 0, 0, "")),
             md5("Kilts"), md5("")),
         Vector.reads("ustar-file-reg.tar", List.of(
             H.file("foo", 684, 0640, 319973, 5000, 1442282516, "joetsai", "eng"))),
@@ -163,15 +163,15 @@ class GoTarTestdataTest {
   }
 
   private static List<H> hdrOnlyFirstNine() {
-    H dir = new H("dir/", TarEntry.Type.DIRECTORY, 0, 0750, 319973, 5000, 1442273732, "", "joetsai", "eng");
+    H dir = new H("dir/", TarType.DIRECTORY, 0, 0750, 319973, 5000, 1442273732, "", "joetsai", "eng");
     return List.of(dir,
-        new H("fifo", TarEntry.Type.FIFO, 0, 0640, 319973, 5000, 1442273806, "", "joetsai", "eng"),
+        new H("fifo", TarType.FIFO, 0, 0640, 319973, 5000, 1442273806, "", "joetsai", "eng"),
         H.file("file", 46, 0640, 319973, 5000, 1442273747, "joetsai", "eng"),
-        new H("hardlink", TarEntry.Type.HARDLINK, 0, 0640, 319973, 5000, 1442273747, "file", "joetsai", "eng"),
-        new H("null", TarEntry.Type.CHAR_DEVICE, 0, 0666, 319973, 5000, 1442264573, "", "joetsai", "eng"),
-        new H("sda", TarEntry.Type.BLOCK_DEVICE, 0, 0660, 319973, 5000, 1442264573, "", "joetsai", "eng"),
-        new H("symlink", TarEntry.Type.SYMLINK, 0, 0777, 319973, 5000, 1442273756, "file", "joetsai", "eng"),
-        new H("badlink", TarEntry.Type.SYMLINK, 0, 0777, 319973, 5000, 1442274044, "missing", "joetsai", "eng"),
+        new H("hardlink", TarType.HARDLINK, 0, 0640, 319973, 5000, 1442273747, "file", "joetsai", "eng"),
+        new H("null", TarType.CHAR_DEVICE, 0, 0666, 319973, 5000, 1442264573, "", "joetsai", "eng"),
+        new H("sda", TarType.BLOCK_DEVICE, 0, 0660, 319973, 5000, 1442264573, "", "joetsai", "eng"),
+        new H("symlink", TarType.SYMLINK, 0, 0777, 319973, 5000, 1442273756, "file", "joetsai", "eng"),
+        new H("badlink", TarType.SYMLINK, 0, 0777, 319973, 5000, 1442274044, "missing", "joetsai", "eng"),
         // The ninth is the directory again, its size now 5: not content for Go or GNU tar, nor here.
         dir);
   }

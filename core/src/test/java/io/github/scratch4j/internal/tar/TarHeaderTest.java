@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.scratch4j.TarFiles;
 import io.github.scratch4j.internal.tar.TarHeader.Fields;
-import io.github.scratch4j.internal.tar.TarHeader.Type;
+import io.github.scratch4j.internal.tar.TarType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ class TarHeaderTest {
   private static TarArchiveEntry roundTrip(Fields f) throws IOException {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     tar.writeBytes(TarHeader.encode(f));
-    tar.writeBytes(new byte[(int) TarHeader.padded(f.type() == Type.FILE ? Math.min(f.size(), 4096) : 0)]);
+    tar.writeBytes(new byte[(int) TarHeader.padded(f.type() == TarType.FILE ? Math.min(f.size(), 4096) : 0)]);
     tar.writeBytes(new byte[1024]);
     Map<String, TarFiles.Item> items = TarFiles.read(tar.toByteArray());
     assertThat(items).hasSize(1);
@@ -26,7 +26,7 @@ class TarHeaderTest {
   }
 
   private static Fields file(String name, long size) {
-    return new Fields(name, Type.FILE, 0644, 0, 0, size, 1, "", 0, 0);
+    return new Fields(name, TarType.FILE, 0644, 0, 0, size, 1, "", 0, 0);
   }
 
   @Test
@@ -74,7 +74,7 @@ class TarHeaderTest {
   @Test
   void longLinkTargetsUsePax() throws IOException {
     String target = "../".repeat(40) + "target";
-    TarArchiveEntry e = roundTrip(new Fields("link", Type.SYMLINK, 0777, 0, 0, 0, 1, target, 0, 0));
+    TarArchiveEntry e = roundTrip(new Fields("link", TarType.SYMLINK, 0777, 0, 0, 0, 1, target, 0, 0));
     assertThat(e.isSymbolicLink()).isTrue();
     assertThat(e.getLinkName()).isEqualTo(target);
   }
@@ -92,7 +92,7 @@ class TarHeaderTest {
 
   @Test
   void largeIdsAndNegativeTimesUsePax() throws IOException {
-    TarArchiveEntry e = roundTrip(new Fields("f", Type.FILE, 04755, 3_000_000, 2_097_152, 0, -86_400, "", 0, 0));
+    TarArchiveEntry e = roundTrip(new Fields("f", TarType.FILE, 04755, 3_000_000, 2_097_152, 0, -86_400, "", 0, 0));
     assertThat(e.getLongUserId()).isEqualTo(3_000_000);
     assertThat(e.getLongGroupId()).isEqualTo(2_097_152);
     assertThat(e.getLastModifiedTime().toInstant()).isEqualTo(Instant.ofEpochSecond(-86_400));
@@ -101,7 +101,7 @@ class TarHeaderTest {
 
   @Test
   void devicesCarryMajorAndMinor() throws IOException {
-    TarArchiveEntry e = roundTrip(new Fields("dev/null", Type.CHAR_DEVICE, 0666, 0, 0, 0, 1, "", 1, 3));
+    TarArchiveEntry e = roundTrip(new Fields("dev/null", TarType.CHAR_DEVICE, 0666, 0, 0, 0, 1, "", 1, 3));
     assertThat(e.isCharacterDevice()).isTrue();
     assertThat(e.getDevMajor()).isEqualTo(1);
     assertThat(e.getDevMinor()).isEqualTo(3);
@@ -157,7 +157,7 @@ class TarHeaderTest {
       if (name.length() == 0) {
         name.append('n');
       }
-      Fields f = new Fields(name.toString(), Type.values()[random.nextInt(Type.values().length - 1)], 0644,
+      Fields f = new Fields(name.toString(), TarType.values()[random.nextInt(TarType.values().length - 1)], 0644,
           Math.abs(numbers[random.nextInt(4)]), Math.abs(numbers[random.nextInt(4)]),
           Math.abs(numbers[random.nextInt(6)]), numbers[random.nextInt(numbers.length)], link.toString(), 0, 0);
       int length = TarHeader.encode(f).length;

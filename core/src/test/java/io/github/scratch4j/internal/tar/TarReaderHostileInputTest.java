@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.internal.tar.TarHeader.Fields;
-import io.github.scratch4j.internal.tar.TarHeader.Type;
+import io.github.scratch4j.internal.tar.TarType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +28,7 @@ class TarReaderHostileInputTest {
 
   static byte[] file(String name, byte[] content) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(TarHeader.encode(new Fields(name, Type.FILE, 0644, 0, 0, content.length, 1, "", 0, 0)));
+    out.writeBytes(TarHeader.encode(new Fields(name, TarType.FILE, 0644, 0, 0, content.length, 1, "", 0, 0)));
     out.writeBytes(content);
     out.writeBytes(new byte[(int) (TarHeader.padded(content.length) - content.length)]);
     return out.toByteArray();
@@ -106,7 +106,7 @@ class TarReaderHostileInputTest {
     String longName = ("dir-" + "x".repeat(60) + "/").repeat(5) + "file";
     byte[] t = tar(file("a.txt", "hello".getBytes(StandardCharsets.UTF_8)), file(longName, new byte[700]),
         file("café/名前.txt", new byte[0]),
-        TarHeader.encode(new Fields("l", Type.SYMLINK, 0777, 3_000_000, 0, 0, -5, "../".repeat(50), 0, 0)));
+        TarHeader.encode(new Fields("l", TarType.SYMLINK, 0777, 3_000_000, 0, 0, -5, "../".repeat(50), 0, 0)));
     List<TarEntry> entries = readAll(t);
     assertThat(entries).extracting(TarEntry::name).containsExactly("a.txt", longName, "café/名前.txt", "l");
     assertThat(entries.get(1).size()).isEqualTo(700);
@@ -304,7 +304,7 @@ class TarReaderHostileInputTest {
     assertThat(entries).extracting(TarEntry::name).containsExactly("caf\uDCE9.txt", "café.txt");
     assertThat(TarNames.encode(entries.get(0).name())).isEqualTo(latin1);
     assertThat(TarNames.printable(entries.get(0).name(), 80)).isEqualTo("caf\\xe9.txt");
-    byte[] written = TarHeader.encode(new Fields(".wh." + entries.get(0).name(), Type.FILE, 0644, 0, 0, 0, 1, "", 0, 0));
+    byte[] written = TarHeader.encode(new Fields(".wh." + entries.get(0).name(), TarType.FILE, 0644, 0, 0, 0, 1, "", 0, 0));
     List<TarEntry> back = readAll(tar(written));
     assertThat(back).extracting(TarEntry::name).containsExactly(".wh.caf\uDCE9.txt");
     assertThat(new String(written, StandardCharsets.ISO_8859_1)).contains("path=.wh.caf\u00e9.txt\n");
@@ -386,7 +386,7 @@ class TarReaderHostileInputTest {
   @Test
   void randomCorruptionOnlyEverGivesIoExceptions() throws IOException {
     byte[] valid = tar(file("a", new byte[100]), paxHeader("14 path=long\n"), file("b", new byte[700]),
-        TarHeader.encode(new Fields("c".repeat(300), Type.FILE, 0644, 0, 0, 0, 1, "", 0, 0)));
+        TarHeader.encode(new Fields("c".repeat(300), TarType.FILE, 0644, 0, 0, 0, 1, "", 0, 0)));
     Random random = new Random(42);
     for (int i = 0; i < 5000; i++) {
       byte[] t = Arrays.copyOf(valid, random.nextInt(valid.length + 1));

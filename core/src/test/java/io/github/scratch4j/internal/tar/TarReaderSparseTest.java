@@ -107,7 +107,7 @@ class TarReaderSparseTest {
         new Object[] {"./many", manySegments})) {
       Read r = entry(entries, (String) c[0]);
       assertThat(r.entry().sparse()).as(c[0] + " is read as sparse").isPresent();
-      assertThat(r.entry().type()).isEqualTo(TarEntry.Type.FILE);
+      assertThat(r.entry().type()).isEqualTo(TarType.FILE);
       assertThat(r.entry().size()).isEqualTo(((byte[]) c[1]).length);
       assertThat(r.content()).as(c[0] + " expands to the original bytes").isEqualTo((byte[]) c[1]);
       assertThat(r.entry().sparse().get().storedSize()).isLessThan(r.entry().size());
