@@ -24,9 +24,28 @@ import java.util.Objects;
  */
 public final class Archive {
   /** Images and indexes, in the order they were added. */
-  private final List<Object> artifacts;
+  private final List<Item> artifacts;
 
-  private Archive(List<Object> artifacts) {
+  /** One image or one index of an archive. */
+  private sealed interface Item {
+    Planned plan() throws IOException;
+  }
+
+  private record OfImage(Image image) implements Item {
+    @Override
+    public Planned plan() throws IOException {
+      return image.plan();
+    }
+  }
+
+  private record OfIndex(ImageIndex index) implements Item {
+    @Override
+    public Planned plan() throws IOException {
+      return index.plan();
+    }
+  }
+
+  private Archive(List<Item> artifacts) {
     this.artifacts = List.copyOf(artifacts);
   }
 
@@ -200,7 +219,13 @@ public final class Archive {
    * @return an unmodifiable list, without the images of the indexes; empty when there are none
    */
   public List<Image> images() {
-    return artifacts.stream().filter(Image.class::isInstance).map(Image.class::cast).toList();
+    List<Image> images = new ArrayList<>();
+    for (Item a : artifacts) {
+      if (a instanceof OfImage i) {
+        images.add(i.image());
+      }
+    }
+    return List.copyOf(images);
   }
 
   /**
@@ -209,7 +234,13 @@ public final class Archive {
    * @return an unmodifiable list, empty when there are none
    */
   public List<ImageIndex> indexes() {
-    return artifacts.stream().filter(ImageIndex.class::isInstance).map(ImageIndex.class::cast).toList();
+    List<ImageIndex> indexes = new ArrayList<>();
+    for (Item a : artifacts) {
+      if (a instanceof OfIndex i) {
+        indexes.add(i.index());
+      }
+    }
+    return List.copyOf(indexes);
   }
 
   /**
@@ -336,8 +367,8 @@ public final class Archive {
       throw new IllegalStateException("an archive needs at least one image");
     }
     List<Planned> plans = new ArrayList<>();
-    for (Object a : artifacts) {
-      plans.add(a instanceof Image i ? i.plan() : ((ImageIndex) a).plan());
+    for (Item a : artifacts) {
+      plans.add(a.plan());
     }
     return plans;
   }
@@ -359,7 +390,7 @@ public final class Archive {
 
   /** Collects the images and indexes of an {@link Archive}. Not thread-safe. */
   public static final class Builder {
-    private final List<Object> artifacts = new ArrayList<>();
+    private final List<Item> artifacts = new ArrayList<>();
 
     private Builder() {}
 
@@ -371,7 +402,7 @@ public final class Archive {
      * @throws NullPointerException if {@code image} is null
      */
     public Builder add(Image image) {
-      artifacts.add(Objects.requireNonNull(image, "image"));
+      artifacts.add(new OfImage(Objects.requireNonNull(image, "image")));
       return this;
     }
 
@@ -383,7 +414,7 @@ public final class Archive {
      * @throws NullPointerException if {@code index} is null
      */
     public Builder add(ImageIndex index) {
-      artifacts.add(Objects.requireNonNull(index, "index"));
+      artifacts.add(new OfIndex(Objects.requireNonNull(index, "index")));
       return this;
     }
 
