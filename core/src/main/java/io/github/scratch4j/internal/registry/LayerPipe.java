@@ -1,31 +1,38 @@
 package io.github.scratch4j.internal.registry;
 
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Hands a layer's bytes from the thread that generates them to the request that sends them,
+ * Hands a layer's bytes from the thread that generates them to the requests that send them,
  * through a few buffers: the generator waits while the registry is slower, so a layer of any size
- * costs {@value #DEPTH} buffers of {@value #BUFFER} bytes, never the layer.
+ * costs {@value #DEPTH} buffers of {@value #BUFFER} bytes, never the layer. The buffers go to the
+ * HTTP client as they are, without another copy.
  */
 final class LayerPipe {
   static final int BUFFER = 256 << 10;
   private static final int DEPTH = 4;
-  private static final byte[] END = new byte[0];
+  private static final ByteBuffer END = ByteBuffer.allocate(0);
 
-  private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(DEPTH);
+  private final BlockingQueue<ByteBuffer> queue = new ArrayBlockingQueue<>(DEPTH);
   private volatile boolean abandoned;
   private volatile Throwable failure;
+  /** The reading end's current buffer: what is left of it. */
+  private ByteBuffer current = ByteBuffer.allocate(0);
 
   /** The writing end: its {@code close} ends the stream. */
   final OutputStream output = new OutputStream() {
-    private byte[] current = new byte[BUFFER];
-    private int filled;
+    private ByteBuffer filling = ByteBuffer.allocate(BUFFER);
 
     @Override
     public void write(int b) throws IOException {
@@ -35,63 +42,31 @@ final class LayerPipe {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       while (len > 0) {
-        int n = Math.min(len, current.length - filled);
-        System.arraycopy(b, off, current, filled, n);
-        filled += n;
+        int n = Math.min(len, filling.remaining());
+        filling.put(b, off, n);
         off += n;
         len -= n;
-        if (filled == current.length) {
-          put(current);
-          current = new byte[BUFFER];
-          filled = 0;
+        if (!filling.hasRemaining()) {
+          put(filling.flip());
+          filling = ByteBuffer.allocate(BUFFER);
         }
       }
     }
 
     @Override
     public void close() throws IOException {
-      if (current == null) {
+      if (filling == null) {
         return;
       }
-      if (filled > 0) {
-        put(java.util.Arrays.copyOf(current, filled));
+      if (filling.position() > 0) {
+        put(filling.flip());
       }
-      current = null;
+      filling = null;
       put(END);
     }
   };
 
-  /** The reading end. */
-  final InputStream input = new InputStream() {
-    private byte[] current = new byte[0];
-    private int read;
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      while (read == current.length) {
-        if (current == END) {
-          return -1;
-        }
-        current = take();
-        read = 0;
-      }
-      int n = Math.min(len, current.length - read);
-      System.arraycopy(current, read, b, off, n);
-      read += n;
-      return n;
-    }
-  };
-
-  private void put(byte[] b) throws IOException {
+  private void put(ByteBuffer b) throws IOException {
     try {
       while (!queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
         if (abandoned) {
@@ -104,10 +79,64 @@ final class LayerPipe {
     }
   }
 
-  private byte[] take() throws IOException {
+  /** The next bytes, at most {@code max} of them, waiting for the generator; null at the end. Reader's thread only. */
+  ByteBuffer take(long max) throws IOException {
+    while (!current.hasRemaining()) {
+      if (current == END) {
+        return null;
+      }
+      current = next();
+    }
+    int n = (int) Math.min(max, current.remaining());
+    ByteBuffer slice = current.slice(current.position(), n);
+    current.position(current.position() + n);
+    return slice;
+  }
+
+  /** Whether the stream has ended, waiting for the generator to say. */
+  boolean atEnd() throws IOException {
+    while (!current.hasRemaining()) {
+      if (current == END) {
+        return true;
+      }
+      current = next();
+    }
+    return false;
+  }
+
+  /** Reads up to {@code n} bytes into an array. */
+  byte[] read(int n) throws IOException {
+    ByteBuffer out = ByteBuffer.allocate(n);
+    ByteBuffer b;
+    while (out.hasRemaining() && (b = take(out.remaining())) != null) {
+      out.put(b);
+    }
+    return java.util.Arrays.copyOf(out.array(), out.position());
+  }
+
+  /** Puts bytes back in front of what is left. */
+  void unread(byte[] head) {
+    ByteBuffer rest = current;
+    ByteBuffer both = ByteBuffer.allocate(head.length + rest.remaining());
+    both.put(head).put(rest).flip();
+    current = both;
+  }
+
+  /** Skips {@code n} bytes. */
+  void skip(long n) throws IOException {
+    while (n > 0) {
+      ByteBuffer b = take(n);
+      if (b == null) {
+        throw new EOFException("the layer ended " + n + " bytes before the offset to resume from");
+      }
+      n -= b.remaining();
+    }
+  }
+
+  private ByteBuffer next() throws IOException {
     try {
       while (true) {
-        byte[] b = queue.poll(100, TimeUnit.MILLISECONDS);
+        ByteBuffer b = queue.poll(100, TimeUnit.MILLISECONDS);
         if (b != null) {
           return b;
         }
@@ -134,5 +163,103 @@ final class LayerPipe {
   void abandon() {
     abandoned = true;
     queue.clear();
+  }
+
+  /**
+   * A request body of the next bytes, at most {@code limit} of them, of unknown length (sent with
+   * chunked transfer coding). It is taken by a task on {@code executor}, which waits for the
+   * client's demand and for the generator; it can be sent once only (a second subscriber fails
+   * at once). {@code sent} is told of each buffer's size as it goes.
+   */
+  HttpRequest.BodyPublisher body(long limit, Executor executor, java.util.function.LongConsumer sent) {
+    AtomicBoolean subscribed = new AtomicBoolean();
+    return new HttpRequest.BodyPublisher() {
+      @Override
+      public long contentLength() {
+        return -1;
+      }
+
+      @Override
+      public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+        if (!subscribed.compareAndSet(false, true)) {
+          subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {}
+
+            @Override
+            public void cancel() {}
+          });
+          subscriber.onError(new IOException("a streamed chunk cannot be sent twice"));
+          return;
+        }
+        Delivery d = new Delivery(subscriber, limit, sent);
+        subscriber.onSubscribe(d);
+        executor.execute(d);
+      }
+    };
+  }
+
+  /** Hands buffers to a subscriber as it asks for them. */
+  private final class Delivery implements Flow.Subscription, Runnable {
+    private final Flow.Subscriber<? super ByteBuffer> subscriber;
+    private final java.util.function.LongConsumer sent;
+    private long left;
+    private long demand;
+    private boolean cancelled;
+
+    Delivery(Flow.Subscriber<? super ByteBuffer> subscriber, long limit, java.util.function.LongConsumer sent) {
+      this.subscriber = subscriber;
+      this.left = limit;
+      this.sent = sent;
+    }
+
+    @Override
+    public synchronized void request(long n) {
+      demand = n <= 0 || demand + n < 0 ? Long.MAX_VALUE : demand + n;
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void cancel() {
+      cancelled = true;
+      notifyAll();
+    }
+
+    private synchronized boolean awaitDemand() throws InterruptedException {
+      // A request that failed may neither ask for more nor cancel: the abandoned pipe ends the wait.
+      while (demand == 0 && !cancelled && !abandoned) {
+        wait(100);
+      }
+      if (cancelled || abandoned) {
+        return false;
+      }
+      if (demand != Long.MAX_VALUE) {
+        demand--;
+      }
+      return true;
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (left > 0) {
+          if (!awaitDemand()) {
+            return;
+          }
+          ByteBuffer b = take(left);
+          if (b == null) {
+            break;
+          }
+          left -= b.remaining();
+          sent.accept(b.remaining());
+          subscriber.onNext(b);
+        }
+        subscriber.onComplete();
+      } catch (InterruptedException e) {
+        subscriber.onError(new InterruptedIOException("interrupted while sending a layer"));
+      } catch (IOException | RuntimeException e) {
+        subscriber.onError(e);
+      }
+    }
   }
 }

@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.io.PushbackInputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -82,6 +80,8 @@ public final class Pusher {
   private final RegistryOptions options;
   private final String repo;
   private final Set<Digest> done = ConcurrentHashMap.newKeySet();
+  /** Where pulls look first: what is pushed goes there too, so pulling it back downloads no blob. */
+  private final BlobCache cache;
   private Descriptor heldDescriptor;
   private byte[] heldContent;
 
@@ -96,6 +96,7 @@ public final class Pusher {
     this.ref = ref;
     this.options = options;
     this.repo = ref.repository();
+    this.cache = new BlobCache(options.cacheDirectory().orElseGet(BlobCache::defaultRoot));
   }
 
   /**
@@ -121,6 +122,18 @@ public final class Pusher {
   /** Makes sure the repository holds a blob that is in memory. */
   public void blob(Descriptor d, byte[] content) throws IOException {
     upload(d, Content.of(content));
+    remember(d, content);
+  }
+
+  /** Puts a document or small blob in the pull cache; a cache that cannot be written is no failure of the push. */
+  private void remember(Descriptor d, byte[] content) {
+    try {
+      if (d.digest().algorithm().equals("sha256") && cache.get(d.digest(), content.length).isEmpty()) {
+        cache.put(d.digest(), content);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the push does not depend on the cache
+    }
   }
 
   /** Makes sure the repository holds a stored blob, read only if it must be sent. */
@@ -136,9 +149,9 @@ public final class Pusher {
   public Descriptor layer(String mediaType, LayerBytes layer) throws IOException {
     long small = Math.min(options.chunkSize(), SMALL);
     for (int attempt = 1; ; attempt++) {
-      Generation g = new Generation(layer);
+      Generation g = new Generation(layer, cache);
       try {
-        byte[] head = g.pipe.input.readNBytes((int) small + 1);
+        byte[] head = g.pipe.read((int) small + 1);
         if (head.length <= small) {
           Descriptor d = Descriptor.of(mediaType, g.result(), head.length);
           upload(d, Content.of(head));
@@ -175,6 +188,7 @@ public final class Pusher {
    * held for {@link #finish()}.
    */
   public synchronized void document(Descriptor d, byte[] content) throws IOException {
+    remember(d, content);
     if (heldDescriptor != null) {
       putManifest(heldDescriptor, heldContent, heldDescriptor.digest().toString());
     }
@@ -444,11 +458,13 @@ public final class Pusher {
     final LayerPipe pipe = new LayerPipe();
     final CompletableFuture<Digest> result = new CompletableFuture<>();
 
-    Generation(LayerBytes layer) {
+    Generation(LayerBytes layer, BlobCache cache) {
       GENERATORS.execute(() -> {
-        try {
-          Digest d = layer.writeTo(pipe.output);
+        Tee tee = new Tee(pipe.output, cache);
+        try (tee) {
+          Digest d = layer.writeTo(tee);
           pipe.output.close();
+          tee.keep(d);
           result.complete(d);
         } catch (Throwable t) {
           pipe.fail(t);
@@ -490,40 +506,97 @@ public final class Pusher {
     }
   }
 
+  /**
+   * A generated layer's bytes on their way to the registry, copied into the pull cache as they go.
+   * The cache's troubles (a full disk, no permission) end the copy, never the push.
+   */
+  private static final class Tee extends OutputStream {
+    private final OutputStream out;
+    private BlobCache.Incoming copy;
+
+    Tee(OutputStream out, BlobCache cache) {
+      this.out = out;
+      try {
+        copy = cache.incoming();
+      } catch (IOException | RuntimeException e) {
+        copy = null;
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (copy != null) {
+        try {
+          copy.output().write(b, off, len);
+        } catch (IOException e) {
+          drop();
+        }
+      }
+      out.write(b, off, len);
+    }
+
+    /** The layer is whole: the cache keeps it. */
+    void keep(Digest d) {
+      if (copy != null && d.algorithm().equals("sha256")) {
+        try {
+          copy.keep(d);
+        } catch (IOException | RuntimeException e) {
+          drop();
+        }
+      }
+    }
+
+    private void drop() {
+      try {
+        copy.close();
+      } catch (IOException e) {
+        // nothing kept either way
+      }
+      copy = null;
+    }
+
+    /** Leaves the layer's own stream to the caller; removes an unfinished copy. */
+    @Override
+    public void close() {
+      if (copy != null) {
+        drop();
+      }
+    }
+  }
+
   /** One upload session of a layer sent as it is generated. */
   private final class Streamed {
     private final LayerBytes layer;
     Generation generation;
-    private PushbackInputStream in;
     private long position;
     Descriptor descriptor;
 
     Streamed(LayerBytes layer, Generation generation, byte[] head) {
       this.layer = layer;
       this.generation = generation;
-      this.in = new PushbackInputStream(new SequenceInputStream(new ByteArrayInputStream(head), generation.pipe.input), 1);
+      generation.pipe.unread(head);
     }
 
     /** Generates the layer again, skipping what the registry already holds. */
     private void reopen(long offset) throws IOException {
       generation.abandon();
-      generation = new Generation(layer);
-      in = new PushbackInputStream(generation.pipe.input, 1);
-      skip(in, offset);
+      generation = new Generation(layer, cache);
+      generation.pipe.skip(offset);
       position = offset;
     }
 
     Optional<RegistryException> send(String location, String mediaType) throws IOException {
       int failures = 0;
       RegistryException last = null;
-      while (true) {
-        int next = in.read();
-        if (next < 0) {
-          break;
-        }
-        in.unread(next);
+      while (!generation.pipe.atEnd()) {
         long from = position;
-        Counted body = new Counted(in, options.chunkSize());
+        java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+        HttpRequest.BodyPublisher body = generation.pipe.body(options.chunkSize(), GENERATORS, taken::addAndGet);
         RegistryClient.Call patch = RegistryClient.Call.of("PATCH", location, scopes(Optional.empty()))
             .header("Content-Type", "application/octet-stream")
             .body(streamed(body, options.chunkSize()))
@@ -531,7 +604,7 @@ public final class Pusher {
         try {
           RegistryClient.Answer r = client.send(patch);
           if (r.status() == 202) {
-            position += body.count;
+            position += taken.get();
             location = location(patch, r);
             long held = r.header("Range").flatMap(Pusher::held).orElse(position);
             if (held != position) {
@@ -564,36 +637,6 @@ public final class Pusher {
           .body(bytes(new byte[0]))
           .once();
       return finish(put, descriptor);
-    }
-  }
-
-  /** At most {@code limit} bytes of a stream, counted as they are read. */
-  private static final class Counted extends InputStream {
-    private final InputStream in;
-    private final long limit;
-    volatile long count;
-
-    Counted(InputStream in, long limit) {
-      this.in = in;
-      this.limit = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (count >= limit) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, limit - count));
-      if (n > 0) {
-        count += n;
-      }
-      return n;
     }
   }
 
@@ -728,15 +771,9 @@ public final class Pusher {
     };
   }
 
-  /**
-   * A body of unknown length (sent with chunked transfer coding), read from a stream that can be
-   * read only once: a second send of it (as after a challenge) fails, and the upload resumes from
-   * what the registry holds.
-   */
-  private static RegistryClient.Body streamed(InputStream in, long atMost) {
+  /** A body of unknown length, of at most {@code atMost} bytes, that can be sent once. */
+  private static RegistryClient.Body streamed(HttpRequest.BodyPublisher body, long atMost) {
     return new RegistryClient.Body() {
-      private final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
-
       @Override
       public long length() {
         return -1;
@@ -749,17 +786,7 @@ public final class Pusher {
 
       @Override
       public HttpRequest.BodyPublisher publisher() {
-        return HttpRequest.BodyPublishers.ofInputStream(() -> {
-          if (!sent.compareAndSet(false, true)) {
-            return new InputStream() {
-              @Override
-              public int read() throws IOException {
-                throw new IOException("a streamed chunk cannot be sent twice");
-              }
-            };
-          }
-          return in;
-        });
+        return body;
       }
     };
   }

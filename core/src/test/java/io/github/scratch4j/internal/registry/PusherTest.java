@@ -110,8 +110,12 @@ class PusherTest {
     return self[0];
   }
 
+  /** What a push puts in the pull cache goes here, not to the user's cache. */
+  @TempDir static Path cache;
+
   private static RegistryOptions options() {
-    return RegistryOptions.defaults().withRetries(3, Duration.ofMillis(1)).withTimeout(Duration.ofMillis(300));
+    return RegistryOptions.defaults().withRetries(3, Duration.ofMillis(1)).withTimeout(Duration.ofMillis(300))
+        .withCacheDirectory(cache);
   }
 
   private static boolean putOf(RawServer.Request r, String digest) {

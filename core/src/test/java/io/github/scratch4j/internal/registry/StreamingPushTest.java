@@ -170,4 +170,26 @@ class StreamingPushTest {
         && r.method().equals("PUT"));
     assertThat(registry.repositories.get("it/two")).contains(m.config().digest(), m.layers().get(0).digest());
   }
+
+  @Test
+  void aPullRightAfterAPushOfTheSameImageDownloadsNoBlob() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    // One layer streamed (larger than what is held in memory), one sent whole, and the config.
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 6))))
+        .add(Layer.builder().addFile("/small", Source.of(random(10_000, 7))).build());
+    Digest pushed = assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options()));
+    registry.received.clear();
+
+    Image pulled = assertTimeoutPreemptively(HANG_GUARD, () -> Image.from(registry.host + "/it/app:1", options()));
+
+    assertThat(pulled.layers()).hasSize(2);
+    // Only the tag is asked about: every blob, and the manifest, come from the cache the push filled.
+    assertThat(registry.received).extracting(Received::line).isNotEmpty()
+        .allMatch(line -> line.equals("GET /v2/") || line.endsWith(" /v2/it/app/manifests/1"), "asks only for the tag");
+    Manifest m = written(image, Compression.GZIP);
+    assertThat(pushed).isEqualTo(Sha256.of(m.toJson()));
+    for (Descriptor blob : List.of(m.config(), m.layers().get(0), m.layers().get(1))) {
+      assertThat(dir.resolve("cache/blobs/sha256/" + blob.digest().hex())).hasSize(blob.size());
+    }
+  }
 }
