@@ -24,7 +24,17 @@ final class LayerPipe {
   private static final int DEPTH = 4;
   private static final ByteBuffer END = ByteBuffer.allocate(0);
 
+  /**
+   * The HTTP client takes a buffer only once it has written the one before it to the socket (its
+   * socket writer asks for the next list of buffers when the current one is out, and the exchange
+   * asks the body for the next buffer when it hands one on), so a buffer handed over this many
+   * buffers ago is written and free to fill again.
+   */
+  private static final int IN_FLIGHT = 3;
+
   private final BlockingQueue<ByteBuffer> queue = new ArrayBlockingQueue<>(DEPTH);
+  /** Buffers written and free to fill again: a layer of any size costs a dozen buffers. */
+  private final java.util.Queue<ByteBuffer> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile boolean abandoned;
   private volatile Throwable failure;
   /** The reading end's current buffer: what is left of it. */
@@ -32,7 +42,7 @@ final class LayerPipe {
 
   /** The writing end: its {@code close} ends the stream. */
   final OutputStream output = new OutputStream() {
-    private ByteBuffer filling = ByteBuffer.allocate(BUFFER);
+    private ByteBuffer filling = fresh();
 
     @Override
     public void write(int b) throws IOException {
@@ -48,7 +58,7 @@ final class LayerPipe {
         len -= n;
         if (!filling.hasRemaining()) {
           put(filling.flip());
-          filling = ByteBuffer.allocate(BUFFER);
+          filling = fresh();
         }
       }
     }
@@ -65,6 +75,11 @@ final class LayerPipe {
       put(END);
     }
   };
+
+  private ByteBuffer fresh() {
+    ByteBuffer b = free.poll();
+    return b == null ? ByteBuffer.allocate(BUFFER) : b.clear();
+  }
 
   private void put(ByteBuffer b) throws IOException {
     try {
@@ -92,6 +107,27 @@ final class LayerPipe {
     current.position(current.position() + n);
     return slice;
   }
+
+  /**
+   * The next buffer whole, if it fits in {@code max} bytes and none of it was read yet, so that
+   * it can be filled again once sent; else {@link #take}'s slice. Null at the end.
+   */
+  private ByteBuffer takeWhole(long max) throws IOException {
+    while (!current.hasRemaining()) {
+      if (current == END) {
+        return null;
+      }
+      current = next();
+    }
+    if (current.position() == 0 && current.capacity() == BUFFER && current.remaining() <= max) {
+      ByteBuffer whole = current;
+      current = EMPTY;
+      return whole;
+    }
+    return take(max);
+  }
+
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   /** Whether the stream has ended, waiting for the generator to say. */
   boolean atEnd() throws IOException {
@@ -206,6 +242,10 @@ final class LayerPipe {
     private long left;
     private long demand;
     private boolean cancelled;
+    /** Whole buffers handed over, by their index, until they are surely written. */
+    private final java.util.ArrayDeque<ByteBuffer> handed = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Long> handedAt = new java.util.ArrayDeque<>();
+    private long index;
 
     Delivery(Flow.Subscriber<? super ByteBuffer> subscriber, long limit, java.util.function.LongConsumer sent) {
       this.subscriber = subscriber;
@@ -246,10 +286,21 @@ final class LayerPipe {
           if (!awaitDemand()) {
             return;
           }
-          ByteBuffer b = take(left);
+          // Asked for buffer number index: those IN_FLIGHT or more before it are on the wire.
+          while (!handedAt.isEmpty() && handedAt.peekFirst() <= index - IN_FLIGHT) {
+            handedAt.pollFirst();
+            free.offer(handed.pollFirst());
+          }
+          ByteBuffer b = takeWhole(left);
           if (b == null) {
             break;
           }
+          if (b.capacity() == BUFFER && b.position() == 0 && b.remaining() == b.limit() && b.hasArray()
+              && b.array().length == BUFFER && b.arrayOffset() == 0) {
+            handed.addLast(b);
+            handedAt.addLast(index);
+          }
+          index++;
           left -= b.remaining();
           sent.accept(b.remaining());
           subscriber.onNext(b);
