@@ -178,6 +178,16 @@ final class LayerPipe {
         }
         Throwable f = failure;
         if (f != null) {
+          // The generator's own exception (a source that changed or cannot be read) is the push's.
+          if (f instanceof IOException io) {
+            throw io;
+          }
+          if (f instanceof RuntimeException r) {
+            throw r;
+          }
+          if (f instanceof Error e) {
+            throw e;
+          }
           throw new IOException("generating the layer failed: " + f, f);
         }
         if (abandoned) {

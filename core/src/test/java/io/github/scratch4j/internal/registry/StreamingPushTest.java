@@ -192,4 +192,31 @@ class StreamingPushTest {
       assertThat(dir.resolve("cache/blobs/sha256/" + blob.digest().hex())).hasSize(blob.size());
     }
   }
+
+  @Test
+  void aSourceThatFailsWhileItsLayerStreamsFailsThePushWithItsOwnExceptionAndNoManifest() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    byte[] data = random(8 << 20, 8);
+    java.io.IOException gone = new java.io.IOException("the disk went away");
+    Source failing = Source.of(data.length, () -> new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+      private long read;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws java.io.IOException {
+        if (read > (6 << 20)) {
+          throw gone;
+        }
+        int n = super.read(b, off, len);
+        read += Math.max(n, 0);
+        return n;
+      }
+    });
+    Image image = Image.fromScratch().add(Entry.file("/data", failing));
+
+    java.io.IOException e = assertTimeoutPreemptively(HANG_GUARD, () -> org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.IOException.class, () -> image.pushTo(registry.host + "/it/app:1", options())));
+
+    assertThat(e).isSameAs(gone);
+    assertThat(registry.manifests).isEmpty();
+  }
 }
