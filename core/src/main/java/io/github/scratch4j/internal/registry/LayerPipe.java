@@ -37,6 +37,8 @@ final class LayerPipe {
   private final java.util.Queue<ByteBuffer> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile boolean abandoned;
   private volatile Throwable failure;
+  /** Buffers put back in front of the queue, read before it; reader's thread only. */
+  private final java.util.ArrayDeque<ByteBuffer> front = new java.util.ArrayDeque<>();
   /** The reading end's current buffer: what is left of it. */
   private ByteBuffer current = ByteBuffer.allocate(0);
 
@@ -150,12 +152,12 @@ final class LayerPipe {
     return java.util.Arrays.copyOf(out.array(), out.position());
   }
 
-  /** Puts bytes back in front of what is left. */
+  /** Puts bytes back in front of what is left; the array is the pipe's from now on. */
   void unread(byte[] head) {
-    ByteBuffer rest = current;
-    ByteBuffer both = ByteBuffer.allocate(head.length + rest.remaining());
-    both.put(head).put(rest).flip();
-    current = both;
+    if (current.hasRemaining() || current == END) {
+      front.push(current);
+    }
+    current = ByteBuffer.wrap(head);
   }
 
   /** Skips {@code n} bytes. */
@@ -170,6 +172,9 @@ final class LayerPipe {
   }
 
   private ByteBuffer next() throws IOException {
+    if (!front.isEmpty()) {
+      return front.pop();
+    }
     try {
       while (true) {
         ByteBuffer b = queue.poll(100, TimeUnit.MILLISECONDS);

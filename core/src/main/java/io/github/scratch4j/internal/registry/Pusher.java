@@ -161,6 +161,7 @@ public final class Pusher {
         String location = location(post, client.expect(post, 202));
         Streamed s = new Streamed(layer, g, head);
         g = null;
+        head = null; // the pipe's now: sent, then dropped
         try {
           Optional<RegistryException> lost = s.send(location, mediaType);
           if (lost.isEmpty()) {
