@@ -75,7 +75,7 @@ class StreamingPushTest {
   }
 
   @Test
-  void aLargeLayerIsSentInChunksAsItIsGeneratedAndNothingIsWrittenToTheTemporaryDirectory() throws Exception {
+  void aLargeLayerIsSentAsItIsGeneratedAndNothingIsWrittenToTheTemporaryDirectory() throws Exception {
     MemoryRegistry registry = new MemoryRegistry(servers);
     Image image = Image.fromScratch().add(Entry.file("/data", Source.of(random(12 << 20, 1))));
     List<String> before = scratch4jTemporaries();
