@@ -3,8 +3,11 @@
 # docker-registry, the distribution registry, on 127.0.0.1 with storage in a temporary folder,
 # restarted empty before every run) by scratch4j's command-line sample (build + push, one
 # process) against `skopeo copy` of the same image, already written as a docker-archive, to it.
-# Both gzip the layer (skopeo always compresses layers it sends to a registry). Prints the median
-# wall time of RUNS runs, the peak RSS, and each time as a ratio of scratch4j's.
+# Both gzip the layer (skopeo always compresses layers it sends to a registry). The yardstick is
+# the registry's own ingest: the raw 512 MiB file uploaded by curl in one streamed PUT (`curl -T`,
+# after the POST that opens the upload; `--data-binary @file` would read it all into memory first),
+# its digest computed beforehand. Prints the median wall time of RUNS runs, the peak RSS, and each
+# time as a ratio of scratch4j's.
 #
 #   jmh-benchmarks/push-bench.sh [RUNS]        (default 5; the jars are built if missing)
 set -euo pipefail
@@ -13,7 +16,7 @@ runs=${1:-5}
 work=${BENCH_DIR:-$PWD/jmh-benchmarks/target/push-bench}
 samples=$PWD/samples/target/scratch4j-samples.jar
 benchjar=$PWD/jmh-benchmarks/target/benchmarks.jar
-for tool in docker-registry skopeo /usr/bin/time; do
+for tool in docker-registry skopeo curl sha256sum /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "push-bench needs $tool" >&2; exit 1; }
 done
 if [ ! -f "$samples" ] || [ ! -f "$benchjar" ]; then mvn -q -DskipTests package; fi
@@ -53,6 +56,20 @@ trap stop_registry EXIT
 # The archive skopeo copies, written once (not timed).
 java -jar "$samples" build --add "$big" --no-dependency-check -o "$work/big.tar" >/dev/null
 
+# The yardstick's upload: POST to open it, then one PUT streaming the file with the digest.
+big_digest=sha256:$(sha256sum "$big" | cut -d' ' -f1)
+cat > "$work/curl-put.sh" <<'SH'
+#!/usr/bin/env bash
+set -euo pipefail
+port=$1 file=$2 digest=$3
+location=$(curl -fsS -o /dev/null -D - -X POST "http://127.0.0.1:$port/v2/bench/big/blobs/uploads/" \
+  | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+case $location in http*) ;; *) location=http://127.0.0.1:$port$location ;; esac
+case $location in *\?*) sep='&' ;; *) sep='?' ;; esac
+curl -fsS -T "$file" -H 'Content-Type: application/octet-stream' "$location${sep}digest=$digest"
+SH
+chmod +x "$work/curl-put.sh"
+
 measure() {  # measure CMD...: median wall time ($median) and peak RSS ($rss) over $runs empty-registry runs
   local times=() peak=0
   for i in $(seq 0 "$runs"); do
@@ -77,3 +94,5 @@ measure skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "d
 row "skopeo copy docker-archive -> registry (gzip)"
 measure java -jar "$samples" build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"
 row "scratch4j build --push --uncompressed"
+measure "$work/curl-put.sh" "$port" "$big" "$big_digest"
+row "curl -T of the raw file (POST + streamed PUT)"

@@ -236,8 +236,7 @@ public final class Image {
    * @throws SourceChangedException if a file added to the image changed while it was read
    * @throws ImageFormatException if a stored layer (from a base image or {@link Layer#ofBlob}) is
    *     malformed or does not match its digest, or the Docker credentials file is malformed
-   * @throws IOException if a source cannot be read, or the temporary image layout cannot be
-   *     written in {@code java.io.tmpdir}
+   * @throws IOException if a source cannot be read
    */
   public Digest pushTo(String reference) throws IOException {
     return pushTo(reference, RegistryOptions.defaults());
@@ -268,12 +267,11 @@ public final class Image {
    * @throws SourceChangedException if a file added to the image changed while it was read
    * @throws ImageFormatException if a stored layer (from a base image or {@link Layer#ofBlob}) is
    *     malformed or does not match its digest, or the Docker credentials file is malformed
-   * @throws IOException if a source cannot be read, or the temporary image layout cannot be
-   *     written in {@code java.io.tmpdir}
+   * @throws IOException if a source cannot be read
    */
   public Digest pushTo(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
-    return io.github.scratch4j.internal.registry.Pusher.push(this::writeTo, ref, Objects.requireNonNull(options, "options"));
+    return ArchiveWriting.toRegistry(this::plan, ref, Objects.requireNonNull(options, "options"));
   }
 
   /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */

@@ -187,8 +187,7 @@ public final class ImageIndex {
    *     registry stores a blob or manifest under another digest
    * @throws ImageFormatException if a stored layer is malformed or does not match its digest, or
    *     the Docker credentials file is malformed
-   * @throws IOException if a source cannot be read, or the temporary image layout cannot be
-   *     written in {@code java.io.tmpdir}
+   * @throws IOException if a source cannot be read
    */
   public Digest pushTo(String reference) throws IOException {
     return pushTo(reference, RegistryOptions.defaults());
@@ -217,12 +216,11 @@ public final class ImageIndex {
    *     registry stores a blob or manifest under another digest
    * @throws ImageFormatException if a stored layer is malformed or does not match its digest, or
    *     the Docker credentials file is malformed
-   * @throws IOException if a source cannot be read, or the temporary image layout cannot be
-   *     written in {@code java.io.tmpdir}
+   * @throws IOException if a source cannot be read
    */
   public Digest pushTo(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
-    return io.github.scratch4j.internal.registry.Pusher.push(this::writeTo, ref, Objects.requireNonNull(options, "options"));
+    return io.github.scratch4j.internal.archive.ArchiveWriting.toRegistry(this::plan, ref, Objects.requireNonNull(options, "options"));
   }
 
   /**

@@ -88,11 +88,12 @@ class RegistryErrorsTest {
   void aPushToADeadRegistryFailsBeforeAnyLayerIsWritten() throws Exception {
     String host = "127.0.0.1:" + closedPort();
     java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
-    RegistryException e = fails(() -> io.github.scratch4j.internal.registry.Pusher.push(
-        (layout, options) -> writes.incrementAndGet(), io.github.scratch4j.ImageReference.parse(host + "/x:1"),
-        options()));
+    RegistryException e = fails(() -> io.github.scratch4j.internal.archive.ArchiveWriting.toRegistry(() -> {
+      writes.incrementAndGet();
+      return small().plan();
+    }, io.github.scratch4j.ImageReference.parse(host + "/x:1"), options()));
     assertThat(e).hasMessageContaining("connection refused");
-    assertThat(writes).as("layouts written before the registry was asked").hasValue(0);
+    assertThat(writes).as("images planned before the registry was asked").hasValue(0);
   }
 
   @Test

@@ -56,6 +56,14 @@ class RegistryIT {
     return RegistryOptions.defaults().withCacheDirectory(cache).withRetries(5, Duration.ofMillis(20));
   }
 
+  /**
+   * For a push whose image the test then pulls to see it downloaded: a push fills the cache it is
+   * given, and a pull from that cache downloads nothing.
+   */
+  private RegistryOptions pushing(RegistryOptions options) {
+    return options.withCacheDirectory(dir.resolve("push-cache"));
+  }
+
   /** One per test: what this test pushes and Docker loads is no earlier test's. */
   private final io.github.scratch4j.Entry nonce = Nonce.entry();
 
@@ -127,7 +135,7 @@ class RegistryIT {
     Commands.require("skopeo");
     Commands.requireDocker();
     try (RegistryServer registry = RegistryServer.anonymous(); FaultProxy proxy = new FaultProxy(registry.host())) {
-      helloImage().pushTo(registry.host() + "/it/base:1", options());
+      helloImage().pushTo(registry.host() + "/it/base:1", pushing(options()));
       List<TransferEvent> events = new CopyOnWriteArrayList<>();
       Image base = Image.from(proxy.host() + "/it/base:1", options().withProgress(events::add));
       assertThat(events).filteredOn(e -> e.kind() == Kind.DOWNLOADED).hasSize(2);
@@ -273,7 +281,7 @@ class RegistryIT {
         RegistryOptions options = options().withCredentials(r[0], new RegistryCredentials("builder", r[1]))
             .withInsecureRegistry(tokens.host());
         String ref = r[0] + "/it/logged:1";
-        helloImage().pushTo(ref, options);
+        helloImage().pushTo(ref, pushing(options));
         assertThat(Image.from(ref, options).config().entrypoint()).containsExactly("/hello");
       }
       secrets.addAll(tokens.issued());
@@ -423,7 +431,7 @@ class RegistryIT {
           Fault.STOP_READING, 1);
       proxy.fail(FaultProxy.request("PUT", "/manifests/"), Fault.STALL_BODY, 1);
       // Each stall would last a minute; the guard fails the test long before, unless the client gives up by itself.
-      Digest digest = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> image.pushTo(proxy.host() + "/it/stalls:1", options));
+      Digest digest = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> image.pushTo(proxy.host() + "/it/stalls:1", pushing(options)));
       assertThat(proxy.requests()).extracting(Recorded::fault).contains("STOP_READING", "STALL_BODY");
 
       // Pulling it back: the manifest and a blob each stall once in the middle of their body.

@@ -40,6 +40,33 @@ public final class ArchiveWriting {
     return toLayout(artifacts, target, options);
   }
 
+  /** Plans what is to be pushed, once the registry has answered. */
+  @FunctionalInterface
+  public interface Planner {
+    Planned plan() throws IOException;
+  }
+
+  /**
+   * Pushes an image or index to a registry, each layer generated once and sent as it is made
+   * (see {@link RegistryBlobTarget}); the registry is asked first, before anything is planned.
+   *
+   * @return the digest of the pushed manifest or index
+   */
+  public static io.github.scratch4j.Digest toRegistry(
+      Planner planner, io.github.scratch4j.ImageReference ref, io.github.scratch4j.RegistryOptions options)
+      throws IOException {
+    io.github.scratch4j.internal.registry.Pusher pusher = io.github.scratch4j.internal.registry.Pusher.open(ref, options);
+    Planned artifact = planner.plan();
+    ImagesWriter images = new ImagesWriter(new RegistryBlobTarget(pusher),
+        WriteOptions.defaults().withCompression(options.compression()));
+    if (artifact instanceof io.github.scratch4j.internal.plan.PlannedImage image) {
+      images.write(image);
+    } else {
+      images.write((io.github.scratch4j.internal.plan.PlannedIndex) artifact);
+    }
+    return pusher.finish();
+  }
+
   /** Writes a combined archive to a stream. */
   public static List<Manifest> toStream(List<Planned> artifacts, OutputStream stream, WriteOptions options)
       throws IOException {

@@ -94,6 +94,41 @@ final class BlobCache {
   }
 
   /**
+   * A blob being made elsewhere (a layer generated for a push), written to the cache as it goes
+   * and kept under the digest its maker computed only when {@link Incoming#keep} is called;
+   * closed without it, nothing is kept.
+   */
+  Incoming incoming() throws IOException {
+    return new Incoming(temporary());
+  }
+
+  /** See {@link #incoming()}. */
+  final class Incoming implements java.io.Closeable {
+    private final TempSiblings.TempFile temp;
+    private final OutputStream out;
+
+    private Incoming(TempSiblings.TempFile temp) {
+      this.temp = temp;
+      this.out = new java.io.BufferedOutputStream(temp.output(), 1 << 16);
+    }
+
+    OutputStream output() {
+      return out;
+    }
+
+    /** Keeps what was written as blob {@code d}, unless the cache has it already. */
+    void keep(Digest d) throws IOException {
+      out.flush();
+      temp.commitUnlessPresent(path(d));
+    }
+
+    @Override
+    public void close() throws IOException {
+      temp.close();
+    }
+  }
+
+  /**
    * A temporary file in the cache, locked while it is written, so that what a killed pull left
    * there (named as {@link TempSiblings} names them) is removed by the next one.
    */

@@ -3,161 +3,225 @@ package io.github.scratch4j.internal.registry;
 import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.Digest;
 import io.github.scratch4j.DigestMismatchException;
-import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.ImageReference;
-import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
 import io.github.scratch4j.RegistryException;
 import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.Source;
 import io.github.scratch4j.TransferEvent;
-import io.github.scratch4j.internal.read.Documents;
-import io.github.scratch4j.internal.read.LayoutIndex;
+import io.github.scratch4j.internal.io.HashingOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import io.github.scratch4j.internal.io.LimitedInputStream;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import io.github.scratch4j.internal.io.LimitedInputStream;
-import io.github.scratch4j.internal.io.TempSiblings;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Pushes what an OCI image layout holds to a registry (OCI distribution-spec, "Push"): each
- * image's blobs (skipped when the repository has them, mounted when another repository of the
- * registry does, else uploaded in one request or in chunks), concurrently; then its manifest; for
- * an index, every image's manifest by digest and then the index.
+ * Pushes blobs and manifests to one repository of a registry (OCI distribution-spec, "Push") as
+ * they are made, with nothing written to disk on the way.
+ *
+ * <p>A blob whose digest is known (a config, a stored layer) is asked for first and skipped when
+ * the repository has it, mounted when another repository of the registry does, and else sent in
+ * one request, or in chunks when larger than the chunk size. A generated layer's digest is known
+ * only once it is made: a small one is held in memory and then sent as a blob of known digest; a
+ * larger one is sent as it is generated, in chunks of at most the chunk size, each one streamed,
+ * and its digest is given in the final PUT. A chunk that fails is resumed from what the registry
+ * says it holds: the layer, which comes out the same every time, is generated again and its
+ * first bytes are skipped.
+ *
+ * <p>Manifests go up after their blobs; the last document given (an image's manifest, or an
+ * index after its images' manifests, which go up by digest) is held until {@link #finish()}
+ * pushes it to the reference.
+ *
+ * <p>Thread-safe: blobs go up concurrently.
  */
 public final class Pusher {
   /** A registry's {@code Range} header: the inclusive last byte it holds. */
   private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-(-?\\d+)");
+  /**
+   * Generated layers up to this size (or the chunk size, if smaller) are held in memory and sent
+   * in one request with their digest, which lets the registry be asked for them first; larger
+   * ones are streamed. The bound is what several layers made side by side may hold at once.
+   */
+  static final int SMALL = 4 << 20;
+
+  /** Daemon threads that generate layers into the requests that send them. */
+  private static final ExecutorService GENERATORS = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+    private final AtomicInteger n = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "scratch4j-push-layer-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  });
 
   private final RegistryClient client;
   private final ImageReference ref;
   private final RegistryOptions options;
-  private final Path blobs;
   private final String repo;
+  private final Set<Digest> done = ConcurrentHashMap.newKeySet();
+  /** Where pulls look first: what is pushed goes there too, so pulling it back downloads no blob. */
+  private final BlobCache cache;
+  private Descriptor heldDescriptor;
+  private byte[] heldContent;
 
-  Pusher(RegistryClient client, ImageReference ref, RegistryOptions options, Path layout) {
+  /** Writes a generated layer's stored bytes, the same every time, and says their digest. */
+  @FunctionalInterface
+  public interface LayerBytes {
+    Digest writeTo(OutputStream out) throws IOException;
+  }
+
+  private Pusher(RegistryClient client, ImageReference ref, RegistryOptions options) {
     this.client = client;
     this.ref = ref;
     this.options = options;
-    this.blobs = layout.resolve("blobs").resolve("sha256");
     this.repo = ref.repository();
+    this.cache = new BlobCache(options.cacheDirectory().orElseGet(BlobCache::defaultRoot));
   }
 
   /**
-   * Pushes the one image or index that {@code layout}'s {@code index.json} lists to {@code ref}:
-   * to its tag ({@code latest} if none), or by its digest, which must then be what is pushed.
-   *
-   * @return the digest of the pushed manifest or index
+   * A pusher to {@code ref}, once the registry has answered for its API root with push rights on
+   * the repository: a registry that is not there (connection refused, an unknown host, a TLS
+   * failure) or that refuses the credentials fails at once, naming the host and the cause, before
+   * any layer is generated.
    */
-  public static Digest push(Path layout, ImageReference ref, RegistryOptions options) throws IOException {
-    return push(layout, ref, options, RegistryClient.of(ref.registry(), options));
+  public static Pusher open(ImageReference ref, RegistryOptions options) throws IOException {
+    return open(ref, options, RegistryClient.of(ref.registry(), options));
   }
 
-  private static Digest push(Path layout, ImageReference ref, RegistryOptions options, RegistryClient client)
-      throws IOException {
-    List<Descriptor> top = LayoutIndex.read(layout.resolve("index.json"));
-    if (top.size() != 1) {
-      throw new IllegalStateException("a layout to push lists " + top.size() + " entries, not one");
-    }
-    Descriptor d = top.get(0);
-    if (ref.digest().isPresent() && !ref.digest().get().equals(d.digest())) {
-      throw new DigestMismatchException("cannot push to " + ref.fullName() + ": the image's digest is " + d.digest());
-    }
-    Pusher p = new Pusher(client, ref, options, layout);
-    p.push(d, ref.tag().isPresent() || ref.digest().isEmpty() ? ref.tagOrLatest() : d.digest().toString());
-    return d.digest();
-  }
-
-  /** Writes an image or index as an OCI layout. */
-  public interface LayoutWriter {
-    void write(Path layout, io.github.scratch4j.WriteOptions options) throws IOException;
-  }
-
-  /**
-   * Writes an image or index to a temporary OCI layout (layers compressed as the options say),
-   * pushes it, and deletes the layout.
-   */
-  public static Digest push(LayoutWriter writer, ImageReference ref, RegistryOptions options) throws IOException {
-    RegistryClient client = RegistryClient.of(ref.registry(), options);
-    reachable(client, ref);
-    // Named and locked as TempSiblings does, so that the next push removes what a killed one left.
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    TempSiblings.sweep(tmp, PUSH_LAYOUT);
-    try (TempSiblings.TempDirectory dir = TempSiblings.createDirectory(tmp.resolve(PUSH_LAYOUT))) {
-      Path layout = dir.path().resolve("layout");
-      writer.write(layout, io.github.scratch4j.WriteOptions.defaults()
-          .withFormat(io.github.scratch4j.WriteOptions.Format.OCI_LAYOUT).withCompression(options.compression()));
-      return push(layout, ref, options, client);
-    }
-  }
-
-  /**
-   * Asks the registry for its API root with push rights on the repository, once, before any layer
-   * is compressed: a registry that is not there (connection refused, an unknown host, a TLS
-   * failure) or that refuses the credentials fails the push at once, naming the host and the
-   * cause, instead of after the whole image has been written. Any answer at all means a registry
-   * is there; the requests of the push itself are retried as usual.
-   */
-  private static void reachable(RegistryClient client, ImageReference ref) throws IOException {
+  static Pusher open(ImageReference ref, RegistryOptions options, RegistryClient client) throws IOException {
     client.send(RegistryClient.Call.of("GET", "/v2/", List.of("repository:" + ref.repository() + ":pull,push")).once());
+    return new Pusher(client, ref, options);
   }
 
-  /** The name a push's temporary layout directories stand for, in the temporary directory. */
-  private static final String PUSH_LAYOUT = "scratch4j-push";
+  /** Runs transfers side by side, as many as the options allow; a failure stops the others. */
+  public <T> List<T> parallel(List<Callable<T>> tasks) throws IOException {
+    return Parallel.run(tasks, options.concurrency(), "scratch4j-push");
+  }
+
+  /** Makes sure the repository holds a blob that is in memory. */
+  public void blob(Descriptor d, byte[] content) throws IOException {
+    upload(d, Content.of(content));
+    remember(d, content);
+  }
+
+  /** Puts a document or small blob in the pull cache; a cache that cannot be written is no failure of the push. */
+  private void remember(Descriptor d, byte[] content) {
+    try {
+      if (d.digest().algorithm().equals("sha256") && cache.get(d.digest(), content.length).isEmpty()) {
+        cache.put(d.digest(), content);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the push does not depend on the cache
+    }
+  }
+
+  /** Makes sure the repository holds a stored blob, read only if it must be sent. */
+  public void blob(Descriptor d, Source content) throws IOException {
+    upload(d, Content.of(d, content));
+  }
+
+  /**
+   * Sends a generated layer as it is made, unless it is small and the repository has it.
+   *
+   * @return its descriptor, with {@code mediaType}
+   */
+  public Descriptor layer(String mediaType, LayerBytes layer) throws IOException {
+    long small = Math.min(options.chunkSize(), SMALL);
+    for (int attempt = 1; ; attempt++) {
+      Generation g = new Generation(layer, cache);
+      try {
+        byte[] head = g.pipe.read((int) small + 1);
+        if (head.length <= small) {
+          Descriptor d = Descriptor.of(mediaType, g.result(), head.length);
+          upload(d, Content.of(head));
+          return d;
+        }
+        RegistryClient.Call post = RegistryClient.Call.of("POST", "/v2/" + repo + "/blobs/uploads/", scopes(Optional.empty()));
+        String location = location(post, client.expect(post, 202));
+        Streamed s = new Streamed(layer, g, head);
+        g = null;
+        head = null; // the pipe's now: sent, then dropped
+        try {
+          Optional<RegistryException> lost = s.send(location, mediaType);
+          if (lost.isEmpty()) {
+            Progress.done(options.progress(), TransferEvent.Kind.UPLOADED, s.descriptor);
+            BlobLocations.seen(client.registry(), s.descriptor.digest(), repo);
+            return s.descriptor;
+          }
+          if (attempt >= options.attempts()) {
+            throw new RegistryException("uploading a layer to " + ref.registry() + "/" + repo + " failed " + attempt
+                + " times; the last time: " + lost.get().getMessage(), lost.get());
+          }
+        } finally {
+          s.generation.abandon();
+        }
+      } finally {
+        if (g != null) {
+          g.abandon();
+        }
+      }
+    }
+  }
+
+  /**
+   * Pushes a manifest or index. Each one goes up by digest once the next is given; the last is
+   * held for {@link #finish()}.
+   */
+  public synchronized void document(Descriptor d, byte[] content) throws IOException {
+    remember(d, content);
+    if (heldDescriptor != null) {
+      putManifest(heldDescriptor, heldContent, heldDescriptor.digest().toString());
+    }
+    heldDescriptor = d;
+    heldContent = content;
+  }
+
+  /**
+   * Pushes the last document to the reference's tag ({@code latest} if none), or by its digest,
+   * which must then be the reference's.
+   *
+   * @return its digest
+   */
+  public synchronized Digest finish() throws IOException {
+    if (heldDescriptor == null) {
+      throw new IllegalStateException("nothing to push to " + ref.fullName());
+    }
+    Digest digest = heldDescriptor.digest();
+    if (ref.digest().isPresent() && !ref.digest().get().equals(digest)) {
+      throw new DigestMismatchException("cannot push to " + ref.fullName() + ": the image's digest is " + digest);
+    }
+    putManifest(heldDescriptor, heldContent,
+        ref.tag().isPresent() || ref.digest().isEmpty() ? ref.tagOrLatest() : digest.toString());
+    return digest;
+  }
 
   private List<String> scopes(Optional<String> mountFrom) {
     List<String> s = new ArrayList<>();
     s.add("repository:" + repo + ":pull,push");
     mountFrom.ifPresent(from -> s.add("repository:" + from + ":pull"));
     return s;
-  }
-
-  private void push(Descriptor d, String reference) throws IOException {
-    byte[] content = Files.readAllBytes(blob(d.digest()));
-    if (d.mediaType().equals(MediaType.OCI_INDEX) || d.mediaType().equals(MediaType.DOCKER_MANIFEST_LIST)) {
-      // Every manifest an index names must exist before the index (distribution-spec, "Pushing Manifests").
-      for (Descriptor m : Documents.index(content, "image index " + d.digest())) {
-        push(m, m.digest().toString());
-      }
-    } else {
-      Manifest m = Documents.manifest(content, "manifest " + d.digest());
-      Map<Digest, Descriptor> unique = new LinkedHashMap<>();
-      unique.put(m.config().digest(), m.config());
-      m.layers().forEach(l -> unique.putIfAbsent(l.digest(), l));
-      List<Callable<Void>> uploads = new ArrayList<>();
-      for (Descriptor b : unique.values()) {
-        uploads.add(() -> {
-          upload(b);
-          return null;
-        });
-      }
-      Parallel.run(uploads, options.concurrency(), "scratch4j-push");
-    }
-    putManifest(d, content, reference);
-    Progress.done(options.progress(), TransferEvent.Kind.MANIFEST_PUSHED, d);
-  }
-
-  private Path blob(Digest d) throws ImageFormatException {
-    Path p = blobs.resolve(d.hex());
-    if (!Files.isRegularFile(p)) {
-      throw new ImageFormatException("the layout to push has no blob " + d);
-    }
-    return p;
   }
 
   private void putManifest(Descriptor d, byte[] content, String reference) throws IOException {
@@ -170,14 +234,53 @@ public final class Pusher {
       throw new DigestMismatchException("registry " + ref.registry() + " stored manifest " + d.digest() + " of "
           + repo + " as " + said.get().trim());
     }
+    Progress.done(options.progress(), TransferEvent.Kind.MANIFEST_PUSHED, d);
   }
 
-  /** Makes sure the repository holds a blob, uploading it only if it must. */
-  private void upload(Descriptor d) throws IOException {
-    Path file = blob(d.digest());
-    long size = Files.size(file);
-    if (size != d.size()) {
-      throw new ImageFormatException("blob " + d.digest() + " is " + size + " bytes, its descriptor says " + d.size());
+  /** A blob of known digest, to be read from some offset for as many bytes as a request takes. */
+  private interface Content {
+    InputStream open(long offset, long length) throws IOException;
+
+    /** Why the registry refused the bytes, if they are not what the descriptor says; else empty. */
+    default Optional<IOException> check() throws IOException {
+      return Optional.empty();
+    }
+
+    static Content of(byte[] bytes) {
+      return (offset, length) -> new ByteArrayInputStream(bytes, (int) offset, (int) length);
+    }
+
+    static Content of(Descriptor d, Source source) {
+      return new Content() {
+        @Override
+        public InputStream open(long offset, long length) throws IOException {
+          InputStream in = source.open();
+          skip(in, offset);
+          return LimitedInputStream.window(in, length);
+        }
+
+        @Override
+        public Optional<IOException> check() throws IOException {
+          HashingOutputStream hashing = new HashingOutputStream(OutputStream.nullOutputStream());
+          try (InputStream in = source.open()) {
+            in.transferTo(hashing);
+          }
+          if (hashing.count() != d.size() || !hashing.digest().equals(d.digest())) {
+            return Optional.of(new DigestMismatchException("blob " + d.digest() + " (" + source + ") has "
+                + hashing.count() + " bytes and digest " + hashing.digest() + ", its descriptor says "
+                + d.size() + " bytes"));
+          }
+          return Optional.empty();
+        }
+      };
+    }
+  }
+
+  /** Makes sure the repository holds a blob of known digest, uploading it only if it must. */
+  private void upload(Descriptor d, Content content) throws IOException {
+    if (!done.add(d.digest())) {
+      Progress.done(options.progress(), TransferEvent.Kind.PRESENT, d);
+      return;
     }
     Progress progress = Progress.upload(options.progress(), d);
     for (int attempt = 1; ; attempt++) {
@@ -196,8 +299,19 @@ public final class Pusher {
         break;
       }
       String location = location(post, r);
-      Optional<RegistryException> lost = size <= options.chunkSize()
-          ? monolithic(d, file, location, progress) : chunked(d, file, size, location, progress);
+      Optional<RegistryException> lost;
+      try {
+        lost = d.size() <= options.chunkSize()
+            ? monolithic(d, content, location, progress) : chunked(d, content, location, progress);
+      } catch (RegistryException e) {
+        if (e.status().orElse(0) == 400) {
+          Optional<IOException> bad = content.check();
+          if (bad.isPresent()) {
+            throw bad.get();
+          }
+        }
+        throw e;
+      }
       progress.check();
       if (lost.isEmpty()) {
         Progress.done(options.progress(), TransferEvent.Kind.UPLOADED, d);
@@ -217,10 +331,11 @@ public final class Pusher {
   }
 
   /** One PUT with the whole blob; empty when done, else why it must start over. */
-  private Optional<RegistryException> monolithic(Descriptor d, Path file, String location, Progress progress) throws IOException {
+  private Optional<RegistryException> monolithic(Descriptor d, Content content, String location, Progress progress)
+      throws IOException {
     RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
         .header("Content-Type", "application/octet-stream")
-        .body(counted(fileBody(file, 0, d.size()), progress, 0))
+        .body(counted(known(content, 0, d.size()), progress, 0))
         .once();
     return finish(put, d);
   }
@@ -254,12 +369,14 @@ public final class Pusher {
   }
 
   /**
-   * PATCHes the blob in chunks (distribution-spec, "Pushing a blob in chunks"). When a chunk's
-   * answer is lost or refused, asks the registry how much it holds and goes on from there.
+   * PATCHes a blob of known size in chunks (distribution-spec, "Pushing a blob in chunks"). When a
+   * chunk's answer is lost or refused, asks the registry how much it holds and goes on from there.
    *
    * @return empty when done, else why the upload must start over (its session is gone)
    */
-  private Optional<RegistryException> chunked(Descriptor d, Path file, long size, String location, Progress progress) throws IOException {
+  private Optional<RegistryException> chunked(Descriptor d, Content content, String location, Progress progress)
+      throws IOException {
+    long size = d.size();
     long offset = 0;
     int failures = 0;
     RegistryException last = null;
@@ -268,7 +385,7 @@ public final class Pusher {
       RegistryClient.Call patch = RegistryClient.Call.of("PATCH", location, scopes(Optional.empty()))
           .header("Content-Type", "application/octet-stream")
           .header("Content-Range", offset + "-" + (offset + n - 1))
-          .body(counted(fileBody(file, offset, n), progress, offset))
+          .body(counted(known(content, offset, n), progress, offset))
           .once();
       try {
         RegistryClient.Answer r = client.send(patch);
@@ -278,12 +395,9 @@ public final class Pusher {
           failures = 0;
           continue;
         }
-        last = client.failure(patch, r);
+        last = refusedChunk(patch, r);
         if (r.status() == 404) {
           return Optional.of(last);
-        }
-        if (r.status() != 416 && r.status() != 429 && r.status() < 500) {
-          throw last;
         }
       } catch (RegistryException e) {
         if (e.status().isPresent()) {
@@ -291,29 +405,241 @@ public final class Pusher {
         }
         last = e;
       }
-      if (++failures >= options.attempts()) {
-        throw new RegistryException("uploading blob " + d.digest() + " to " + ref.registry() + "/" + repo
-            + " failed at byte " + offset + " " + failures + " times; the last time: " + last.getMessage(), last);
+      Resume at = resume(d.digest().toString(), location, offset, ++failures, last);
+      if (at == null) {
+        return Optional.of(last);
       }
-      pause(failures);
-      // Where did it get to? (distribution-spec, "Resuming an upload": GET the upload URL.)
-      RegistryClient.Call status = RegistryClient.Call.of("GET", location, scopes(Optional.empty()));
-      RegistryClient.Answer r = client.send(status);
-      if (r.status() == 404) {
-        return Optional.of(client.failure(status, r));
-      }
-      if (r.status() != 204) {
-        throw new RegistryException(RegistryClient.describe(status) + ": " + client.where() + " answered "
-            + Failures.status(r.status()) + " to an upload status request", r.status());
-      }
-      location = location(status, r);
-      offset = r.header("Range").flatMap(Pusher::held).orElse(0L);
+      location = at.location();
+      offset = at.offset();
     }
     RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
         .header("Content-Type", "application/octet-stream")
         .body(bytes(new byte[0]))
         .once();
     return finish(put, d);
+  }
+
+  /** A chunk the registry refused: the failure to go on from, or thrown when no retry can help. */
+  private RegistryException refusedChunk(RegistryClient.Call patch, RegistryClient.Answer r) throws RegistryException {
+    RegistryException last = client.failure(patch, r);
+    if (r.status() != 404 && r.status() != 416 && r.status() != 429 && r.status() < 500) {
+      throw last;
+    }
+    return last;
+  }
+
+  /** Where an upload goes on after a failed chunk. */
+  private record Resume(String location, long offset) {}
+
+  /**
+   * After the {@code failures}-th failure in a row at {@code offset}: waits, then asks the
+   * registry where the upload got to (distribution-spec, "Resuming an upload": GET the upload
+   * URL). Null when the upload session is gone.
+   */
+  private Resume resume(String what, String location, long offset, int failures, RegistryException last)
+      throws IOException {
+    if (failures >= options.attempts()) {
+      throw new RegistryException("uploading " + what + " to " + ref.registry() + "/" + repo
+          + " failed at byte " + offset + " " + failures + " times; the last time: " + last.getMessage(), last);
+    }
+    pause(failures);
+    RegistryClient.Call status = RegistryClient.Call.of("GET", location, scopes(Optional.empty()));
+    RegistryClient.Answer r = client.send(status);
+    if (r.status() == 404) {
+      return null;
+    }
+    if (r.status() != 204) {
+      throw new RegistryException(RegistryClient.describe(status) + ": " + client.where() + " answered "
+          + Failures.status(r.status()) + " to an upload status request", r.status());
+    }
+    return new Resume(location(status, r), r.header("Range").flatMap(Pusher::held).orElse(0L));
+  }
+
+  /** A layer being generated on its own thread into a pipe. */
+  private static final class Generation {
+    final LayerPipe pipe = new LayerPipe();
+    final CompletableFuture<Digest> result = new CompletableFuture<>();
+
+    Generation(LayerBytes layer, BlobCache cache) {
+      GENERATORS.execute(() -> {
+        Tee tee = new Tee(pipe.output, cache);
+        try (tee) {
+          Digest d = layer.writeTo(tee);
+          pipe.output.close();
+          tee.keep(d);
+          result.complete(d);
+        } catch (Throwable t) {
+          pipe.fail(t);
+          result.completeExceptionally(t);
+        }
+      });
+    }
+
+    /** The generator's own failure, if it failed; a failed upload then fails with it, not with the request. */
+    void rethrowFailure() throws IOException {
+      if (result.isCompletedExceptionally()) {
+        result();
+      }
+    }
+
+    Digest result() throws IOException {
+      try {
+        return result.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while generating a layer");
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof RuntimeException r) {
+          throw r;
+        }
+        if (c instanceof Error err) {
+          throw err;
+        }
+        throw new IOException(c.toString(), c);
+      }
+    }
+
+    void abandon() {
+      pipe.abandon();
+    }
+  }
+
+  /**
+   * A generated layer's bytes on their way to the registry, copied into the pull cache as they go.
+   * The cache's troubles (a full disk, no permission) end the copy, never the push.
+   */
+  private static final class Tee extends OutputStream {
+    private final OutputStream out;
+    private BlobCache.Incoming copy;
+
+    Tee(OutputStream out, BlobCache cache) {
+      this.out = out;
+      try {
+        copy = cache.incoming();
+      } catch (IOException | RuntimeException e) {
+        copy = null;
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (copy != null) {
+        try {
+          copy.output().write(b, off, len);
+        } catch (IOException e) {
+          drop();
+        }
+      }
+      out.write(b, off, len);
+    }
+
+    /** The layer is whole: the cache keeps it. */
+    void keep(Digest d) {
+      if (copy != null && d.algorithm().equals("sha256")) {
+        try {
+          copy.keep(d);
+        } catch (IOException | RuntimeException e) {
+          drop();
+        }
+      }
+    }
+
+    private void drop() {
+      try {
+        copy.close();
+      } catch (IOException e) {
+        // nothing kept either way
+      }
+      copy = null;
+    }
+
+    /** Leaves the layer's own stream to the caller; removes an unfinished copy. */
+    @Override
+    public void close() {
+      if (copy != null) {
+        drop();
+      }
+    }
+  }
+
+  /** One upload session of a layer sent as it is generated. */
+  private final class Streamed {
+    private final LayerBytes layer;
+    Generation generation;
+    private long position;
+    Descriptor descriptor;
+
+    Streamed(LayerBytes layer, Generation generation, byte[] head) {
+      this.layer = layer;
+      this.generation = generation;
+      generation.pipe.unread(head);
+    }
+
+    /** Generates the layer again, skipping what the registry already holds. */
+    private void reopen(long offset) throws IOException {
+      generation.abandon();
+      generation = new Generation(layer, cache);
+      generation.pipe.skip(offset);
+      position = offset;
+    }
+
+    Optional<RegistryException> send(String location, String mediaType) throws IOException {
+      int failures = 0;
+      RegistryException last = null;
+      while (!generation.pipe.atEnd()) {
+        long from = position;
+        java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+        HttpRequest.BodyPublisher body = generation.pipe.body(options.chunkSize(), GENERATORS, taken::addAndGet);
+        RegistryClient.Call patch = RegistryClient.Call.of("PATCH", location, scopes(Optional.empty()))
+            .header("Content-Type", "application/octet-stream")
+            .body(streamed(body, options.chunkSize()))
+            .once();
+        try {
+          RegistryClient.Answer r = client.send(patch);
+          if (r.status() == 202) {
+            position += taken.get();
+            location = location(patch, r);
+            long held = r.header("Range").flatMap(Pusher::held).orElse(position);
+            if (held != position) {
+              reopen(held);
+            }
+            failures = 0;
+            continue;
+          }
+          last = refusedChunk(patch, r);
+          if (r.status() == 404) {
+            return Optional.of(last);
+          }
+        } catch (RegistryException e) {
+          generation.rethrowFailure();
+          if (e.status().isPresent()) {
+            throw e;
+          }
+          last = e;
+        }
+        Resume at = resume("a layer", location, from, ++failures, last);
+        if (at == null) {
+          return Optional.of(last);
+        }
+        location = at.location();
+        reopen(at.offset());
+      }
+      descriptor = Descriptor.of(mediaType, generation.result(), position);
+      RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, descriptor.digest()), scopes(Optional.empty()))
+          .header("Content-Type", "application/octet-stream")
+          .body(bytes(new byte[0]))
+          .once();
+      return finish(put, descriptor);
+    }
   }
 
   private void pause(int failures) throws InterruptedIOException {
@@ -361,6 +687,17 @@ public final class Pusher {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
+  private static void skip(InputStream in, long n) throws IOException {
+    byte[] sink = new byte[(int) Math.min(n, LayerPipe.BUFFER)];
+    while (n > 0) {
+      int r = in.read(sink, 0, (int) Math.min(sink.length, n));
+      if (r < 0) {
+        throw new java.io.EOFException("the blob ended " + n + " bytes before the offset to resume from");
+      }
+      n -= r;
+    }
+  }
+
   private static RegistryClient.Body bytes(byte[] content) {
     return new RegistryClient.Body() {
       @Override
@@ -391,8 +728,8 @@ public final class Pusher {
     };
   }
 
-  /** {@code length} bytes of {@code file} from {@code offset}, read afresh for every attempt. */
-  private static RegistryClient.Body fileBody(Path file, long offset, long length) {
+  /** {@code length} bytes of a blob from {@code offset}, read afresh for every attempt. */
+  private static RegistryClient.Body known(Content content, long offset, long length) {
     return new RegistryClient.Body() {
       @Override
       public long length() {
@@ -401,24 +738,33 @@ public final class Pusher {
 
       @Override
       public HttpRequest.BodyPublisher publisher() {
-        if (offset == 0) {
-          try {
-            if (Files.size(file) == length) {
-              return HttpRequest.BodyPublishers.ofFile(file);
-            }
-          } catch (IOException e) {
-            // fall through to the stream, which reports the problem when read
-          }
-        }
         return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
           try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-            ch.position(offset);
-            return LimitedInputStream.window(Channels.newInputStream(ch), length);
+            return content.open(offset, length);
           } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
           }
         }), length);
+      }
+    };
+  }
+
+  /** A body of unknown length, of at most {@code atMost} bytes, that can be sent once. */
+  private static RegistryClient.Body streamed(HttpRequest.BodyPublisher body, long atMost) {
+    return new RegistryClient.Body() {
+      @Override
+      public long length() {
+        return -1;
+      }
+
+      @Override
+      public long atMost() {
+        return atMost;
+      }
+
+      @Override
+      public HttpRequest.BodyPublisher publisher() {
+        return body;
       }
     };
   }

@@ -117,7 +117,13 @@ public final class RegistryClient {
 
   /** A request body that can be sent again. */
   interface Body {
+    /** The body's length, or -1 when it is known only once sent (chunked transfer coding). */
     long length();
+
+    /** The most bytes the body holds: what its time limits are set for. */
+    default long atMost() {
+      return length();
+    }
 
     HttpRequest.BodyPublisher publisher();
   }
@@ -510,7 +516,9 @@ public final class RegistryClient {
    */
   private HttpResponse<InputStream> once(String method, URI uri, List<String[]> headers, Optional<Body> body,
       Optional<String> auth, long reads, Duration t, String what) throws IOException {
-    long length = body.map(Body::length).orElse(0L);
+    long length = body.map(Body::atMost).orElse(0L);
+    // A streamed body's length is known once it has all gone.
+    boolean streamed = body.map(Body::length).orElse(0L) < 0;
     // An empty body is sent with the headers: the request then waits for its answer like a GET.
     SentBody sent = length > 0 ? new SentBody(body.get().publisher()) : null;
     HttpRequest.BodyPublisher publisher = sent != null ? sent
@@ -536,7 +544,7 @@ public final class RegistryClient {
         stall = "timed out: no answer came within " + Limits.format(t);
       } else if (!sent.started()) {
         due = start + 2 * tn;
-        stall = "timed out: the registry took none of the " + length + "-byte request body within " + Limits.format(t.multipliedBy(2));
+        stall = "timed out: the registry took none of the " + (streamed ? "streamed" : length + "-byte") + " request body within " + Limits.format(t.multipliedBy(2));
       } else if (!sent.done()) {
         long idle = sent.lastAt() + tn;
         Duration allowed = Limits.forBytes(t, length);
@@ -544,15 +552,16 @@ public final class RegistryClient {
         if (idle - deadline <= 0) {
           due = idle;
           stall = "timed out: the registry stopped taking the request body: nothing for " + Limits.format(t) + " after "
-              + sent.taken() + " of " + length + " bytes";
+              + sent.taken() + (streamed ? " bytes of a streamed body" : " of " + length + " bytes");
         } else {
           due = deadline;
-          stall = "timed out: the request body was not sent within " + Limits.format(allowed) + " (the limit for " + length
+          stall = "timed out: the request body was not sent within " + Limits.format(allowed) + " (the limit for " + (streamed ? "at most " : "") + length
               + " bytes): " + sent.taken() + " bytes had gone";
         }
       } else {
         due = sent.doneAt() + tn;
-        stall = "timed out: no answer came within " + Limits.format(t) + " of the request body's last byte (" + length + " bytes)";
+        stall = "timed out: no answer came within " + Limits.format(t) + " of the request body's last byte ("
+            + (streamed ? sent.taken() : length) + " bytes)";
       }
       long wait = due - System.nanoTime();
       try {

@@ -1,0 +1,331 @@
+package io.github.scratch4j.internal.registry;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Hands a layer's bytes from the thread that generates them to the requests that send them,
+ * through a few buffers: the generator waits while the registry is slower, so a layer of any size
+ * costs {@value #DEPTH} buffers of {@value #BUFFER} bytes, never the layer. The buffers go to the
+ * HTTP client as they are, without another copy.
+ */
+final class LayerPipe {
+  static final int BUFFER = 256 << 10;
+  private static final int DEPTH = 4;
+  private static final ByteBuffer END = ByteBuffer.allocate(0);
+
+  /**
+   * The HTTP client takes a buffer only once it has written the one before it to the socket (its
+   * socket writer asks for the next list of buffers when the current one is out, and the exchange
+   * asks the body for the next buffer when it hands one on), so a buffer handed over this many
+   * buffers ago is written and free to fill again.
+   */
+  private static final int IN_FLIGHT = 3;
+
+  private final BlockingQueue<ByteBuffer> queue = new ArrayBlockingQueue<>(DEPTH);
+  /** Buffers written and free to fill again: a layer of any size costs a dozen buffers. */
+  private final java.util.Queue<ByteBuffer> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private volatile boolean abandoned;
+  private volatile Throwable failure;
+  /** Buffers put back in front of the queue, read before it; reader's thread only. */
+  private final java.util.ArrayDeque<ByteBuffer> front = new java.util.ArrayDeque<>();
+  /** The reading end's current buffer: what is left of it. */
+  private ByteBuffer current = ByteBuffer.allocate(0);
+
+  /** The writing end: its {@code close} ends the stream. */
+  final OutputStream output = new OutputStream() {
+    private ByteBuffer filling = fresh();
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      while (len > 0) {
+        int n = Math.min(len, filling.remaining());
+        filling.put(b, off, n);
+        off += n;
+        len -= n;
+        if (!filling.hasRemaining()) {
+          put(filling.flip());
+          filling = fresh();
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (filling == null) {
+        return;
+      }
+      if (filling.position() > 0) {
+        put(filling.flip());
+      }
+      filling = null;
+      put(END);
+    }
+  };
+
+  private ByteBuffer fresh() {
+    ByteBuffer b = free.poll();
+    return b == null ? ByteBuffer.allocate(BUFFER) : b.clear();
+  }
+
+  private void put(ByteBuffer b) throws IOException {
+    try {
+      while (!queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
+        if (abandoned) {
+          throw new IOException("the upload this layer was generated for was abandoned");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while generating a layer for an upload");
+    }
+  }
+
+  /** The next bytes, at most {@code max} of them, waiting for the generator; null at the end. Reader's thread only. */
+  ByteBuffer take(long max) throws IOException {
+    while (!current.hasRemaining()) {
+      if (current == END) {
+        return null;
+      }
+      current = next();
+    }
+    int n = (int) Math.min(max, current.remaining());
+    ByteBuffer slice = current.slice(current.position(), n);
+    current.position(current.position() + n);
+    return slice;
+  }
+
+  /**
+   * The next buffer whole, if it fits in {@code max} bytes and none of it was read yet, so that
+   * it can be filled again once sent; else {@link #take}'s slice. Null at the end.
+   */
+  private ByteBuffer takeWhole(long max) throws IOException {
+    while (!current.hasRemaining()) {
+      if (current == END) {
+        return null;
+      }
+      current = next();
+    }
+    if (current.position() == 0 && current.capacity() == BUFFER && current.remaining() <= max) {
+      ByteBuffer whole = current;
+      current = EMPTY;
+      return whole;
+    }
+    return take(max);
+  }
+
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  /** Whether the stream has ended, waiting for the generator to say. */
+  boolean atEnd() throws IOException {
+    while (!current.hasRemaining()) {
+      if (current == END) {
+        return true;
+      }
+      current = next();
+    }
+    return false;
+  }
+
+  /** Reads up to {@code n} bytes into an array. */
+  byte[] read(int n) throws IOException {
+    ByteBuffer out = ByteBuffer.allocate(n);
+    ByteBuffer b;
+    while (out.hasRemaining() && (b = take(out.remaining())) != null) {
+      out.put(b);
+    }
+    return java.util.Arrays.copyOf(out.array(), out.position());
+  }
+
+  /** Puts bytes back in front of what is left; the array is the pipe's from now on. */
+  void unread(byte[] head) {
+    if (current.hasRemaining() || current == END) {
+      front.push(current);
+    }
+    current = ByteBuffer.wrap(head);
+  }
+
+  /** Skips {@code n} bytes. */
+  void skip(long n) throws IOException {
+    while (n > 0) {
+      ByteBuffer b = take(n);
+      if (b == null) {
+        throw new EOFException("the layer ended " + n + " bytes before the offset to resume from");
+      }
+      n -= b.remaining();
+    }
+  }
+
+  private ByteBuffer next() throws IOException {
+    if (!front.isEmpty()) {
+      return front.pop();
+    }
+    try {
+      while (true) {
+        ByteBuffer b = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (b != null) {
+          return b;
+        }
+        Throwable f = failure;
+        if (f != null) {
+          // The generator's own exception (a source that changed or cannot be read) is the push's.
+          if (f instanceof IOException io) {
+            throw io;
+          }
+          if (f instanceof RuntimeException r) {
+            throw r;
+          }
+          if (f instanceof Error e) {
+            throw e;
+          }
+          throw new IOException("generating the layer failed: " + f, f);
+        }
+        if (abandoned) {
+          throw new IOException("the upload of this layer was abandoned");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for a layer's bytes");
+    }
+  }
+
+  /** The generator failed: the reader fails with it once the buffers are read. */
+  void fail(Throwable t) {
+    failure = t;
+  }
+
+  /** The reader gives up: the generator's next wait ends with an exception, and the buffers go. */
+  void abandon() {
+    abandoned = true;
+    queue.clear();
+  }
+
+  /**
+   * A request body of the next bytes, at most {@code limit} of them, of unknown length (sent with
+   * chunked transfer coding). It is taken by a task on {@code executor}, which waits for the
+   * client's demand and for the generator; it can be sent once only (a second subscriber fails
+   * at once). {@code sent} is told of each buffer's size as it goes.
+   */
+  HttpRequest.BodyPublisher body(long limit, Executor executor, java.util.function.LongConsumer sent) {
+    AtomicBoolean subscribed = new AtomicBoolean();
+    return new HttpRequest.BodyPublisher() {
+      @Override
+      public long contentLength() {
+        return -1;
+      }
+
+      @Override
+      public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+        if (!subscribed.compareAndSet(false, true)) {
+          subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {}
+
+            @Override
+            public void cancel() {}
+          });
+          subscriber.onError(new IOException("a streamed chunk cannot be sent twice"));
+          return;
+        }
+        Delivery d = new Delivery(subscriber, limit, sent);
+        subscriber.onSubscribe(d);
+        executor.execute(d);
+      }
+    };
+  }
+
+  /** Hands buffers to a subscriber as it asks for them. */
+  private final class Delivery implements Flow.Subscription, Runnable {
+    private final Flow.Subscriber<? super ByteBuffer> subscriber;
+    private final java.util.function.LongConsumer sent;
+    private long left;
+    private long demand;
+    private boolean cancelled;
+    /** Whole buffers handed over, by their index, until they are surely written. */
+    private final java.util.ArrayDeque<ByteBuffer> handed = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Long> handedAt = new java.util.ArrayDeque<>();
+    private long index;
+
+    Delivery(Flow.Subscriber<? super ByteBuffer> subscriber, long limit, java.util.function.LongConsumer sent) {
+      this.subscriber = subscriber;
+      this.left = limit;
+      this.sent = sent;
+    }
+
+    @Override
+    public synchronized void request(long n) {
+      demand = n <= 0 || demand + n < 0 ? Long.MAX_VALUE : demand + n;
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void cancel() {
+      cancelled = true;
+      notifyAll();
+    }
+
+    private synchronized boolean awaitDemand() throws InterruptedException {
+      // A request that failed may neither ask for more nor cancel: the abandoned pipe ends the wait.
+      while (demand == 0 && !cancelled && !abandoned) {
+        wait(100);
+      }
+      if (cancelled || abandoned) {
+        return false;
+      }
+      if (demand != Long.MAX_VALUE) {
+        demand--;
+      }
+      return true;
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (left > 0) {
+          if (!awaitDemand()) {
+            return;
+          }
+          // Asked for buffer number index: those IN_FLIGHT or more before it are on the wire.
+          while (!handedAt.isEmpty() && handedAt.peekFirst() <= index - IN_FLIGHT) {
+            handedAt.pollFirst();
+            free.offer(handed.pollFirst());
+          }
+          ByteBuffer b = takeWhole(left);
+          if (b == null) {
+            break;
+          }
+          if (b.capacity() == BUFFER && b.position() == 0 && b.remaining() == b.limit() && b.hasArray()
+              && b.array().length == BUFFER && b.arrayOffset() == 0) {
+            handed.addLast(b);
+            handedAt.addLast(index);
+          }
+          index++;
+          left -= b.remaining();
+          sent.accept(b.remaining());
+          subscriber.onNext(b);
+        }
+        subscriber.onComplete();
+      } catch (InterruptedException e) {
+        subscriber.onError(new InterruptedIOException("interrupted while sending a layer"));
+      } catch (IOException | RuntimeException e) {
+        subscriber.onError(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.github.scratch4j.internal.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.github.scratch4j.Compression;
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.Layer;
+import io.github.scratch4j.Manifest;
+import io.github.scratch4j.MediaType;
+import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.Source;
+import io.github.scratch4j.WriteOptions;
+import io.github.scratch4j.internal.io.Sha256;
+import io.github.scratch4j.internal.registry.MemoryRegistry.Received;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pushes to an in-memory registry: layers are sent as they are generated, with nothing on disk;
+ * a failed chunk is resumed from what the registry holds; blobs the registry has are asked for
+ * once and not read; blobs of another repository are mounted.
+ */
+class StreamingPushTest {
+  private static final Duration HANG_GUARD = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  private final StubServers servers = new StubServers();
+
+  @AfterEach
+  void close() {
+    servers.close();
+  }
+
+  private RegistryOptions options() {
+    return RegistryOptions.defaults().withRetries(3, Duration.ofMillis(1)).withTimeout(Duration.ofSeconds(10))
+        .withCacheDirectory(dir.resolve("cache"));
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** The manifest of the same image written to an image layout, with the same compression. */
+  private Manifest written(Image image, Compression compression) throws IOException {
+    return image.writeTo(Files.createTempDirectory(dir, "layout"),
+        WriteOptions.defaults().withFormat(WriteOptions.Format.OCI_LAYOUT).withCompression(compression));
+  }
+
+  private static List<String> scratch4jTemporaries() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.contains("scratch4j")).sorted().toList();
+    }
+  }
+
+  private static String enc(Digest d) {
+    return URLEncoder.encode(d.toString(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aLargeLayerIsSentAsItIsGeneratedAndNothingIsWrittenToTheTemporaryDirectory() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    Image image = Image.fromScratch().add(Entry.file("/data", Source.of(random(12 << 20, 1))));
+    List<String> before = scratch4jTemporaries();
+
+    Digest pushed = assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options()));
+
+    assertThat(scratch4jTemporaries()).isEqualTo(before);
+    Manifest expected = written(image, Compression.GZIP);
+    assertThat(pushed).isEqualTo(Sha256.of(expected.toJson()));
+    Descriptor layer = expected.layers().get(0);
+    assertThat(registry.blobs.get(layer.digest())).hasSize((int) layer.size());
+    // Its bytes went up in PATCH bodies, each once; the final PUT only named the digest.
+    assertThat(registry.requests("PATCH").stream().mapToLong(Received::bodyBytes).sum()).isEqualTo(layer.size());
+    assertThat(registry.requests("PUT")).filteredOn(r -> r.query().contains(enc(layer.digest())))
+        .singleElement().extracting(Received::bodyBytes).isEqualTo(0L);
+    assertThat(registry.requests("HEAD")).noneMatch(r -> r.path().contains(layer.digest().toString()));
+  }
+
+  @Test
+  void aChunkThatFailsIsResumedFromTheRegistrysRangeByGeneratingTheLayerAgain() throws Exception {
+    byte[] data = random(5 << 20, 2);
+    AtomicInteger opens = new AtomicInteger();
+    Source counted = Source.of(data.length, () -> {
+      opens.incrementAndGet();
+      return new ByteArrayInputStream(data);
+    });
+    Image image = Image.fromScratch().add(Entry.file("/data", counted));
+    RegistryOptions options = options().withCompression(Compression.NONE).withChunkSize(1 << 20);
+    assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(new MemoryRegistry(servers).host + "/it/clean:1", options));
+    int clean = opens.getAndSet(0);
+
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    // The third chunk arrives whole, but the registry keeps only its first 100 000 bytes and answers 500.
+    registry.fault = (chunk, length) -> chunk == 3 ? 100_000 : -1;
+    Digest pushed = assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options));
+    assertThat(opens).as("the source is read once more, to generate the layer again").hasValue(clean + 1);
+
+    Manifest expected = written(image, Compression.NONE);
+    assertThat(pushed).isEqualTo(Sha256.of(expected.toJson()));
+    long size = expected.layers().get(0).size();
+    assertThat(registry.requests("GET")).filteredOn(r -> r.path().contains("/blobs/uploads/"))
+        .singleElement().extracting(Received::status).isEqualTo(204);
+    List<Received> patches = registry.requests("PATCH");
+    Received failed = patches.get(2);
+    assertThat(failed.status()).isEqualTo(500);
+    // Sent: the whole layer once, plus what the registry dropped of the failed chunk; no more.
+    assertThat(patches.stream().mapToLong(Received::bodyBytes).sum()).isEqualTo(size + failed.bodyBytes() - 100_000);
+  }
+
+  @Test
+  void aStoredLayerTheRepositoryHasCostsOneHeadAndIsNotRead() throws Exception {
+    Path layout = Files.createTempDirectory(dir, "base");
+    Manifest base = Image.fromScratch().add(Entry.file("/base", Source.of(random(1 << 20, 3)))).writeTo(layout,
+        WriteOptions.defaults().withFormat(WriteOptions.Format.OCI_LAYOUT).withCompression(Compression.NONE));
+    Descriptor blob = base.layers().get(0);
+    byte[] tar = Files.readAllBytes(layout.resolve("blobs/sha256/" + blob.digest().hex()));
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    registry.holds("it/app", tar);
+    AtomicInteger opens = new AtomicInteger();
+    Layer stored = Layer.ofBlob(Descriptor.of(MediaType.OCI_LAYER, blob.digest(), blob.size()), blob.digest(),
+        Source.of(tar.length, () -> {
+          // Planning reads the layer's entries (for the image's checks) before any blob is asked for.
+          if (!registry.requests("HEAD").isEmpty()) {
+            opens.incrementAndGet();
+          }
+              return new ByteArrayInputStream(tar);
+        }));
+
+    assertTimeoutPreemptively(HANG_GUARD, () -> Image.fromScratch().add(stored).pushTo(registry.host + "/it/app:1", options()));
+
+    assertThat(registry.received).filteredOn(r -> r.line().contains(blob.digest().toString())
+            || r.line().contains(enc(blob.digest())))
+        .extracting(Received::line).containsExactly("HEAD /v2/it/app/blobs/" + blob.digest());
+    assertThat(opens).as("reads of the stored layer once blobs were asked for").hasValue(0);
+  }
+
+  @Test
+  void blobsAnotherRepositoryOfTheRegistryHoldsAreMountedNotSent() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    Image image = Image.fromScratch().add(Entry.file("/data", Source.of(random(100 << 10, 5))));
+    assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/one:1", options()));
+    registry.received.clear();
+
+    assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/two:1", options()));
+
+    Manifest m = written(image, Compression.GZIP);
+    assertThat(registry.requests("POST")).hasSize(2).allSatisfy(r -> {
+      assertThat(r.query()).contains("mount=sha256%3A").contains("from=it%2Fone");
+      assertThat(r.status()).isEqualTo(201);
+    });
+    assertThat(registry.received).noneMatch(r -> r.method().equals("PATCH") || r.path().contains("/blobs/uploads/")
+        && r.method().equals("PUT"));
+    assertThat(registry.repositories.get("it/two")).contains(m.config().digest(), m.layers().get(0).digest());
+  }
+
+  @Test
+  void aPullRightAfterAPushOfTheSameImageDownloadsNoBlob() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    // One layer streamed (larger than what is held in memory), one sent whole, and the config.
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 6))))
+        .add(Layer.builder().addFile("/small", Source.of(random(10_000, 7))).build());
+    Digest pushed = assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options()));
+    registry.received.clear();
+
+    Image pulled = assertTimeoutPreemptively(HANG_GUARD, () -> Image.from(registry.host + "/it/app:1", options()));
+
+    assertThat(pulled.layers()).hasSize(2);
+    // Only the tag is asked about: every blob, and the manifest, come from the cache the push filled.
+    assertThat(registry.received).extracting(Received::line).isNotEmpty()
+        .allMatch(line -> line.equals("GET /v2/") || line.endsWith(" /v2/it/app/manifests/1"), "asks only for the tag");
+    Manifest m = written(image, Compression.GZIP);
+    assertThat(pushed).isEqualTo(Sha256.of(m.toJson()));
+    for (Descriptor blob : List.of(m.config(), m.layers().get(0), m.layers().get(1))) {
+      assertThat(dir.resolve("cache/blobs/sha256/" + blob.digest().hex())).hasSize(blob.size());
+    }
+  }
+
+  @Test
+  void aSourceThatFailsWhileItsLayerStreamsFailsThePushWithItsOwnExceptionAndNoManifest() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    byte[] data = random(8 << 20, 8);
+    java.io.IOException gone = new java.io.IOException("the disk went away");
+    Source failing = Source.of(data.length, () -> new java.io.FilterInputStream(new ByteArrayInputStream(data)) {
+      private long read;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws java.io.IOException {
+        if (read > (6 << 20)) {
+          throw gone;
+        }
+        int n = super.read(b, off, len);
+        read += Math.max(n, 0);
+        return n;
+      }
+    });
+    Image image = Image.fromScratch().add(Entry.file("/data", failing));
+
+    java.io.IOException e = assertTimeoutPreemptively(HANG_GUARD, () -> org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.IOException.class, () -> image.pushTo(registry.host + "/it/app:1", options())));
+
+    assertThat(e).isSameAs(gone);
+    assertThat(registry.manifests).isEmpty();
+  }
+}
