@@ -109,7 +109,7 @@ public final class RegistryOptions {
    * Credentials from the usual files, HTTPS everywhere but on the loopback interface, three
    * concurrent uploads, gzip layers, the platform Java runs on, the user's cache directory, a
    * 60-second timeout (see {@link #withTimeout}), five attempts with backoff from 200 ms, and
-   * 64 MiB chunks.
+   * each blob in one request (no chunk size).
    *
    * @return the default options, the same instance every time
    */
