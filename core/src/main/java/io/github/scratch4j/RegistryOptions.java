@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +44,7 @@ public final class RegistryOptions {
   private final long chunkSize;
   private final Optional<Consumer<TransferEvent>> progress;
   private final ReadOptions read;
+  private final Optional<Executor> executor;
 
   /**
    * Every setting, mutable, to make a changed copy from: the one way an instance is made, so that
@@ -67,6 +69,7 @@ public final class RegistryOptions {
     long chunkSize = Long.MAX_VALUE;
     Optional<Consumer<TransferEvent>> progress = Optional.empty();
     ReadOptions read = ReadOptions.defaults();
+    Optional<Executor> executor = Optional.empty();
   }
 
   private RegistryOptions(Fields f) {
@@ -83,6 +86,7 @@ public final class RegistryOptions {
     this.chunkSize = f.chunkSize;
     this.progress = f.progress;
     this.read = f.read;
+    this.executor = f.executor;
   }
 
   /** A copy with {@code change} made to its settings. */
@@ -101,6 +105,7 @@ public final class RegistryOptions {
     f.chunkSize = chunkSize;
     f.progress = progress;
     f.read = read;
+    f.executor = executor;
     change.accept(f);
     return new RegistryOptions(f);
   }
@@ -353,6 +358,33 @@ public final class RegistryOptions {
   }
 
   /**
+   * A copy that runs its transfers, and the generation of the layers a push sends, on the given
+   * executor instead of scratch4j's own daemon threads: at most {@link #concurrency()} tasks at
+   * once, each handed over as another ends (a virtual-thread executor, a build tool's worker pool).
+   * It must be able to run them while the calling thread waits for them. Work inside a transfer
+   * (compressing a layer's blocks, feeding its request) stays on scratch4j's own threads, so a
+   * small executor cannot deadlock a push or pull; what is sent does not depend on it.
+   *
+   * @param tasks where transfers run
+   * @return a copy with that executor
+   * @throws NullPointerException if {@code tasks} is null
+   */
+  @CheckReturnValue
+  public RegistryOptions withExecutor(Executor tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    return with(f -> f.executor = Optional.of(tasks));
+  }
+
+  /**
+   * Where transfers run.
+   *
+   * @return the executor given with {@link #withExecutor}; empty for scratch4j's own threads
+   */
+  public Optional<Executor> executor() {
+    return executor;
+  }
+
+  /**
    * How many blobs move at once.
    *
    * @return at least 1; 3 unless set
@@ -465,13 +497,13 @@ public final class RegistryOptions {
         && r.concurrency == concurrency && r.compression == compression && r.platform.equals(platform)
         && r.cacheDirectory.equals(cacheDirectory) && r.timeout.equals(timeout) && r.attempts == attempts
         && r.backoff.equals(backoff) && r.chunkSize == chunkSize && r.progress.equals(progress)
-        && r.read.equals(read);
+        && r.read.equals(read) && r.executor.equals(executor);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read, executor);
   }
 
   /** The options, with the registries that have credentials named but the credentials not shown. */
@@ -482,6 +514,6 @@ public final class RegistryOptions {
         + compression + ", platform=" + platform.map(Platform::toString).orElse("host") + ", cache="
         + cacheDirectory.map(Path::toString).orElse("default") + ", timeout=" + timeout + ", attempts=" + attempts
         + ", backoff=" + backoff + ", chunkSize=" + chunkSize + ", progress=" + progress.isPresent() + ", read=" + read
-        + "]";
+        + ", executor=" + executor.isPresent() + "]";
   }
 }

@@ -3,23 +3,27 @@ package io.github.scratch4j;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * How an image or archive is written: the output format, how built layers are compressed, and who
- * hears of its progress.
+ * How an image or archive is written: the output format, how built layers are compressed, who
+ * hears of its progress, and where its layers are generated.
  *
  * <p>Two options are equal when their format, compression and level are, and they have the same
- * listener (the same object) or none.
+ * listener and executor (the same objects) or none.
  *
  * @param format the output shape; empty means: an OCI layout when the target is an existing
  *     directory, otherwise one tar file
  * @param compression how layers built by scratch4j are compressed (stored layers keep theirs)
  * @param level the compression level; empty for the codec's default (gzip 6, zstd 3)
  * @param progress the listener that hears of each blob as it is written; see {@link #withProgress}
+ * @param executor where layers are generated side by side; empty for scratch4j's own threads; see
+ *     {@link #withExecutor}
  */
 public record WriteOptions(
-    Optional<Format> format, Compression compression, OptionalInt level, Optional<Consumer<WriteEvent>> progress) {
+    Optional<Format> format, Compression compression, OptionalInt level, Optional<Consumer<WriteEvent>> progress,
+    Optional<Executor> executor) {
 
   /** The shapes an image can be written in. */
   public enum Format {
@@ -38,6 +42,7 @@ public record WriteOptions(
    * @param level the compression level: gzip 0 to 9, zstd -7 to 22, none for
    *     {@link Compression#NONE}; empty for the codec's default (gzip 6, zstd 3)
    * @param progress the listener that hears of each blob as it is written; empty for none
+   * @param executor where layers are generated side by side; empty for scratch4j's own threads
    * @throws IllegalArgumentException if a level is given that the compression does not take
    * @throws NullPointerException if an argument is null
    */
@@ -46,6 +51,7 @@ public record WriteOptions(
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(progress, "progress");
+    Objects.requireNonNull(executor, "executor");
     if (level.isPresent()) {
       int l = level.getAsInt();
       boolean ok = switch (compression) {
@@ -69,7 +75,22 @@ public record WriteOptions(
    * @throws NullPointerException if an argument is null
    */
   public WriteOptions(Optional<Format> format, Compression compression, OptionalInt level) {
-    this(format, compression, level, Optional.empty());
+    this(format, compression, level, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Options that generate layers on scratch4j's own threads.
+   *
+   * @param format the output shape; empty to choose it from the target
+   * @param compression how layers built by scratch4j are compressed
+   * @param level the compression level; empty for the codec's default
+   * @param progress the listener that hears of each blob as it is written; empty for none
+   * @throws IllegalArgumentException if a level is given that the compression does not take
+   * @throws NullPointerException if an argument is null
+   */
+  public WriteOptions(Optional<Format> format, Compression compression, OptionalInt level,
+      Optional<Consumer<WriteEvent>> progress) {
+    this(format, compression, level, progress, Optional.empty());
   }
 
   /**
@@ -78,7 +99,7 @@ public record WriteOptions(
    * @return options with no format, {@link Compression#NONE}, no level and no listener
    */
   public static WriteOptions defaults() {
-    return new WriteOptions(Optional.empty(), Compression.NONE, OptionalInt.empty(), Optional.empty());
+    return new WriteOptions(Optional.empty(), Compression.NONE, OptionalInt.empty(), Optional.empty(), Optional.empty());
   }
 
   /**
@@ -90,7 +111,7 @@ public record WriteOptions(
    */
   @CheckReturnValue
   public WriteOptions withFormat(Format newFormat) {
-    return new WriteOptions(Optional.of(newFormat), compression, level, progress);
+    return new WriteOptions(Optional.of(newFormat), compression, level, progress, executor);
   }
 
   /**
@@ -102,7 +123,7 @@ public record WriteOptions(
    */
   @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression) {
-    return new WriteOptions(format, newCompression, OptionalInt.empty(), progress);
+    return new WriteOptions(format, newCompression, OptionalInt.empty(), progress, executor);
   }
 
   /**
@@ -116,7 +137,7 @@ public record WriteOptions(
    */
   @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression, int newLevel) {
-    return new WriteOptions(format, newCompression, OptionalInt.of(newLevel), progress);
+    return new WriteOptions(format, newCompression, OptionalInt.of(newLevel), progress, executor);
   }
 
   /**
@@ -143,6 +164,24 @@ public record WriteOptions(
    */
   @CheckReturnValue
   public WriteOptions withProgress(Consumer<WriteEvent> listener) {
-    return new WriteOptions(format, compression, level, Optional.of(Objects.requireNonNull(listener, "listener")));
+    return new WriteOptions(format, compression, level, Optional.of(Objects.requireNonNull(listener, "listener")),
+        executor);
+  }
+
+  /**
+   * A copy that generates layers side by side on the given executor instead of scratch4j's own
+   * daemon threads: one task per layer to generate into a file or layout, all handed over at once,
+   * which the executor may run as it sees fit (a virtual-thread executor, a build tool's worker
+   * pool). It must be able to run them while the writing thread waits for them. Work inside a
+   * layer (compressing its blocks, reading ahead) stays on scratch4j's own threads, so a small
+   * executor cannot deadlock a write; the written bytes do not depend on it.
+   *
+   * @param tasks where layers are generated
+   * @return a copy with that executor
+   * @throws NullPointerException if {@code tasks} is null
+   */
+  @CheckReturnValue
+  public WriteOptions withExecutor(Executor tasks) {
+    return new WriteOptions(format, compression, level, progress, Optional.of(Objects.requireNonNull(tasks, "tasks")));
   }
 }

@@ -203,6 +203,36 @@ class ImageTest {
   }
 
   @Test
+  void layersGeneratedSideBySideRunOnTheCallersExecutorAndGiveTheSameBytes() throws Exception {
+    Image image = Image.fromScratch().add(executable("one", "1".repeat(10_000)))
+        .add(Layer.builder().addFile("/two", Source.of(new byte[20_000])).build())
+        .add(Layer.builder().addFile("/three", Source.of(new byte[30_000])).build());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.concurrent.Executor mine = r -> pool.execute(() -> {
+        threads.add(Thread.currentThread().getName());
+        r.run();
+      });
+      WriteOptions options = WriteOptions.defaults().withExecutor(mine);
+      assertThat(options.executor()).containsSame(mine);
+      assertThat(options).isNotEqualTo(WriteOptions.defaults()).isEqualTo(WriteOptions.defaults().withExecutor(mine));
+      Path file = dir.resolve("mine.tar");
+      image.writeTo(file, options);
+      assertThat(threads).as("threads of the caller's executor that generated layers into the file").isNotEmpty();
+      image.writeTo(dir.resolve("own.tar"));
+      assertThat(Files.readAllBytes(file)).isEqualTo(Files.readAllBytes(dir.resolve("own.tar")));
+
+      threads.clear();
+      Path layout = dir.resolve("layout");
+      image.writeTo(layout, options.withFormat(WriteOptions.Format.OCI_LAYOUT));
+      assertThat(threads).as("threads that generated layers into the layout").isNotEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void largeFilesTakeTheMappedPathAndGiveTheSameBytes() throws Exception {
     byte[] content = new byte[(3 << 20) + 123];
     new java.util.Random(7).nextBytes(content);

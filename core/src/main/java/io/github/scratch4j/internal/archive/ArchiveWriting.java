@@ -2,6 +2,7 @@ package io.github.scratch4j.internal.archive;
 
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.WriteOptions;
+import io.github.scratch4j.internal.exec.Threads;
 import io.github.scratch4j.internal.plan.Planned;
 import io.github.scratch4j.internal.io.AtomicFile;
 import io.github.scratch4j.internal.io.FileArchiveOutput;
@@ -26,7 +27,7 @@ public final class ArchiveWriting {
     WriteOptions.Format format = options.format()
         .orElse(Files.isDirectory(target) ? WriteOptions.Format.OCI_LAYOUT : WriteOptions.Format.ARCHIVE);
     if (format == WriteOptions.Format.ARCHIVE) {
-      ExecutorService copier = Workers.newPool("scratch4j-copy");
+      ExecutorService copier = Threads.cached("scratch4j-copy");
       try {
         return AtomicFile.write(target, channel -> {
           try (FileArchiveOutput out = new FileArchiveOutput(channel, BUFFER, copier)) {

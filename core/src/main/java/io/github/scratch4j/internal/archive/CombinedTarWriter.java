@@ -6,6 +6,7 @@ import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
 import io.github.scratch4j.WriteOptions;
 import io.github.scratch4j.internal.Timestamps;
+import io.github.scratch4j.internal.exec.Threads;
 import io.github.scratch4j.internal.archive.ImagesWriter.WrittenImage;
 import io.github.scratch4j.internal.archive.ImagesWriter.WrittenIndex;
 import io.github.scratch4j.internal.plan.Planned;
@@ -50,7 +51,7 @@ public final class CombinedTarWriter {
    */
   CombinedTarWriter(ArchiveOutput out, int bufferSize, WriteOptions options, boolean dockerOnly) {
     this.out = out;
-    this.blobs = new TarBlobTarget(out, bufferSize, mtime, dockerOnly);
+    this.blobs = new TarBlobTarget(out, bufferSize, mtime, dockerOnly, options.executor().orElse(Threads.tasks()));
     this.images = new ImagesWriter(blobs, options);
     this.dockerOnly = dockerOnly;
   }

@@ -26,8 +26,11 @@ final class DirectoryBlobTarget implements BlobTarget {
   private final Path blobs;
   private final LayerEncoder encoder;
   private final byte[] buffer;
+  /** Where layers are generated side by side. */
+  private final java.util.concurrent.Executor tasks;
 
-  DirectoryBlobTarget(Path layout, int bufferSize) throws IOException {
+  DirectoryBlobTarget(Path layout, int bufferSize, java.util.concurrent.Executor tasks) throws IOException {
+    this.tasks = tasks;
     this.blobs = Files.createDirectories(layout.resolve("blobs").resolve("sha256"));
     this.encoder = new LayerEncoder(bufferSize);
     this.buffer = new byte[bufferSize];
@@ -92,7 +95,8 @@ final class DirectoryBlobTarget implements BlobTarget {
       Meter meter = meters.get(i);
       tasks.add(() -> generateWith(new LayerEncoder(buffer.length), plan, compression, level, meter));
     }
-    return Concurrently.run(tasks);
+    // Each writes a file of its own: the others finish rather than be interrupted.
+    return io.github.scratch4j.internal.exec.Tasks.runAll(tasks, this.tasks, false);
   }
 
   private TempSiblings.TempFile temp() throws IOException {

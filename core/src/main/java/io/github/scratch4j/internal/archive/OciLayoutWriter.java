@@ -6,6 +6,7 @@ import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
 import io.github.scratch4j.WriteOptions;
+import io.github.scratch4j.internal.exec.Threads;
 import io.github.scratch4j.internal.archive.ImagesWriter.WrittenImage;
 import io.github.scratch4j.internal.archive.ImagesWriter.WrittenIndex;
 import io.github.scratch4j.internal.plan.Planned;
@@ -35,7 +36,7 @@ final class OciLayoutWriter {
 
   static List<Manifest> write(List<Planned> artifacts, Path layout, int bufferSize, WriteOptions options)
       throws IOException {
-    ImagesWriter images = new ImagesWriter(new DirectoryBlobTarget(layout, bufferSize), options);
+    ImagesWriter images = new ImagesWriter(new DirectoryBlobTarget(layout, bufferSize, options.executor().orElse(Threads.tasks())), options);
     List<Manifest> manifests = new ArrayList<>();
     List<Descriptor> added = new ArrayList<>();
     // Full names (docker.io/library/app:1.0): the same tag in two repositories is two images.

@@ -9,6 +9,7 @@ import io.github.scratch4j.Source;
 import io.github.scratch4j.SourceChangedException;
 import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
 import io.github.scratch4j.internal.archive.WriteProgress.Meter;
+import io.github.scratch4j.internal.exec.Tasks;
 import io.github.scratch4j.internal.io.ArchiveOutput;
 import io.github.scratch4j.internal.io.FileArchiveOutput;
 import io.github.scratch4j.internal.io.HashingOutputStream;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * Blobs as {@code blobs/sha256/<hex>} entries of a tar.
@@ -56,19 +58,19 @@ final class TarBlobTarget implements BlobTarget {
   private final long mtime;
   private final Set<Digest> written = new HashSet<>();
   private final boolean layersByPosition;
+  /** Where layers are generated side by side. */
+  private final Executor tasks;
   private final java.util.Map<Digest, String> names = new java.util.HashMap<>();
 
-  TarBlobTarget(ArchiveOutput out, int bufferSize, long mtime) {
-    this(out, bufferSize, mtime, false);
-  }
 
   /**
    * With {@code layersByPosition}, an uncompressed layer generated to a stream is named
    * {@code layers/<n>.tar} rather than by its digest, so it is written in the pass that hashes it:
    * for a reader that finds layers through {@code manifest.json} only, a Docker daemon.
    */
-  TarBlobTarget(ArchiveOutput out, int bufferSize, long mtime, boolean layersByPosition) {
+  TarBlobTarget(ArchiveOutput out, int bufferSize, long mtime, boolean layersByPosition, Executor tasks) {
     this.out = out;
+    this.tasks = tasks;
     this.encoder = new LayerEncoder(bufferSize);
     this.buffer = new byte[bufferSize];
     this.mtime = mtime;
@@ -159,7 +161,8 @@ final class TarBlobTarget implements BlobTarget {
         }
       });
     }
-    java.util.List<Encoded> results = Concurrently.run(tasks);
+    // Each writes a region of its own: the others finish rather than be interrupted.
+    java.util.List<Encoded> results = Tasks.runAll(tasks, this.tasks, false);
     for (int i = 0; i < results.size(); i++) {
       Encoded e = results.get(i);
       if (e.size() != sizes.get(i)) {

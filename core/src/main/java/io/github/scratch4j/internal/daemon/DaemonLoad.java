@@ -95,9 +95,7 @@ public final class DaemonLoad {
 
     Request(Path socket) {
       this.socket = socket;
-      this.connecting = new Thread(this::open, "scratch4j-daemon-connect");
-      connecting.setDaemon(true);
-      connecting.start();
+      this.connecting = io.github.scratch4j.internal.exec.Threads.start("scratch4j-daemon-connect", this::open);
     }
 
     private void open() {

@@ -252,7 +252,7 @@ final class CredentialStore {
   /** Reads a stream to its end on a daemon thread, keeping its first {@code max} bytes. */
   private static CompletableFuture<byte[]> collect(InputStream stream, int max, String name) {
     CompletableFuture<byte[]> result = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
+    io.github.scratch4j.internal.exec.Threads.start(name, () -> {
       try (InputStream in = stream) {
         byte[] kept = in.readNBytes(max);
         in.transferTo(OutputStream.nullOutputStream());
@@ -260,9 +260,7 @@ final class CredentialStore {
       } catch (IOException | RuntimeException e) {
         result.completeExceptionally(e);
       }
-    }, name);
-    t.setDaemon(true);
-    t.start();
+    });
     return result;
   }
 

@@ -82,7 +82,7 @@ public final class Puller {
     for (Descriptor d : blobs) {
       downloads.add(() -> blob(d));
     }
-    List<Path> files = Parallel.run(downloads, options.concurrency(), "scratch4j-pull");
+    List<Path> files = Parallel.run(downloads, options);
     Map<Digest, Path> fetched = new HashMap<>();
     for (int i = 0; i < blobs.size(); i++) {
       fetched.put(blobs.get(i).digest(), files.get(i));

@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import io.github.scratch4j.internal.exec.Threads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,16 +66,7 @@ public final class Pusher {
   static final int SMALL = 4 << 20;
 
   /** Daemon threads that generate layers into the requests that send them. */
-  private static final ExecutorService GENERATORS = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-    private final AtomicInteger n = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "scratch4j-push-layer-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    }
-  });
+  private static final ExecutorService GENERATORS = Threads.cached("scratch4j-push-layer");
 
   private final RegistryClient client;
   private final ImageReference ref;
@@ -117,7 +109,7 @@ public final class Pusher {
 
   /** Runs transfers side by side, as many as the options allow; a failure stops the others. */
   public <T> List<T> parallel(List<Callable<T>> tasks) throws IOException {
-    return Parallel.run(tasks, options.concurrency(), "scratch4j-push");
+    return Parallel.run(tasks, options);
   }
 
   /** Makes sure the repository holds a blob that is in memory. */

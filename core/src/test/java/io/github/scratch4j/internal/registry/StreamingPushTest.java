@@ -172,6 +172,34 @@ class StreamingPushTest {
   }
 
   @Test
+  void pushesAndPullsRunTheirTransfersOnTheCallersExecutor() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 8))))
+        .add(Layer.builder().addFile("/small", Source.of(random(10_000, 9))).build());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      AtomicInteger handed = new AtomicInteger();
+      java.util.concurrent.Executor counting = r -> {
+        handed.incrementAndGet();
+        pool.execute(r);
+      };
+      RegistryOptions mine = options().withExecutor(counting);
+      assertThat(mine.executor()).containsSame(counting);
+      Digest pushed = assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", mine));
+      assertThat(pushed).isEqualTo(Sha256.of(written(image, Compression.GZIP).toJson()));
+      assertThat(handed.get()).as("tasks the push handed to the executor").isGreaterThanOrEqualTo(2);
+
+      handed.set(0);
+      Image pulled = assertTimeoutPreemptively(HANG_GUARD, () -> Image.from(registry.host + "/it/app:1",
+          mine.withCacheDirectory(dir.resolve("empty-cache"))));
+      assertThat(pulled.layers()).hasSize(2);
+      assertThat(handed.get()).as("downloads the pull handed to the executor").isGreaterThanOrEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aPullRightAfterAPushOfTheSameImageDownloadsNoBlob() throws Exception {
     MemoryRegistry registry = new MemoryRegistry(servers);
     // One layer streamed (larger than what is held in memory), one sent whole, and the config.

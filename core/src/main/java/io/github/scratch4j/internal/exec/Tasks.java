@@ -1,18 +1,22 @@
-package io.github.scratch4j.internal.io;
+package io.github.scratch4j.internal.exec;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs tasks side by side and returns their results in task order. The first failure in time ends
- * the run: tasks not yet started are skipped, running ones are optionally interrupted, and the
- * failure is thrown only once no task is still running, so a caller that cleans up after it never
- * races a task that is still writing. Later failures are attached as suppressed.
+ * Runs tasks side by side and returns their results in task order: the one way scratch4j runs
+ * independent work (layers generated side by side, transfers) on its own threads or on an executor
+ * the caller gives. At most a given number run at once; each that ends hands its place to the
+ * next. The first failure in time ends the run: tasks not yet started are skipped, running ones
+ * are optionally interrupted, and the failure is thrown only once no task is still running, so a
+ * caller that cleans up after it never races a task that is still writing. Later failures are
+ * attached as suppressed.
  */
 public final class Tasks {
   private final Object lock = new Object();
@@ -26,28 +30,53 @@ public final class Tasks {
     this.total = total;
   }
 
+  /** Runs all {@code tasks} at once on {@code pool}; see {@link #runAll(List, Executor, int, boolean)}. */
+  public static <T> List<T> runAll(List<? extends Callable<T>> tasks, Executor pool, boolean interrupt)
+      throws IOException {
+    return runAll(tasks, pool, Math.max(1, tasks.size()), interrupt);
+  }
+
   /**
-   * Runs {@code tasks} on {@code pool}.
+   * Runs {@code tasks} on {@code executor}, at most {@code atMost} at once.
    *
+   * @param executor where the tasks run; it must be able to run them while the calling thread
+   *     waits (the calling thread runs none of them)
    * @param interrupt whether tasks still running when another fails are interrupted (transfers), or
    *     left to finish (local writes, where an interrupt would only add noise)
    */
-  public static <T> List<T> runAll(List<? extends Callable<T>> tasks, ExecutorService pool, boolean interrupt)
+  public static <T> List<T> runAll(List<? extends Callable<T>> tasks, Executor executor, int atMost, boolean interrupt)
       throws IOException {
+    if (atMost < 1) {
+      throw new IllegalArgumentException("at most " + atMost + " tasks at once");
+    }
     Tasks run = new Tasks(tasks.size());
     @SuppressWarnings("unchecked")
     T[] results = (T[]) new Object[tasks.size()];
-    List<Future<?>> futures = new ArrayList<>(tasks.size());
+    List<FutureTask<Void>> futures = new ArrayList<>(tasks.size());
+    AtomicInteger next = new AtomicInteger(Math.min(atMost, tasks.size()));
     for (int i = 0; i < tasks.size(); i++) {
       int index = i;
       Callable<T> task = tasks.get(i);
-      futures.add(pool.submit(() -> run.execute(task, results, index)));
+      futures.add(new FutureTask<>(() -> {
+        try {
+          run.execute(task, results, index);
+        } finally {
+          // This task's place goes to the next one, on the same executor.
+          int following = next.getAndIncrement();
+          if (following < futures.size()) {
+            run.submit(executor, futures.get(following));
+          }
+        }
+        return null;
+      }));
+    }
+    for (int i = 0; i < Math.min(atMost, tasks.size()); i++) {
+      run.submit(executor, futures.get(i));
     }
     boolean interrupted = run.awaitFirstFailureOrAll();
     if (run.failed()) {
-      if (interrupt) {
-        futures.forEach(f -> f.cancel(true));
-      }
+      // Those not yet started never will; running ones are interrupted if asked.
+      futures.forEach(f -> f.cancel(interrupt));
       interrupted |= run.awaitIdle();
     }
     if (interrupted) {
@@ -59,6 +88,22 @@ public final class Tasks {
       out.add(r);
     }
     return out;
+  }
+
+  /** Hands a task to the executor; one that refuses it fails the run as a task would. */
+  private void submit(Executor executor, FutureTask<Void> task) {
+    try {
+      executor.execute(task);
+    } catch (RuntimeException refused) {
+      synchronized (lock) {
+        if (first == null) {
+          first = new IOException("the executor refused a task: " + refused, refused);
+        } else {
+          later.add(refused);
+        }
+        lock.notifyAll();
+      }
+    }
   }
 
   private <T> void execute(Callable<T> task, T[] results, int index) {

@@ -1,4 +1,4 @@
-package io.github.scratch4j.internal.io;
+package io.github.scratch4j.internal.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -160,5 +160,62 @@ class TasksTest {
     assertThatThrownBy(() -> Tasks.runAll(tasks, pool, false)).isInstanceOf(java.io.InterruptedIOException.class);
     assertThat(Thread.interrupted()).isTrue();
     assertThat(finished).isTrue();
+  }
+
+  @Test
+  void atMostTheLimitRunAtOnceAndEachTaskThatEndsHandsItsPlaceOn() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    List<Callable<Integer>> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      int n = i;
+      tasks.add(() -> {
+        most.accumulateAndGet(now.incrementAndGet(), Math::max);
+        Thread.sleep(30);
+        now.decrementAndGet();
+        return n;
+      });
+    }
+    assertThat(Tasks.runAll(tasks, pool, 3, false)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThat(most.get()).as("tasks running at once").isEqualTo(3);
+    assertThatThrownBy(() -> Tasks.runAll(tasks, pool, 0, false)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void everyTaskRunsOnTheExecutorGivenAndNoneOnTheCallersThread() throws Exception {
+    java.util.Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.Executor counting = r -> {
+      handed.incrementAndGet();
+      pool.execute(r);
+    };
+    List<Callable<Thread>> tasks = java.util.Collections.nCopies(5, () -> {
+      ranOn.add(Thread.currentThread());
+      return Thread.currentThread();
+    });
+    Tasks.runAll(tasks, counting, 2, false);
+    assertThat(handed.get()).isEqualTo(5);
+    assertThat(ranOn).isNotEmpty().doesNotContain(Thread.currentThread());
+  }
+
+  @Test
+  void anExecutorThatRefusesTheNextTaskFailsTheRunAfterTheRunningOneEnded() {
+    AtomicBoolean finished = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.Executor oneThenNone = r -> {
+      if (calls.incrementAndGet() > 1) {
+        throw new java.util.concurrent.RejectedExecutionException("shut down");
+      }
+      pool.execute(r);
+    };
+    List<Callable<String>> tasks = List.of(() -> {
+      Thread.sleep(200);
+      finished.set(true);
+      return "one";
+    }, () -> "two");
+    assertThatThrownBy(() -> Tasks.runAll(tasks, oneThenNone, 1, false))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("the executor refused a task");
+    assertThat(finished).as("the started task ended before the failure was thrown").isTrue();
   }
 }
