@@ -35,7 +35,7 @@ public final class RegistryOptions {
   private final Set<String> insecureRegistries;
   private final List<Path> authFiles;
   private final int concurrency;
-  private final Compression compression;
+  private final WriteOptions layers;
   private final Optional<Platform> platform;
   private final Optional<Path> cacheDirectory;
   private final Duration timeout;
@@ -56,7 +56,8 @@ public final class RegistryOptions {
     Set<String> insecureRegistries = Set.of();
     List<Path> authFiles = List.of();
     int concurrency = 3;
-    Compression compression = Compression.GZIP;
+    // Registries serve compressed layers; gzip is the one every client reads.
+    WriteOptions layers = WriteOptions.defaults().withCompression(Compression.GZIP);
     Optional<Platform> platform = Optional.empty();
     Optional<Path> cacheDirectory = Optional.empty();
     Duration timeout = Duration.ofSeconds(60);
@@ -77,7 +78,7 @@ public final class RegistryOptions {
     this.insecureRegistries = Set.copyOf(f.insecureRegistries);
     this.authFiles = List.copyOf(f.authFiles);
     this.concurrency = f.concurrency;
-    this.compression = f.compression;
+    this.layers = f.layers;
     this.platform = f.platform;
     this.cacheDirectory = f.cacheDirectory;
     this.timeout = f.timeout;
@@ -96,7 +97,7 @@ public final class RegistryOptions {
     f.insecureRegistries = insecureRegistries;
     f.authFiles = authFiles;
     f.concurrency = concurrency;
-    f.compression = compression;
+    f.layers = layers;
     f.platform = platform;
     f.cacheDirectory = cacheDirectory;
     f.timeout = timeout;
@@ -205,8 +206,9 @@ public final class RegistryOptions {
   }
 
   /**
-   * A copy that compresses the layers it generates for a push this way (gzip by default). Stored
-   * layers, such as a base image's, keep their compression.
+   * A copy that compresses the layers it generates for a push this way (gzip by default), at the
+   * codec's default level: short for {@code withLayerOptions(layerOptions().withCompression(layers))}.
+   * Stored layers, such as a base image's, keep their compression.
    *
    * @param layers the compression of generated layers
    * @return a copy with that compression
@@ -215,7 +217,33 @@ public final class RegistryOptions {
   @CheckReturnValue
   public RegistryOptions withCompression(Compression layers) {
     Objects.requireNonNull(layers, "compression");
-    return with(f -> f.compression = layers);
+    return with(f -> f.layers = f.layers.withCompression(layers));
+  }
+
+  /**
+   * A copy that generates the layers of a push as these write options say: their compression and
+   * level, and who hears of each layer as it is generated ({@link WriteOptions#withProgress}). The
+   * one place a push's compression is set; the options' format does not apply to a registry, and
+   * a push's tasks run where {@link #withExecutor} says.
+   *
+   * @param options how layers are generated
+   * @return a copy with those options
+   * @throws NullPointerException if {@code options} is null
+   */
+  @CheckReturnValue
+  public RegistryOptions withLayerOptions(WriteOptions options) {
+    Objects.requireNonNull(options, "options");
+    return with(f -> f.layers = options);
+  }
+
+  /**
+   * How the layers of a push are generated.
+   *
+   * @return the write options given with {@link #withLayerOptions} or {@link #withCompression};
+   *     gzip at its default level unless set
+   */
+  public WriteOptions layerOptions() {
+    return layers;
   }
 
   /**
@@ -399,7 +427,7 @@ public final class RegistryOptions {
    * @return the compression; {@link Compression#GZIP} unless set
    */
   public Compression compression() {
-    return compression;
+    return layers.compression();
   }
 
   /**
@@ -494,7 +522,7 @@ public final class RegistryOptions {
   public boolean equals(Object o) {
     return o instanceof RegistryOptions r && r.credentials.equals(credentials)
         && r.insecureRegistries.equals(insecureRegistries) && r.authFiles.equals(authFiles)
-        && r.concurrency == concurrency && r.compression == compression && r.platform.equals(platform)
+        && r.concurrency == concurrency && r.layers.equals(layers) && r.platform.equals(platform)
         && r.cacheDirectory.equals(cacheDirectory) && r.timeout.equals(timeout) && r.attempts == attempts
         && r.backoff.equals(backoff) && r.chunkSize == chunkSize && r.progress.equals(progress)
         && r.read.equals(read) && r.executor.equals(executor);
@@ -502,7 +530,7 @@ public final class RegistryOptions {
 
   @Override
   public int hashCode() {
-    return Objects.hash(credentials, insecureRegistries, authFiles, concurrency, compression, platform,
+    return Objects.hash(credentials, insecureRegistries, authFiles, concurrency, layers, platform,
         cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read, executor);
   }
 
@@ -511,7 +539,8 @@ public final class RegistryOptions {
   public String toString() {
     return "RegistryOptions[credentialsFor=" + new java.util.TreeSet<>(credentials.keySet()) + ", insecure="
         + insecureRegistries + ", authFiles=" + authFiles + ", concurrency=" + concurrency + ", compression="
-        + compression + ", platform=" + platform.map(Platform::toString).orElse("host") + ", cache="
+        + layers.compression() + layers.level().stream().mapToObj(l -> " level " + l).findFirst().orElse("")
+        + ", platform=" + platform.map(Platform::toString).orElse("host") + ", cache="
         + cacheDirectory.map(Path::toString).orElse("default") + ", timeout=" + timeout + ", attempts=" + attempts
         + ", backoff=" + backoff + ", chunkSize=" + chunkSize + ", progress=" + progress.isPresent() + ", read=" + read
         + ", executor=" + executor.isPresent() + "]";

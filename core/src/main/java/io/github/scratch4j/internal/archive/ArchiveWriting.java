@@ -58,8 +58,7 @@ public final class ArchiveWriting {
       throws IOException {
     io.github.scratch4j.internal.registry.Pusher pusher = io.github.scratch4j.internal.registry.Pusher.open(ref, options);
     Planned artifact = planner.plan();
-    ImagesWriter images = new ImagesWriter(new RegistryBlobTarget(pusher),
-        WriteOptions.defaults().withCompression(options.compression()));
+    ImagesWriter images = new ImagesWriter(new RegistryBlobTarget(pusher), options.layerOptions());
     if (artifact instanceof io.github.scratch4j.internal.plan.PlannedImage image) {
       images.write(image);
     } else {

@@ -14,6 +14,7 @@ import io.github.scratch4j.MediaType;
 import io.github.scratch4j.RegistryOptions;
 import io.github.scratch4j.Source;
 import io.github.scratch4j.WriteOptions;
+import io.github.scratch4j.WriteEvent;
 import io.github.scratch4j.internal.io.Sha256;
 import io.github.scratch4j.internal.registry.MemoryRegistry.Received;
 import java.io.ByteArrayInputStream;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -169,6 +171,28 @@ class StreamingPushTest {
     assertThat(registry.received).noneMatch(r -> r.method().equals("PATCH") || r.path().contains("/blobs/uploads/")
         && r.method().equals("PUT"));
     assertThat(registry.repositories.get("it/two")).contains(m.config().digest(), m.layers().get(0).digest());
+  }
+
+  @Test
+  void aPushGeneratesItsLayersAsItsLayerOptionsSayWithTheirLevelAndProgress() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 10))))
+        .add(Layer.builder().addFile("/text", Source.of("hello ".repeat(20_000).getBytes(StandardCharsets.UTF_8))).build());
+    List<WriteEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RegistryOptions fast = options().withLayerOptions(WriteOptions.defaults().withCompression(Compression.GZIP, 1)
+        .withProgress(events::add));
+    assertThat(fast.compression()).isEqualTo(Compression.GZIP);
+    assertThat(fast.withCompression(Compression.ZSTD).layerOptions().progress()).as("the listener stays")
+        .isEqualTo(fast.layerOptions().progress());
+
+    Digest pushed = assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", fast));
+
+    Manifest level1 = image.writeTo(Files.createTempDirectory(dir, "layout"), WriteOptions.defaults()
+        .withFormat(WriteOptions.Format.OCI_LAYOUT).withCompression(Compression.GZIP, 1));
+    assertThat(pushed).as("the manifest of the same image at gzip level 1").isEqualTo(Sha256.of(level1.toJson()));
+    assertThat(level1.layers().get(1).digest()).isNotEqualTo(written(image, Compression.GZIP).layers().get(1).digest());
+    assertThat(events).filteredOn(e -> e.kind() == WriteEvent.Kind.WRITTEN).extracting(WriteEvent::digest)
+        .contains(Optional.of(level1.layers().get(0).digest()), Optional.of(level1.layers().get(1).digest()));
   }
 
   @Test
