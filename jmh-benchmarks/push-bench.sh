@@ -6,8 +6,10 @@
 # Both gzip the layer (skopeo always compresses layers it sends to a registry). The yardstick is
 # the registry's own ingest: the raw 512 MiB file uploaded by curl in one streamed PUT (`curl -T`,
 # after the POST that opens the upload; `--data-binary @file` would read it all into memory first),
-# its digest computed beforehand. Prints the median wall time of RUNS runs, the peak RSS, and each
-# time as a ratio of scratch4j's.
+# its digest computed beforehand. Then the pull of the same image (pushed beforehand, untimed) into
+# an empty cache (`scratch4j inspect REF`, which pulls every blob and checks it as a read does)
+# against `skopeo copy docker://… oci:DIR`. Prints the median wall time of RUNS runs, the peak RSS,
+# and each time as a ratio of scratch4j's.
 #
 #   jmh-benchmarks/push-bench.sh [RUNS]        (default 5; the jars are built if missing)
 set -euo pipefail
@@ -96,3 +98,28 @@ measure java -jar "$samples" build --add "$big" --no-dependency-check --uncompre
 row "scratch4j build --push --uncompressed"
 measure "$work/curl-put.sh" "$port" "$big" "$big_digest"
 row "curl -T of the raw file (POST + streamed PUT)"
+
+# Pulls: the registry holds the image (skopeo copies it there, untimed) and the destination is empty.
+measure_pull() {  # measure_pull CMD...: as measure, with the image in the registry and nothing pulled yet
+  local times=() peak=0
+  for i in $(seq 0 "$runs"); do
+    start_registry
+    skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
+    rm -rf "$work/pull-cache" "$work/pulled"
+    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>"$work/err.txt" \
+      || { echo "failed: $*" >&2; cat "$work/err.txt" >&2; exit 1; }
+    [ "$i" -eq 0 ] && continue  # warm-up
+    local out; out=$(tail -1 "$work/time.txt")
+    times+=("${out% *}")
+    [ "${out#* }" -gt "$peak" ] && peak=${out#* }
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+  rss=$((peak / 1024))
+}
+echo
+printf '%-44s %10s %10s %12s\n' "pull of the pushed image (gzip)" "median s" "RSS MiB" "x scratch4j"
+measure_pull env XDG_CACHE_HOME="$work/pull-cache" java -jar "$samples" inspect "127.0.0.1:$port/bench/big:1"
+base=$median
+printf '%-44s %10s %10s %12s\n' "scratch4j inspect REF (pull into the cache)" "$median" "$rss" 1.00
+measure_pull skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big:1" "oci:$work/pulled:1"
+row "skopeo copy docker://… oci:DIR"
