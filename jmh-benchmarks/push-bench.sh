@@ -72,10 +72,12 @@ curl -fsS -T "$file" -H 'Content-Type: application/octet-stream' "$location${sep
 SH
 chmod +x "$work/curl-put.sh"
 
+prepare=:   # what measure does after starting the registry and before timing the command
 measure() {  # measure CMD...: median wall time ($median) and peak RSS ($rss) over $runs empty-registry runs
   local times=() peak=0
   for i in $(seq 0 "$runs"); do
     start_registry
+    $prepare
     /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>"$work/err.txt" \
       || { echo "failed: $*" >&2; cat "$work/err.txt" >&2; exit 1; }
     [ "$i" -eq 0 ] && continue  # warm-up
@@ -100,26 +102,15 @@ measure "$work/curl-put.sh" "$port" "$big" "$big_digest"
 row "curl -T of the raw file (POST + streamed PUT)"
 
 # Pulls: the registry holds the image (skopeo copies it there, untimed) and the destination is empty.
-measure_pull() {  # measure_pull CMD...: as measure, with the image in the registry and nothing pulled yet
-  local times=() peak=0
-  for i in $(seq 0 "$runs"); do
-    start_registry
-    skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
-    rm -rf "$work/pull-cache" "$work/pulled"
-    /usr/bin/time -o "$work/time.txt" -f "%e %M" "$@" >/dev/null 2>"$work/err.txt" \
-      || { echo "failed: $*" >&2; cat "$work/err.txt" >&2; exit 1; }
-    [ "$i" -eq 0 ] && continue  # warm-up
-    local out; out=$(tail -1 "$work/time.txt")
-    times+=("${out% *}")
-    [ "${out#* }" -gt "$peak" ] && peak=${out#* }
-  done
-  median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
-  rss=$((peak / 1024))
+prepare_pull() {
+  skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
+  rm -rf "$work/pull-cache" "$work/pulled"
 }
+prepare=prepare_pull
 echo
 printf '%-44s %10s %10s %12s\n' "pull of the pushed image (gzip)" "median s" "RSS MiB" "x scratch4j"
-measure_pull env XDG_CACHE_HOME="$work/pull-cache" java -jar "$samples" inspect "127.0.0.1:$port/bench/big:1"
+measure env XDG_CACHE_HOME="$work/pull-cache" java -jar "$samples" inspect "127.0.0.1:$port/bench/big:1"
 base=$median
 printf '%-44s %10s %10s %12s\n' "scratch4j inspect REF (pull into the cache)" "$median" "$rss" 1.00
-measure_pull skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big:1" "oci:$work/pulled:1"
+measure skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big:1" "oci:$work/pulled:1"
 row "skopeo copy docker://… oci:DIR"
