@@ -187,15 +187,21 @@ public final class Tasks {
         }
       }
     }
-    if (cause instanceof IOException io) {
-      throw io;
-    }
-    if (cause instanceof RuntimeException r) {
+    throw asIOException(cause, cause.toString());
+  }
+
+  /**
+   * What another thread's failure becomes in the thread that waited for it: a runtime exception
+   * or error is thrown as it is, an {@link IOException} is returned as it is, and anything else
+   * is returned wrapped with {@code message}.
+   */
+  public static IOException asIOException(Throwable failure, String message) {
+    if (failure instanceof RuntimeException r) {
       throw r;
     }
-    if (cause instanceof Error err) {
+    if (failure instanceof Error err) {
       throw err;
     }
-    throw new IOException(cause.toString(), cause);
+    return failure instanceof IOException io ? io : new IOException(message, failure);
   }
 }

@@ -184,16 +184,7 @@ final class LayerPipe {
         Throwable f = failure;
         if (f != null) {
           // The generator's own exception (a source that changed or cannot be read) is the push's.
-          if (f instanceof IOException io) {
-            throw io;
-          }
-          if (f instanceof RuntimeException r) {
-            throw r;
-          }
-          if (f instanceof Error e) {
-            throw e;
-          }
-          throw new IOException("generating the layer failed: " + f, f);
+          throw io.github.scratch4j.internal.exec.Tasks.asIOException(f, "generating the layer failed: " + f);
         }
         if (abandoned) {
           throw new IOException("the upload of this layer was abandoned");

@@ -481,17 +481,7 @@ public final class Pusher {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while generating a layer");
       } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof IOException io) {
-          throw io;
-        }
-        if (c instanceof RuntimeException r) {
-          throw r;
-        }
-        if (c instanceof Error err) {
-          throw err;
-        }
-        throw new IOException(c.toString(), c);
+        throw io.github.scratch4j.internal.exec.Tasks.asIOException(e.getCause(), e.getCause().toString());
       }
     }
 
