@@ -56,6 +56,30 @@ class DockerDaemonIT {
     }
   }
 
+  /**
+   * The docker-archive sent for an image names its built layers by position, and its stored ones
+   * (here a gzip base read back from a layout) by digest: the daemon takes both, in order.
+   */
+  @Test
+  void dockerLoadsAnImageOnAStoredGzipBaseWithALayerBuiltOnIt() throws Exception {
+    Commands.requireDocker();
+    String tag = tag();
+    Path base = dir.resolve("base-layout-" + UUID.randomUUID());
+    image().writeTo(base, io.github.scratch4j.WriteOptions.defaults()
+        .withFormat(io.github.scratch4j.WriteOptions.Format.OCI_LAYOUT).withCompression(io.github.scratch4j.Compression.GZIP));
+    Image onBase = Image.from(base)
+        .add(Entry.file("/etc/motd", Source.of("on a base\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+        .tag(tag);
+    assertThat(onBase.layers()).hasSize(2);
+    try {
+      LoadedImages loaded = DockerDaemon.fromEnvironment().load(onBase);
+      assertThat(loaded.imageIds()).containsExactly(onBase.writeTo(dir.resolve("on-base.tar")).config().digest());
+      assertThat(Commands.runContainer(Engine.DOCKER, tag).assertSuccess().stdout()).isEqualTo("hello world\n");
+    } finally {
+      Commands.run(Duration.ofSeconds(30), "docker", "rmi", "-f", tag);
+    }
+  }
+
   @Test
   void dockerLoadsEveryImageOfAnArchive() throws Exception {
     Commands.requireDocker();
