@@ -19,19 +19,22 @@ import java.util.function.LongConsumer;
  * Copies source files into a file target while the caller hashes them, reading each byte from the
  * page cache once: a copier thread reads the file in small chunks into direct buffers, hands each
  * to the hashing thread and writes it into the target's reserved range meanwhile; a buffer is read
- * into again once both are done with it. The hashing thread only hashes, so the copy costs what
- * SHA-256 of the bytes in memory costs, as long as the second core keeps up.
+ * into again once both are done with it. The hashing thread only hashes, so with a second core
+ * free the copy comes near what SHA-256 of the same bytes in memory costs.
  *
- * <p>Why not map the file and let the kernel copy it ({@code transferTo}): the hash then takes the
- * page faults, whose cost depends on the machine. On one machine of this project's kind, 512 MiB
- * hashed from 32 MiB mappings took 375 ms and through a heap buffer 598 ms; on another, 0.68 s and
- * 0.46 s. Read ahead by the other thread, the hash took neither the faults nor the read's copy:
- * within a few percent of hashing the bytes in memory on this machine, and faster than the mapped
- * hash with the kernel copy, which it replaced (jmh-benchmarks/README.md has the figures).
+ * <p>Why not map the file and let the kernel copy it ({@code transferTo}), as this did before: the
+ * hash then takes the page faults (one per 64 KiB here, 8,200 for 512 MiB), whose cost depends on
+ * the machine. On one machine of this project's kind 512 MiB hashed from 32 MiB mappings in 375 ms
+ * and through a 1 MiB heap buffer in 598 ms; on another, in 0.68 s and 0.46 s, and the mapped
+ * write took 2.1 times the plain-read hash there. Read ahead by the other thread, the hash takes
+ * neither the faults nor the read's copy, whatever they cost. Measured here, interleaved in one
+ * JVM (JDK 17, two shared cores, load 2.5 to 3), medians of 9: the image write 532 ms, the
+ * previous design 557 ms, the hash through a heap buffer 605 ms, the hash of bytes already in
+ * memory 456 ms. So there is one way, not a probe that picks one per machine.
  *
  * <p>Chunks are small (256 KiB, four of them) so that the hashing thread finds the bytes in cache:
  * four 1 MiB buffers, more than this machine's 2 MiB per-core L2, made the whole copy 1.5 times
- * slower. The buffers are kept for the next file, one set per concurrent copy: memory does not
+ * slower in one run (966 ms against 659, medians of 7). The buffers are kept for the next file, one set per concurrent copy: memory does not
  * grow with the file.
  */
 public final class ReadAhead {
