@@ -36,9 +36,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A large source file that changes while an image is written: the write fails with a
  * {@link SourceChangedException} naming the file and the change, whatever the target, and leaves a
  * file or layout target as it was, with no temporary file behind. Large files take the fast paths:
- * hashed from 32 MiB mappings, and into a file target copied by the kernel meanwhile. The changes
- * are made at fixed points of the copy through {@link CopyProbe}, on those real paths (a truncation
- * once a window is mapped makes the read of it fault), and also at random moments in a loop.
+ * into a file target read ahead in chunks by a copier thread that writes them while they are
+ * hashed, elsewhere hashed from 32 MiB mappings. The changes are made at fixed points of the copy
+ * through {@link CopyProbe}, on those real paths (a truncation once a window is mapped makes the
+ * read of it fault), and also at random moments in a loop.
  */
 class ChangingSourceTest {
   private static final int BIG = (32 << 20) + (2 << 20);
@@ -53,7 +54,7 @@ class ChangingSourceTest {
 
   /** Where the image goes. */
   enum Target {
-    /** An archive file: the kernel copies the file while it is hashed from mappings. */
+    /** An archive file: a copier thread reads the file ahead and writes it while it is hashed. */
     FILE,
     /** Two layers into an archive file, generated side by side into reserved ranges. */
     FILE_TWO_LAYERS,
@@ -73,7 +74,8 @@ class ChangingSourceTest {
   enum Change {
     TRUNCATED_IN_A_MAPPED_WINDOW,
     TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED,
-    TRUNCATED_BEFORE_THE_KERNEL_COPY,
+    TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD,
+    TRUNCATED_BEFORE_THE_READ_AHEAD,
     GREW_AFTER_THE_COPY,
     REPLACED_WHILE_OPEN,
     MODIFIED_IN_PLACE,
@@ -84,8 +86,11 @@ class ChangingSourceTest {
     List<Arguments> all = new ArrayList<>();
     for (Target t : Target.values()) {
       for (Change c : Change.values()) {
-        // Only an uncompressed single layer into a file has the kernel copy.
-        if (c != Change.TRUNCATED_BEFORE_THE_KERNEL_COPY || t == Target.FILE) {
+        // Uncompressed layers into an archive file are read ahead; every other target maps the file.
+        boolean readAhead = t == Target.FILE || t == Target.FILE_TWO_LAYERS;
+        boolean mapped = c == Change.TRUNCATED_IN_A_MAPPED_WINDOW || c == Change.TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED;
+        boolean read = c == Change.TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD || c == Change.TRUNCATED_BEFORE_THE_READ_AHEAD;
+        if (readAhead ? !mapped : !read) {
           all.add(Arguments.of(t, c));
         }
       }
@@ -120,7 +125,14 @@ class ChangingSourceTest {
         // The read of the lost pages faulted, and the fault is what revealed the change.
         assertThat(thrown.getCause()).isInstanceOf(MappedReadFault.class);
       }
-      case TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED, TRUNCATED_BEFORE_THE_KERNEL_COPY ->
+      case TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD -> {
+        assertThat(thrown).hasMessageContaining("shrank while it was archived: expected " + BIG + " bytes")
+            .hasMessageContaining("got " + (10 << 20));
+        // The copier's read ended early, and that is what revealed the change.
+        assertThat(thrown.getCause()).isInstanceOf(java.io.EOFException.class)
+            .hasMessageContaining("ended after " + WINDOW + " of " + BIG + " bytes");
+      }
+      case TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED, TRUNCATED_BEFORE_THE_READ_AHEAD ->
           assertThat(thrown).hasMessageContaining("shrank while it was archived: expected " + BIG + " bytes")
               .hasMessageContaining("got " + (WINDOW + (1 << 20)));
       case GREW_AFTER_THE_COPY ->
@@ -231,7 +243,8 @@ class ChangingSourceTest {
     return switch (change) {
       case TRUNCATED_IN_A_MAPPED_WINDOW -> point == CopyProbe.Point.WINDOW_MAPPED && offset == WINDOW;
       case TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED -> point == CopyProbe.Point.WINDOW_MAPPED && offset == 0;
-      case TRUNCATED_BEFORE_THE_KERNEL_COPY -> point == CopyProbe.Point.TRANSFER_STARTING;
+      case TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD -> point == CopyProbe.Point.CHUNK_READ && offset == WINDOW;
+      case TRUNCATED_BEFORE_THE_READ_AHEAD -> point == CopyProbe.Point.COPY_STARTING;
       case GREW_AFTER_THE_COPY, MODIFIED_IN_PLACE -> point == CopyProbe.Point.COPIED;
       case REPLACED_WHILE_OPEN, REMOVED_WHILE_OPEN -> point == CopyProbe.Point.OPENED;
     };
@@ -241,8 +254,10 @@ class ChangingSourceTest {
     switch (change) {
       // The mapped window's pages past 10 MiB are gone: reading them faults.
       case TRUNCATED_IN_A_MAPPED_WINDOW -> setLength(big, 10 << 20);
-      // The first window is still whole; the second cannot be mapped any more.
-      case TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED, TRUNCATED_BEFORE_THE_KERNEL_COPY -> setLength(big, WINDOW + (1 << 20));
+      // The chunks before 32 MiB were read whole; the next read finds the end.
+      case TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD -> setLength(big, 10 << 20);
+      // The first window is still whole; the second cannot be mapped (or read) any more.
+      case TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED, TRUNCATED_BEFORE_THE_READ_AHEAD -> setLength(big, WINDOW + (1 << 20));
       case GREW_AFTER_THE_COPY -> Files.write(big, new byte[10], StandardOpenOption.APPEND);
       case REPLACED_WHILE_OPEN -> {
         // Same size, other bytes: a copy that reopened the name would read another file.

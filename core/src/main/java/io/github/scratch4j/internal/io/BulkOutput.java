@@ -7,7 +7,8 @@ import java.nio.channels.FileChannel;
 /**
  * An output that can take a whole file's content in bulk. The default maps the file a window at
  * a time and copies each window once, into a heap buffer that is then written; subclasses do
- * better where they can (a file target copies in the kernel while the bytes are hashed).
+ * better where they can (into a file target, a copier thread reads the file ahead and writes it
+ * while the bytes are hashed: {@link ReadAhead}).
  */
 public abstract class BulkOutput extends OutputStream {
   /** Mapped window size: large enough that mapping costs nothing, small enough to unmap promptly. */

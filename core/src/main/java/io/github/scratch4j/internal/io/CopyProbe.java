@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * A test seam: lets a test act at fixed points of copying a source file into an archive (truncate
  * the file once a window of it is mapped, say), so that races with a changing source are tested
- * deterministically on the real mapped and kernel-copy paths. Unset, it costs one volatile read
- * per point, and a point is passed at most once per 32 MiB.
+ * deterministically on the real mapped and read-ahead paths. Unset, it costs one volatile read
+ * per point, and a point is passed at most once per 256 KiB.
  */
 public final class CopyProbe {
   /** Where a copy is. */
@@ -16,8 +16,10 @@ public final class CopyProbe {
     OPENED,
     /** A window of the file, at the given offset, is mapped and about to be read. */
     WINDOW_MAPPED,
-    /** The background kernel copy of the file into a file target is about to start. */
-    TRANSFER_STARTING,
+    /** The copier thread that reads the file ahead into a file target is about to start. */
+    COPY_STARTING,
+    /** The copier thread is about to read a chunk of the file, at the given offset. */
+    CHUNK_READ,
     /** Every byte was copied; the file is about to be checked again. */
     COPIED
   }
@@ -25,7 +27,7 @@ public final class CopyProbe {
   /** Called at each point, on the thread doing that part of the copy. */
   @FunctionalInterface
   public interface Listener {
-    /** Acts at {@code point} of copying {@code file}; {@code offset} is the window's, else 0. */
+    /** Acts at {@code point} of copying {@code file}; {@code offset} is the window's or chunk's, else 0. */
     void at(Point point, Path file, long offset) throws IOException;
   }
 

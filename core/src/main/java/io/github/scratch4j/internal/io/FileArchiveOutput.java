@@ -3,19 +3,17 @@ package io.github.scratch4j.internal.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * A file opened for writing, buffered, with earlier bytes patchable in place. Every write is
- * positional, so a file's content can be copied into a reserved range in the background (by the
- * kernel, with {@link FileChannel#transferFrom}) while the writer goes on after it.
+ * positional, so a source file's content can be written into a reserved range by a copier thread
+ * while the writer hashes it ({@link ReadAhead}).
  */
-public final class FileArchiveOutput extends ArchiveOutput {
+public final class FileArchiveOutput extends ArchiveOutput implements RangeTarget {
   private final FileChannel channel;
   private final ByteBuffer buffer;
-  private final ExecutorService copier;
+  private final ReadAhead readAhead;
   /** File offset of the first byte in {@link #buffer}. */
   private long flushed;
 
@@ -23,7 +21,7 @@ public final class FileArchiveOutput extends ArchiveOutput {
   public FileArchiveOutput(FileChannel channel, int bufferSize, ExecutorService copier) {
     this.channel = channel;
     this.buffer = ByteBuffer.allocateDirect(bufferSize);
-    this.copier = copier;
+    this.readAhead = new ReadAhead(copier);
   }
 
   @Override
@@ -47,39 +45,8 @@ public final class FileArchiveOutput extends ArchiveOutput {
     }
   }
 
-  /**
-   * Reserves the next {@code size} bytes of the file for {@code source}'s content and starts
-   * copying it there in the background; the returned future completes when the copy has.
-   */
-  public Future<?> transferAsync(java.nio.file.Path source, long size) throws IOException {
-    flushBuffer();
-    long at = flushed;
-    flushed += size;
-    Callable<Void> copy = () -> {
-      // transferTo into a file lets the kernel copy (sendfile/copy_file_range): measured 175 ms
-      // for 512 MiB against 330 ms for transferFrom, which maps and writes. It writes at the
-      // channel's position, which nothing else uses: every other write here is positional.
-      // A source that shrinks meanwhile ends the copy early; the caller, which checks the file
-      // again afterwards, says what changed.
-      CopyProbe.at(CopyProbe.Point.TRANSFER_STARTING, source, 0);
-      try (FileChannel in = FileChannel.open(source, java.nio.file.StandardOpenOption.READ)) {
-        channel.position(at);
-        long done = 0;
-        while (done < size) {
-          long n = in.transferTo(done, size - done, channel);
-          if (n <= 0) {
-            throw new java.io.EOFException(
-                source + " ended after " + done + " of " + size + " bytes while it was copied");
-          }
-          done += n;
-        }
-      }
-      return null;
-    };
-    return copier.submit(copy);
-  }
-
   /** Reserves the next {@code size} bytes of the file, to be filled through a {@link #region}. */
+  @Override
   public long reserve(long size) throws IOException {
     flushBuffer();
     long at = flushed;
@@ -92,8 +59,21 @@ public final class FileArchiveOutput extends ArchiveOutput {
     return new Region(at, size);
   }
 
-  /** A reserved range of the file, written positionally through a buffer of its own. */
-  public final class Region extends BulkOutput {
+  @Override
+  public void writeAt(ByteBuffer bytes, long at) throws IOException {
+    writeFully(bytes, at);
+  }
+
+  @Override
+  public ReadAhead readAhead() {
+    return readAhead;
+  }
+
+  /**
+   * A reserved range of the file, written positionally through a buffer of its own; a source file
+   * in it is copied into a range of the range as into the file.
+   */
+  public final class Region extends BulkOutput implements RangeTarget {
     private final long end;
     private final ByteBuffer regionBuffer = ByteBuffer.allocateDirect(1 << 20);
     private long next;
@@ -136,6 +116,27 @@ public final class FileArchiveOutput extends ArchiveOutput {
     @Override
     public void close() throws IOException {
       flush();
+    }
+
+    @Override
+    public long reserve(long size) throws IOException {
+      flush();
+      if (next + size > end) {
+        throw new IllegalStateException("reserving past a reserved range");
+      }
+      long at = next;
+      next += size;
+      return at;
+    }
+
+    @Override
+    public void writeAt(ByteBuffer bytes, long at) throws IOException {
+      writeFully(bytes, at);
+    }
+
+    @Override
+    public ReadAhead readAhead() {
+      return readAhead;
     }
   }
 

@@ -2,12 +2,9 @@ package io.github.scratch4j.internal.io;
 
 import io.github.scratch4j.Digest;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
 /**
@@ -58,77 +55,18 @@ public final class HashingOutputStream extends BulkOutput {
   }
 
   /**
-   * Into a file target, the content is copied by the kernel in the background while this thread
-   * hashes it from a mapping: the hash, the floor of the work, runs alone on its core. Elsewhere
-   * the file is mapped, copied once into {@code buffer}, hashed and forwarded.
+   * Into a file target, a copier thread reads the content ahead and writes it into the target while
+   * this thread hashes it ({@link ReadAhead}): the hash, the floor of the work, runs alone on its
+   * core. Elsewhere the file is mapped, copied once into {@code buffer}, hashed and forwarded.
    */
   @Override
   public void copyFile(java.nio.file.Path path, FileChannel file, long size, byte[] buffer) throws IOException {
-    if (!(out instanceof FileArchiveOutput target)) {
+    if (!(out instanceof RangeTarget target)) {
       super.copyFile(path, file, size, buffer);
       return;
     }
-    // The copy reads through a channel of its own: one channel shared with the mappings below
-    // serializes them on its position lock (measured: twice the time).
-    Future<?> copy = target.transferAsync(path, size);
-    Throwable failure = null;
-    try {
-      for (long at = 0; at < size; at += WINDOW) {
-        long length = Math.min(WINDOW, size - at);
-        try (MappedWindow window = MappedWindow.map(file, at, length)) {
-          CopyProbe.at(CopyProbe.Point.WINDOW_MAPPED, path, at);
-          window.hash(digest);
-        }
-        meter.accept(length);
-      }
-    } catch (IOException | RuntimeException | Error e) {
-      // A meter's listener may throw too: the copy is waited for all the same.
-      failure = e;
-    }
-    // Even after a failure the copy is waited for (it ends soon: a changed source ends it early),
-    // so that nothing still writes into the target when the caller cleans it up.
-    try {
-      awaitCopy(copy);
-    } catch (IOException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    if (failure instanceof IOException io) {
-      throw io;
-    } else if (failure instanceof RuntimeException r) {
-      throw r;
-    } else if (failure instanceof Error err) {
-      throw err;
-    }
+    target.readAhead().copy(path, file, size, target, digest, meter);
     count += size;
-  }
-
-  /** Waits for the copy to end, even through an interrupt, which is then reported once it has. */
-  private static void awaitCopy(Future<?> copy) throws IOException {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          copy.get();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof IOException io ? io : new IOException("copying a file failed: " + cause, cause);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (interrupted) {
-      throw new InterruptedIOException("interrupted while copying a file");
-    }
   }
 
   /** The number of bytes written so far. */

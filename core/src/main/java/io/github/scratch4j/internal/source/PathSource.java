@@ -20,8 +20,8 @@ import java.util.Optional;
 /** A file on disk; its size is captured when the source is made. */
 public record PathSource(Path path, long size) implements Source {
   /**
-   * Files at least this large are mapped and hashed while they are copied (by the kernel, into a
-   * file target); below it, one read is cheaper.
+   * Files at least this large are copied in bulk: into a file target read ahead by a copier thread,
+   * which writes them while the caller hashes them; elsewhere mapped. Below it, one read is cheaper.
    */
   public static final long MAP_THRESHOLD = 1 << 20;
 
@@ -66,7 +66,7 @@ public record PathSource(Path path, long size) implements Source {
    */
   public void copyTo(String entry, OutputStream out, byte[] buffer) throws IOException {
     if (size >= MAP_THRESHOLD && out instanceof BulkOutput bulk) {
-      copyMapped(entry, bulk, buffer);
+      copyBulk(entry, bulk, buffer);
     } else {
       copyRead(entry, out, buffer);
     }
@@ -102,14 +102,14 @@ public record PathSource(Path path, long size) implements Source {
   }
 
   /**
-   * A large file is mapped, and copied by the kernel into a file target while it is hashed from
-   * the mapping, so the copy and the hash read it at different times, and from two opens. It is
-   * checked before and after: the same file (device and inode), size and modification time.
-   * Anything that goes wrong in between is checked against the file too, so that a truncated
-   * mapping's fault, a kernel copy cut short or a window past the new end all come out as the
-   * change that caused them, while a failure of the target (a full disk) stays what it is.
+   * A large file is read in bulk from one open: into a file target by a copier thread that writes
+   * each chunk while this thread hashes it, elsewhere from mappings. It is checked before and
+   * after: the same file (device and inode), size and modification time. Anything that goes wrong
+   * in between is checked against the file too, so that a truncated mapping's fault, a read that
+   * ends early or a window past the new end all come out as the change that caused them, while a
+   * failure of the target (a full disk) stays what it is.
    */
-  private void copyMapped(String entry, BulkOutput out, byte[] buffer) throws IOException {
+  private void copyBulk(String entry, BulkOutput out, byte[] buffer) throws IOException {
     BasicFileAttributes before = statForCopy(entry, "after it was added");
     if (before.size() != size) {
       throw resized(entry, before.size() > size ? "grew" : "shrank", before.size(), "after it was added");
