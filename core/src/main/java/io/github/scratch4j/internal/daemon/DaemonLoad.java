@@ -30,6 +30,8 @@ import java.util.Optional;
 public final class DaemonLoad {
   /** The most of the daemon's answer that is read: with {@code quiet=1} it is a few lines. */
   static final int MAX_ANSWER = 8 << 20;
+  /** The size of the request body's chunks, but for a larger single write, which is one chunk. */
+  static final int CHUNK = 1 << 16;
 
   /** Writes an archive. */
   @FunctionalInterface
@@ -92,6 +94,9 @@ public final class DaemonLoad {
     private SocketChannel channel;
     private OutputStream out;
     private boolean finished;
+    /** What is gathered for the next chunk. */
+    private final byte[] pending = new byte[CHUNK];
+    private int pendingCount;
 
     Request(Path socket) {
       this.socket = socket;
@@ -152,7 +157,7 @@ public final class DaemonLoad {
         return;
       }
       channel = awaitOpened();
-      out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+      out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 13);
       String head = "POST /images/load?quiet=1 HTTP/1.1\r\n"
           + "Host: docker\r\n"
           + "User-Agent: scratch4j\r\n"
@@ -181,6 +186,10 @@ public final class DaemonLoad {
       write(new byte[] {(byte) b}, 0, 1);
     }
 
+    /**
+     * Small writes (tar headers, padding) are gathered into chunks of {@link #CHUNK} bytes: a
+     * chunk per write would have the daemon decode thousands of tiny chunks.
+     */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       if (finished) {
@@ -189,6 +198,26 @@ public final class DaemonLoad {
       if (len == 0) {
         return;
       }
+      if (len >= pending.length) {
+        sendPending();
+        chunk(b, off, len);
+        return;
+      }
+      if (pendingCount + len > pending.length) {
+        sendPending();
+      }
+      System.arraycopy(b, off, pending, pendingCount, len);
+      pendingCount += len;
+    }
+
+    private void sendPending() throws IOException {
+      if (pendingCount > 0) {
+        chunk(pending, 0, pendingCount);
+        pendingCount = 0;
+      }
+    }
+
+    private void chunk(byte[] b, int off, int len) throws IOException {
       connect();
       out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(b, off, len);
@@ -197,6 +226,7 @@ public final class DaemonLoad {
     }
 
     void finish() throws IOException {
+      sendPending();
       connect();
       finished = true;
       out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
