@@ -140,6 +140,48 @@ class DockerDaemonTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void whatIsWrittenWhileTheConnectionOpensIsGatheredUpToALimitThenSentInOrder() throws Exception {
+    CompletableFuture<Received> received = daemon(ok("{\"stream\":\"Loaded image: x:1\\n\"}"), Long.MAX_VALUE);
+    java.util.concurrent.CountDownLatch connectionMayOpen = new java.util.concurrent.CountDownLatch(1);
+    java.util.Random random = new java.util.Random(15);
+    byte[] first = new byte[3 << 20];
+    byte[] second = new byte[2 << 20];
+    random.nextBytes(first);
+    random.nextBytes(second);
+    long[] waitedNanos = {0};
+    io.github.scratch4j.internal.daemon.DaemonLoad.load(dir.resolve("docker.sock"), out -> {
+      // Not waited on: the connection cannot open before this thread lets it.
+      out.write(first);
+      Thread letGo = new Thread(() -> {
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        connectionMayOpen.countDown();
+      });
+      long start = System.nanoTime();
+      letGo.start();
+      // 5 MiB in all is more than is gathered: this write waits for the connection.
+      out.write(second);
+      waitedNanos[0] = System.nanoTime() - start;
+      return java.util.List.of();
+    }, () -> {
+      try {
+        connectionMayOpen.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(waitedNanos[0]).as("the write beyond the gathered limit waited for the connection")
+        .isGreaterThanOrEqualTo(250_000_000L);
+    byte[] expected = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, expected, first.length, second.length);
+    assertThat(received.get().body()).isEqualTo(expected);
+  }
+
+  @Test
   void loadsEveryImageOfAnArchiveAndReadsPodmansCommaSeparatedNames() throws Exception {
     daemon(ok("{\"stream\":\"Loaded image: docker.io/library/a:1,docker.io/library/b:2\\n\"}"), Long.MAX_VALUE);
     Archive archive = Archive.of(image().tag("a:1"),

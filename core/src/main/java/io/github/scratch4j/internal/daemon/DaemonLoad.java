@@ -32,6 +32,8 @@ public final class DaemonLoad {
   static final int MAX_ANSWER = 8 << 20;
   /** The size of the request body's chunks, but for a larger single write, which is one chunk. */
   static final int CHUNK = 1 << 16;
+  /** The most of the archive gathered while the connection is being opened. */
+  static final int EARLY = 4 << 20;
 
   /** Writes an archive. */
   @FunctionalInterface
@@ -44,7 +46,15 @@ public final class DaemonLoad {
 
   /** Loads what {@code writer} writes into the daemon at {@code socket}. */
   public static LoadedImages load(Path socket, ArchiveWriter writer) throws IOException {
-    Request request = new Request(socket);
+    return load(socket, writer, null);
+  }
+
+  /**
+   * As {@link #load(Path, ArchiveWriter)}, with {@code beforeConnecting} (when not null) run first
+   * on the thread that opens the connection: a test's slow connection.
+   */
+  public static LoadedImages load(Path socket, ArchiveWriter writer, Runnable beforeConnecting) throws IOException {
+    Request request = new Request(socket, beforeConnecting);
     try {
       List<Manifest> written;
       try {
@@ -95,17 +105,23 @@ public final class DaemonLoad {
     private OutputStream out;
     private boolean finished;
     /** What is gathered for the next chunk. */
-    private final byte[] pending = new byte[CHUNK];
+    private byte[] pending = new byte[CHUNK];
     private int pendingCount;
 
-    Request(Path socket) {
+    private final Runnable beforeConnecting;
+
+    Request(Path socket, Runnable beforeConnecting) {
       this.socket = socket;
+      this.beforeConnecting = beforeConnecting;
       this.connecting = io.github.scratch4j.internal.exec.Threads.start("scratch4j-daemon-connect", this::open);
     }
 
     private void open() {
       SocketChannel c = null;
       try {
+        if (beforeConnecting != null) {
+          beforeConnecting.run();
+        }
         c = SocketChannel.open(StandardProtocolFamily.UNIX);
         c.connect(UnixDomainSocketAddress.of(socket));
         opened = c;
@@ -187,17 +203,41 @@ public final class DaemonLoad {
     }
 
     /**
-     * Small writes (tar headers, padding) are gathered into chunks of {@link #CHUNK} bytes: a
-     * chunk per write would have the daemon decode thousands of tiny chunks.
+     * Until the connection is open, the archive is gathered in memory (up to {@link #EARLY} bytes)
+     * rather than waited on; once it is, the request's head and what was gathered go out at once,
+     * so the daemon starts on the archive (its unpacking process) while the rest is generated.
+     * After that, small writes (tar headers, padding) are gathered into chunks of {@link #CHUNK}
+     * bytes: a chunk per write would have the daemon decode thousands of tiny chunks.
      */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
       if (finished) {
         throw new IOException("the archive was already sent");
       }
       if (len == 0) {
         return;
       }
+      if (channel != null) {
+        add(b, off, len);
+        return;
+      }
+      if (connecting.isAlive() && pendingCount + (long) len <= EARLY) {
+        if (pendingCount + len > pending.length) {
+          pending = java.util.Arrays.copyOf(pending, (int) Math.min(EARLY, Math.max(2L * pending.length, pendingCount + len)));
+        }
+        System.arraycopy(b, off, pending, pendingCount, len);
+        pendingCount += len;
+        return;
+      }
+      sendPending();
+      pending = pending.length == CHUNK ? pending : new byte[CHUNK];
+      add(b, off, len);
+      sendPending();
+      out.flush();
+    }
+
+    private void add(byte[] b, int off, int len) throws IOException {
       if (len >= pending.length) {
         sendPending();
         chunk(b, off, len);

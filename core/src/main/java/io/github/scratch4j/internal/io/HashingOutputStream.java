@@ -13,6 +13,8 @@ import java.util.function.LongConsumer;
  */
 public final class HashingOutputStream extends BulkOutput {
   private static final LongConsumer UNMETERED = n -> {};
+  /** The most bytes hashed before they are passed on. */
+  static final int SLICE = 1 << 16;
 
   private final OutputStream out;
   private final LongConsumer meter;
@@ -46,12 +48,22 @@ public final class HashingOutputStream extends BulkOutput {
     meter.accept(1);
   }
 
+  /**
+   * Hashes and forwards a slice of at most {@link #SLICE} bytes at a time, so that what comes after
+   * this stream (a socket, a compressor, a copier thread) takes the first slice while the next is
+   * hashed, rather than waiting for the hash of a whole large write.
+   */
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    digest.update(b, off, len);
-    count += len;
-    out.write(b, off, len);
-    meter.accept(len);
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    for (int at = off, end = off + len; at < end; ) {
+      int n = Math.min(SLICE, end - at);
+      digest.update(b, at, n);
+      count += n;
+      out.write(b, at, n);
+      meter.accept(n);
+      at += n;
+    }
   }
 
   /**

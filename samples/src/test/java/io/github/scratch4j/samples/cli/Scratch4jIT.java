@@ -169,6 +169,26 @@ class Scratch4jIT {
   }
 
   @Test
+  void theLauncherFindsItsJarAndTheJdkThroughSymbolicLinksAndThePath() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("scratch4j"), Path.of("target/scratch4j").toAbsolutePath());
+    Files.createSymbolicLink(bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+    Ran plain = jar("--help");
+    for (int run = 1; run <= 2; run++) {
+      Path classes = dir.resolve("path-classes-" + run + ".log");
+      Ran launched = exec(List.of("env", "-u", "JAVA_HOME", "PATH=" + bin + ":/usr/bin:/bin",
+          "XDG_CACHE_HOME=" + dir.resolve("path-cache"), "JAVA_TOOL_OPTIONS=-Xlog:class+load:file=" + classes,
+          "scratch4j", "--help"));
+      assertThat(launched.code()).as(launched.err()).isZero();
+      assertThat(launched.out()).isEqualTo(plain.out());
+      if (run == 2) {
+        assertThat(Files.readAllLines(classes)).as("a later run maps the archive")
+            .anyMatch(l -> l.contains(" io.github.scratch4j.samples.cli.Scratch4j source: shared objects file"));
+      }
+    }
+  }
+
+  @Test
   void loadGoesStraightIntoTheDaemonWithNoTemporaryFile() throws Exception {
     require("docker", "docker", "info");
     String tag = "scratch4j-cli-load-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
