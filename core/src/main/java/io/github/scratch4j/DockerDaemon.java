@@ -10,7 +10,9 @@ import java.util.Objects;
 /**
  * A Docker Engine, or podman's Docker-compatible service, reached over its Unix socket: images
  * are loaded into it as {@code docker load} would, without the docker command and without a
- * temporary file (the archive is generated into the request).
+ * temporary file (the archive is generated into the request). Making one readies the JDK's
+ * Unix-socket support in the background, so that a load soon after starts sooner; no connection
+ * is made until a load.
  *
  * <pre>{@code
  * LoadedImages loaded = DockerDaemon.fromEnvironment().load(image.tag("app:test"));
@@ -24,6 +26,7 @@ public final class DockerDaemon {
 
   private DockerDaemon(Path socket) {
     this.socket = socket;
+    DaemonLoad.prepare();
   }
 
   /**

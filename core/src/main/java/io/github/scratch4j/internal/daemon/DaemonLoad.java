@@ -42,7 +42,30 @@ public final class DaemonLoad {
     List<Manifest> writeTo(OutputStream out) throws IOException;
   }
 
+  private static final java.util.concurrent.atomic.AtomicBoolean PREPARED = new java.util.concurrent.atomic.AtomicBoolean();
+
   private DaemonLoad() {}
+
+  /**
+   * Readies the JDK's Unix-domain socket support on a thread of its own, once per JVM, without
+   * connecting anywhere: in a new JVM its classes and the secure random generator they set up took
+   * about 30 ms, which a load that follows no longer waits for. The daemon starts unpacking an
+   * archive only when its first bytes arrive, so the sooner the connection opens the more of that
+   * overlaps the rest of the archive being generated.
+   */
+  public static void prepare() {
+    if (PREPARED.compareAndSet(false, true)) {
+      io.github.scratch4j.internal.exec.Threads.start("scratch4j-daemon-prepare", DaemonLoad::openUnconnected);
+    }
+  }
+
+  private static void openUnconnected() {
+    try (SocketChannel unused = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      // Opened and closed only to have the JDK set it up.
+    } catch (IOException | RuntimeException e) {
+      // A load opens its own connection and says what is wrong.
+    }
+  }
 
   /** Loads what {@code writer} writes into the daemon at {@code socket}. */
   public static LoadedImages load(Path socket, ArchiveWriter writer) throws IOException {

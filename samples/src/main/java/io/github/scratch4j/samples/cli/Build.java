@@ -102,6 +102,8 @@ final class Build implements Command {
     if (output.isEmpty() && push.isEmpty() && !load) {
       throw new UsageException("build needs -o FILE, --push REFERENCE or --load (or several)");
     }
+    // Made first: it readies the JDK's socket support while the image is built.
+    Optional<DockerDaemon> daemon = load ? Optional.of(DockerDaemon.fromEnvironment()) : Optional.empty();
     if (push.isPresent()) {
       Shared.reference("--push", push.get());
     }
@@ -143,9 +145,8 @@ final class Build implements Command {
       io.out().println("pushed " + push.get() + "@" + d);
     }
     if (load) {
-      DockerDaemon daemon = DockerDaemon.fromEnvironment();
-      LoadedImages loaded = daemon.load(image);
-      io.out().println("loaded " + String.join(", ", loaded.tags()) + " into the daemon at unix://" + daemon.socket()
+      LoadedImages loaded = daemon.orElseThrow().load(image);
+      io.out().println("loaded " + String.join(", ", loaded.tags()) + " into the daemon at unix://" + daemon.orElseThrow().socket()
           + ": image ID " + loaded.imageIds().get(0));
     }
     return 0;
