@@ -2,7 +2,8 @@
 # Whole-process benchmark: times the samples' command line, `scratch4j build`, of each input
 # against `tar | openssl dgst -sha256`, the JDK's SHA-256 alone, Jib-core 0.27.3, and
 # `docker build` (legacy builder, --no-cache) + `docker save` when a Docker engine answers; and,
-# for hello, the image loaded into the engine (build --load) against docker build alone.
+# for hello, the image loaded into the engine (build --load) against docker build alone, and
+# the launcher on JDK 25 against docker build again, paired run by run.
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
 # a ratio of scratch4j's; then builds a 4 GiB layer under -Xmx64m and prints its peak RSS.
 #
@@ -11,6 +12,7 @@
 #   jmh-benchmarks/bench.sh [RUNS] [INPUT...]   (default 5 runs of hello, small-files, big-512m and
 #                                                log-256m; the jars are built if missing)
 set -euo pipefail
+export LC_ALL=C  # a decimal point in $EPOCHREALTIME and bc
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 shift || true
@@ -47,6 +49,21 @@ measure() {
   median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
   rss=$((peak / 1024))
 }
+# paired A B N: runs the functions A and B in turn, N times each after one warm-up of each; sets
+# $a_median and $b_median (s, to the millisecond) and $ratio, the median of the N ratios A/B.
+paired() {
+  local a=$1 b=$2 ta=() tb=() r=() s m e
+  pairs=$3
+  "$a" >/dev/null 2>&1 && "$b" >/dev/null 2>&1 || { echo "paired $a $b: a warm-up run failed" >&2; return 1; }
+  for _ in $(seq "$pairs"); do
+    s=$EPOCHREALTIME; "$a" >/dev/null 2>&1; m=$EPOCHREALTIME; "$b" >/dev/null 2>&1; e=$EPOCHREALTIME
+    ta+=("$(echo "$m - $s" | bc -l)"); tb+=("$(echo "$e - $m" | bc -l)"); r+=("$(echo "($m - $s) / ($e - $m)" | bc -l)")
+  done
+  a_median=$(printf '%.3f' "$(median_of "${ta[@]}")")
+  b_median=$(printf '%.3f' "$(median_of "${tb[@]}")")
+  ratio=$(printf '%.2f' "$(median_of "${r[@]}")")
+}
+median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 cleanup() { rm -rf "$work/out.tar" "$work/jib-cache" "$work/docker-out.tar"; }
 
 docker_build() {  # docker_build SRC: a FROM scratch image with SRC copied in, then docker save
@@ -106,7 +123,20 @@ if $have_docker && [[ " ${selected[*]} " == *" hello "* ]]; then
     measure scratch4j-load-aot env JAVA_HOME="$jdk25" XDG_CACHE_HOME="$work/launcher-cache-load" "$launcher" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; row "launcher (AOT cache), JDK 25"
   fi
   measure docker-build bash -c "docker_build_only '$src'"; row "docker build (legacy)"
+  # The launcher on JDK 25 and docker build again, run in turn (A B A B ...): the ratio is taken
+  # pair by pair, which keeps it meaningful while this machine's speed drifts. docker build's
+  # context is made once, outside the timing.
+  if [ -x "$jdk25/bin/java" ]; then
+    ctx=$work/docker-ctx
+    rm -rf "$ctx"; mkdir -p "$ctx"; cp -al "$src" "$ctx/input"
+    printf 'FROM scratch\nCOPY input /input\n' > "$ctx/Dockerfile"
+    load_aot() { JAVA_HOME="$jdk25" XDG_CACHE_HOME="$work/launcher-cache-load" "$launcher" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; }
+    load_docker() { DOCKER_BUILDKIT=0 docker build -q --no-cache -t scratch4j-bench-load:latest "$ctx"; }
+    paired load_aot load_docker "${PAIRS:-21}"
+    printf '%-12s %-28s %10s %10s %10s\n' "$name" "paired, $pairs pairs:" "A ${a_median}" "B ${b_median}" "A/B ${ratio}"
+  fi
   docker rmi -f scratch4j-bench-load:latest >/dev/null 2>&1 || true
+  docker image prune -f >/dev/null 2>&1 || true
 fi
 
 # Compression as a whole process: gzip -6 of 256 MiB of log-like text, against a gzipped image of it.

@@ -47,6 +47,15 @@ public final class Scratch4j {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("build") && Arrays.asList(args).contains("--load")) {
+      // Making the daemon readies the JDK's socket support in the background, about 30 ms of a
+      // new JVM: made here, that overlaps the parsing too. build reports a DOCKER_HOST it refuses.
+      try {
+        io.github.scratch4j.DockerDaemon.fromEnvironment();
+      } catch (IllegalStateException reportedByBuild) {
+        // See above.
+      }
+    }
     int code = run(args, System.out, System.err);
     System.out.flush();
     System.err.flush();
