@@ -65,62 +65,243 @@ public final class ConfigJson {
     boolean emptyLayer;
   }
 
-  private static Optional<String> nonEmpty(Optional<String> value) {
-    return value.filter(s -> !s.isEmpty());
+  private static Optional<String> nonEmpty(Object value) {
+    @SuppressWarnings("unchecked")
+    Optional<String> text = (Optional<String>) value;
+    return text.isPresent() && text.get().isEmpty() ? Optional.empty() : text;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Collection<String> strings(Object value) {
+    return (Collection<String>) value;
   }
 
   /** The container's settings: the {@code config} object. */
-  private static final Shape<ImageConfig, Read> CONTAINER = Shape.<ImageConfig, Read>of(
-      Field.optional("User", JsonType.STRING.optional(), ImageConfig::user,
-          (r, v, w) -> nonEmpty(v).ifPresent(r.b::user)),
-      Field.<ImageConfig, Read, Collection<String>>optional("ExposedPorts", JsonType.KEYS, ImageConfig::exposedPorts,
-          (r, v, w) -> v.forEach(r.b::exposedPort)),
-      Field.optional("Env", JsonType.STRINGS, ImageConfig::env, (r, v, w) -> r.b.env(v)),
-      Field.optional("Entrypoint", JsonType.STRINGS, ImageConfig::entrypoint, (r, v, w) -> r.b.entrypoint(v)),
-      Field.optional("Cmd", JsonType.STRINGS, ImageConfig::cmd, (r, v, w) -> r.b.cmd(v)),
-      Field.<ImageConfig, Read, Collection<String>>optional("Volumes", JsonType.KEYS, ImageConfig::volumes,
-          (r, v, w) -> v.forEach(r.b::volume)),
-      Field.optional("WorkingDir", JsonType.STRING.optional(), ImageConfig::workingDir,
-          (r, v, w) -> nonEmpty(v).ifPresent(r.b::workingDir)),
-      Field.<ImageConfig, Read, Map<String, String>>optional("Labels", JsonType.STRING_MAP, ImageConfig::labels,
-          (r, v, w) -> v.forEach(r.b::label)),
-      Field.optional("StopSignal", JsonType.STRING.optional(), ImageConfig::stopSignal,
-          (r, v, w) -> nonEmpty(v).ifPresent(r.b::stopSignal)))
-      .keepingOthers(c -> ConfigExtras.get(c).config(), (r, extra) -> r.extraConfig = extra);
+  private static final class ContainerFields implements Shape.Access<ImageConfig, Read> {
+    @Override
+    public Object get(String name, ImageConfig c) {
+      return switch (name) {
+        case "User" -> c.user();
+        case "ExposedPorts" -> c.exposedPorts();
+        case "Env" -> c.env();
+        case "Entrypoint" -> c.entrypoint();
+        case "Cmd" -> c.cmd();
+        case "Volumes" -> c.volumes();
+        case "WorkingDir" -> c.workingDir();
+        case "Labels" -> c.labels();
+        case "StopSignal" -> c.stopSignal();
+        default -> throw new IllegalStateException(name);
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, Read r, Object v, String what) {
+      switch (name) {
+        case "User" -> {
+          Optional<String> text = nonEmpty(v);
+          if (text.isPresent()) {
+            r.b.user(text.get());
+          }
+        }
+        case "ExposedPorts" -> {
+          for (String port : strings(v)) {
+            r.b.exposedPort(port);
+          }
+        }
+        case "Env" -> r.b.env((List<String>) v);
+        case "Entrypoint" -> r.b.entrypoint((List<String>) v);
+        case "Cmd" -> r.b.cmd((List<String>) v);
+        case "Volumes" -> {
+          for (String volume : strings(v)) {
+            r.b.volume(volume);
+          }
+        }
+        case "WorkingDir" -> {
+          Optional<String> text = nonEmpty(v);
+          if (text.isPresent()) {
+            r.b.workingDir(text.get());
+          }
+        }
+        case "Labels" -> {
+          for (Map.Entry<String, String> label : ((Map<String, String>) v).entrySet()) {
+            r.b.label(label.getKey(), label.getValue());
+          }
+        }
+        case "StopSignal" -> {
+          Optional<String> text = nonEmpty(v);
+          if (text.isPresent()) {
+            r.b.stopSignal(text.get());
+          }
+        }
+        default -> throw new IllegalStateException(name);
+      }
+    }
+
+    @Override
+    public Map<String, String> others(ImageConfig c) {
+      return ConfigExtras.get(c).config();
+    }
+
+    @Override
+    public void others(Read r, Map<String, String> extra) {
+      r.extraConfig = extra;
+    }
+  }
+
+  private static final Shape<ImageConfig, Read> CONTAINER = Shape.of(new ContainerFields(),
+      Field.optional("User", JsonType.STRING.optional()),
+      Field.optional("ExposedPorts", JsonType.KEYS),
+      Field.optional("Env", JsonType.STRINGS),
+      Field.optional("Entrypoint", JsonType.STRINGS),
+      Field.optional("Cmd", JsonType.STRINGS),
+      Field.optional("Volumes", JsonType.KEYS),
+      Field.optional("WorkingDir", JsonType.STRING.optional()),
+      Field.optional("Labels", JsonType.STRING_MAP),
+      Field.optional("StopSignal", JsonType.STRING.optional()))
+      .keepingOthers();
 
   /** The root file system: the layers' diff_ids. */
-  private static final Shape<List<Digest>, Read> ROOTFS = Shape.<List<Digest>, Read>of(
-      Field.required("type", JsonType.STRING, d -> LAYERS, (r, v, what) -> {
-        if (!v.equals(LAYERS)) {
-          throw new ImageFormatException(what + " type is '" + v + "', not '" + LAYERS + "'");
+  private static final class RootfsFields implements Shape.Access<List<Digest>, Read> {
+    @Override
+    public Object get(String name, List<Digest> diffIds) {
+      return switch (name) {
+        case "type" -> LAYERS;
+        case "diff_ids" -> diffIds;
+        default -> throw new IllegalStateException(name);
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, Read r, Object v, String what) throws ImageFormatException {
+      switch (name) {
+        case "type" -> {
+          if (!v.equals(LAYERS)) {
+            throw new ImageFormatException(what + " type is '" + v + "', not '" + LAYERS + "'");
+          }
         }
-      }),
-      Field.<List<Digest>, Read, List<Digest>>always("diff_ids", JsonType.DIGESTS, d -> d, (r, v, w) -> r.diffIds = v)
-          .namedWith("."));
+        case "diff_ids" -> r.diffIds = (List<Digest>) v;
+        default -> throw new IllegalStateException(name);
+      }
+    }
+  }
 
-  private static final Shape<History, HistoryRead> HISTORY_STEP = Shape.<History, HistoryRead>of(
-      Field.optional("created", JsonType.INSTANT.optional(), History::created, (h, v, w) -> h.created = v),
-      Field.optional("created_by", JsonType.STRING.optional(), History::createdBy, (h, v, w) -> h.createdBy = v),
-      Field.optional("author", JsonType.STRING.optional(), History::author, (h, v, w) -> h.author = v),
-      Field.optional("comment", JsonType.STRING.optional(), History::comment, (h, v, w) -> h.comment = v),
-      Field.optional("empty_layer", JsonType.TRUE_OR_ABSENT, History::emptyLayer, (h, v, w) -> h.emptyLayer = v));
+  private static final Shape<List<Digest>, Read> ROOTFS = Shape.of(new RootfsFields(),
+      Field.required("type", JsonType.STRING),
+      Field.<List<Digest>, Read, List<Digest>>always("diff_ids", JsonType.DIGESTS).namedWith("."));
 
-  private static final JsonType<History> HISTORY = JsonType.object(HISTORY_STEP, HistoryRead::new,
-      (h, where) -> new History(h.created, h.createdBy, h.author, h.comment, h.emptyLayer));
+  /** One step of the history. */
+  private static final class HistoryFields implements Shape.Access<History, HistoryRead> {
+    @Override
+    public Object get(String name, History h) {
+      return switch (name) {
+        case "created" -> h.created();
+        case "created_by" -> h.createdBy();
+        case "author" -> h.author();
+        case "comment" -> h.comment();
+        case "empty_layer" -> h.emptyLayer();
+        default -> throw new IllegalStateException(name);
+      };
+    }
 
-  private static final Shape<Written, Read> DOCUMENT = Shape.<Written, Read>of(
-      Field.optional("created", JsonType.INSTANT.optional(), w -> Optional.of(w.created()),
-          (r, v, w) -> v.ifPresent(r.b::created)),
-      Field.optional("author", JsonType.STRING.optional(), w -> w.config().author(),
-          (r, v, w) -> v.ifPresent(r.b::author)),
-      Field.required("architecture", JsonType.STRING, w -> w.platform().architecture(), (r, v, w) -> r.architecture = v),
-      Field.required("os", JsonType.STRING, w -> w.platform().os(), (r, v, w) -> r.os = v),
-      Field.optional("variant", JsonType.STRING.optional(), w -> w.platform().variant(),
-          (r, v, w) -> r.variant = nonEmpty(v)),
-      Field.inline("config", false, CONTAINER, Written::config),
-      Field.inline("rootfs", true, ROOTFS, Written::diffIds),
-      Field.optional("history", HISTORY.list(), Written::history, (r, v, w) -> v.forEach(r.b::addHistory)))
-      .keepingOthers(w -> ConfigExtras.get(w.config()).top(), (r, extra) -> r.extraTop = extra);
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, HistoryRead h, Object v, String what) {
+      switch (name) {
+        case "created" -> h.created = (Optional<Instant>) v;
+        case "created_by" -> h.createdBy = (Optional<String>) v;
+        case "author" -> h.author = (Optional<String>) v;
+        case "comment" -> h.comment = (Optional<String>) v;
+        case "empty_layer" -> h.emptyLayer = (Boolean) v;
+        default -> throw new IllegalStateException(name);
+      }
+    }
+
+    @Override
+    public HistoryRead start() {
+      return new HistoryRead();
+    }
+
+    @Override
+    public History finish(HistoryRead h, String where) {
+      return new History(h.created, h.createdBy, h.author, h.comment, h.emptyLayer);
+    }
+  }
+
+  private static final JsonType<History> HISTORY = JsonType.object(Shape.of(new HistoryFields(),
+      Field.optional("created", JsonType.INSTANT.optional()),
+      Field.optional("created_by", JsonType.STRING.optional()),
+      Field.optional("author", JsonType.STRING.optional()),
+      Field.optional("comment", JsonType.STRING.optional()),
+      Field.optional("empty_layer", JsonType.TRUE_OR_ABSENT)));
+
+  /** The document's own fields. */
+  private static final class DocumentFields implements Shape.Access<Written, Read> {
+    @Override
+    public Object get(String name, Written w) {
+      return switch (name) {
+        case "created" -> Optional.of(w.created());
+        case "author" -> w.config().author();
+        case "architecture" -> w.platform().architecture();
+        case "os" -> w.platform().os();
+        case "variant" -> w.platform().variant();
+        case "config" -> w.config();
+        case "rootfs" -> w.diffIds();
+        case "history" -> w.history();
+        default -> throw new IllegalStateException(name);
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, Read r, Object v, String what) {
+      switch (name) {
+        case "created" -> {
+          Optional<Instant> created = (Optional<Instant>) v;
+          if (created.isPresent()) {
+            r.b.created(created.get());
+          }
+        }
+        case "author" -> {
+          Optional<String> author = (Optional<String>) v;
+          if (author.isPresent()) {
+            r.b.author(author.get());
+          }
+        }
+        case "architecture" -> r.architecture = (String) v;
+        case "os" -> r.os = (String) v;
+        case "variant" -> r.variant = nonEmpty(v);
+        case "history" -> {
+          for (History step : (List<History>) v) {
+            r.b.addHistory(step);
+          }
+        }
+        default -> throw new IllegalStateException(name);
+      }
+    }
+
+    @Override
+    public Map<String, String> others(Written w) {
+      return ConfigExtras.get(w.config()).top();
+    }
+
+    @Override
+    public void others(Read r, Map<String, String> extra) {
+      r.extraTop = extra;
+    }
+  }
+
+  private static final Shape<Written, Read> DOCUMENT = Shape.of(new DocumentFields(),
+      Field.optional("created", JsonType.INSTANT.optional()),
+      Field.optional("author", JsonType.STRING.optional()),
+      Field.required("architecture", JsonType.STRING),
+      Field.required("os", JsonType.STRING),
+      Field.optional("variant", JsonType.STRING.optional()),
+      Field.inline("config", false, CONTAINER),
+      Field.inline("rootfs", true, ROOTFS),
+      Field.optional("history", HISTORY.list()))
+      .keepingOthers();
 
   /** The configuration's JSON: keys in the spec's order, empty values left out, extra fields last. */
   public static byte[] write(Written config) {

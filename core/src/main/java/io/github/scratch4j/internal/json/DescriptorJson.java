@@ -32,44 +32,114 @@ public final class DescriptorJson {
     Optional<Platform> platform;
   }
 
-  private static final Shape<Platform, PlatformRead> PLATFORM_SHAPE = Shape.<Platform, PlatformRead>of(
-      Field.required("architecture", JsonType.STRING, Platform::architecture, (p, v, w) -> p.architecture = v),
-      Field.required("os", JsonType.STRING, Platform::os, (p, v, w) -> p.os = v),
-      Field.optional("variant", JsonType.STRING.optional(), Platform::variant,
-          (p, v, w) -> p.variant = v.filter(s -> !s.isEmpty())));
+  /** A platform's fields; its parts are checked as {@link Platform} checks them. */
+  private static final class PlatformFields implements Shape.Access<Platform, PlatformRead> {
+    @Override
+    public Object get(String name, Platform p) {
+      return switch (name) {
+        case "architecture" -> p.architecture();
+        case "os" -> p.os();
+        case "variant" -> p.variant();
+        default -> throw new IllegalStateException(name);
+      };
+    }
 
-  /** A platform object; its parts are checked as {@link Platform} checks them. */
-  static final JsonType<Platform> PLATFORM = JsonType.object(
-      PLATFORM_SHAPE, PlatformRead::new, (p, where) -> new Platform(p.os, p.architecture, p.variant));
-
-  private static final Field<Descriptor, Read, String> MEDIA_TYPE = Field.required(
-      "mediaType", JsonType.STRING, Descriptor::mediaType, (d, v, what) -> {
-        if (v.isEmpty()) {
-          throw new ImageFormatException(what + " has an empty media type");
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, PlatformRead p, Object v, String what) {
+      switch (name) {
+        case "architecture" -> p.architecture = (String) v;
+        case "os" -> p.os = (String) v;
+        case "variant" -> {
+          Optional<String> variant = (Optional<String>) v;
+          p.variant = variant.isPresent() && variant.get().isEmpty() ? Optional.empty() : variant;
         }
-        d.mediaType = v;
-      });
+        default -> throw new IllegalStateException(name);
+      }
+    }
 
-  private static final Shape<Descriptor, Read> SHAPE = Shape.<Descriptor, Read>of(
-      MEDIA_TYPE,
-      Field.required("digest", JsonType.DIGEST, Descriptor::digest, (d, v, w) -> d.digest = v),
-      Field.<Descriptor, Read, Long>required("size", JsonType.SIZE, Descriptor::size, (d, v, w) -> d.size = v)
-          .whenMissing(what -> JsonType.invalidSize(what, null)),
-      Field.optional("annotations", JsonType.STRING_MAP, Descriptor::annotations, (d, v, w) -> d.annotations = v),
-      Field.optional("platform", PLATFORM.optional(), Descriptor::platform, (d, v, w) -> d.platform = v));
+    @Override
+    public PlatformRead start() {
+      return new PlatformRead();
+    }
+
+    @Override
+    public Platform finish(PlatformRead p, String where) {
+      return new Platform(p.os, p.architecture, p.variant);
+    }
+  }
+
+  /** A platform object. */
+  static final JsonType<Platform> PLATFORM = JsonType.object(Shape.of(new PlatformFields(),
+      Field.required("architecture", JsonType.STRING),
+      Field.required("os", JsonType.STRING),
+      Field.optional("variant", JsonType.STRING.optional())));
+
+  private static final Field<Descriptor, Read, String> MEDIA_TYPE = Field.required("mediaType", JsonType.STRING);
+
+  /** A descriptor's fields. */
+  private static final class Fields implements Shape.Access<Descriptor, Read> {
+    @Override
+    public Object get(String name, Descriptor d) {
+      return switch (name) {
+        case "mediaType" -> d.mediaType();
+        case "digest" -> d.digest();
+        case "size" -> d.size();
+        case "annotations" -> d.annotations();
+        case "platform" -> d.platform();
+        default -> throw new IllegalStateException(name);
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, Read d, Object v, String what) throws ImageFormatException {
+      switch (name) {
+        case "mediaType" -> d.mediaType = mediaType((String) v, what);
+        case "digest" -> d.digest = (Digest) v;
+        case "size" -> d.size = (Long) v;
+        case "annotations" -> d.annotations = (Map<String, String>) v;
+        case "platform" -> d.platform = (Optional<Platform>) v;
+        default -> throw new IllegalStateException(name);
+      }
+    }
+
+    @Override
+    public Read start() {
+      return new Read();
+    }
+
+    @Override
+    public Descriptor finish(Read d, String where) {
+      return new Descriptor(d.mediaType, d.digest, d.size, d.annotations, d.platform);
+    }
+  }
+
+  private static String mediaType(String value, String what) throws ImageFormatException {
+    if (value.isEmpty()) {
+      throw new ImageFormatException(what + " has an empty media type");
+    }
+    return value;
+  }
 
   /** A descriptor object. */
-  public static final JsonType<Descriptor> DESCRIPTOR = JsonType.object(SHAPE, Read::new,
-      (d, where) -> new Descriptor(d.mediaType, d.digest, d.size, d.annotations, d.platform));
+  public static final JsonType<Descriptor> DESCRIPTOR = JsonType.object(Shape.of(new Fields(),
+      MEDIA_TYPE,
+      Field.required("digest", JsonType.DIGEST),
+      Field.<Descriptor, Read, Long>required("size", JsonType.SIZE)
+          .whenMissing(JsonType.invalidSize("", null)),
+      Field.optional("annotations", JsonType.STRING_MAP),
+      Field.optional("platform", PLATFORM.optional())));
 
   /**
    * The {@code schemaVersion} of a manifest or index: 2, the only one (OCI image-spec,
-   * manifest.md and image-index.md); reading refuses any other, or none.
+   * manifest.md and image-index.md); reading refuses any other, or none. Its access takes nothing
+   * for it, and gives 2.
    */
   static <T, A> Field<T, A, Integer> schemaVersion() {
     String name = "schemaVersion";
-    return Field.<T, A, Integer>required(name, JsonType.version(2, name), t -> 2, Field.checkedOnly())
-        .whenMissing(what -> what + " has " + name + " null, expected 2");
+    return Field.<T, A, Integer>required(name, JsonType.version(2, name))
+        .whenMissing(" has " + name + " null, expected 2");
   }
 
   /** The media type of a descriptor object, read alone (as an index does to skip unknown entries). */

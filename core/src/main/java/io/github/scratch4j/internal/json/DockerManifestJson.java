@@ -20,13 +20,44 @@ public final class DockerManifestJson {
     List<String> layers;
   }
 
-  private static final Shape<DockerArchiveImage, Read> IMAGE = Shape.<DockerArchiveImage, Read>of(
-      Field.required("Config", JsonType.STRING, DockerArchiveImage::config, (r, v, w) -> r.config = v),
-      Field.always("RepoTags", JsonType.STRINGS, DockerArchiveImage::repoTags, (r, v, w) -> r.repoTags = v),
-      Field.always("Layers", JsonType.STRINGS, DockerArchiveImage::layers, (r, v, w) -> r.layers = v));
+  /** One image's fields. */
+  private static final class Fields implements Shape.Access<DockerArchiveImage, Read> {
+    @Override
+    public Object get(String name, DockerArchiveImage i) {
+      return switch (name) {
+        case "Config" -> i.config();
+        case "RepoTags" -> i.repoTags();
+        case "Layers" -> i.layers();
+        default -> throw new IllegalStateException(name);
+      };
+    }
 
-  private static final JsonType<List<DockerArchiveImage>> DOCUMENT = JsonType.object(
-      IMAGE, Read::new, (r, where) -> new DockerArchiveImage(r.config, r.repoTags, r.layers)).list();
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, Read r, Object v, String what) {
+      switch (name) {
+        case "Config" -> r.config = (String) v;
+        case "RepoTags" -> r.repoTags = (List<String>) v;
+        case "Layers" -> r.layers = (List<String>) v;
+        default -> throw new IllegalStateException(name);
+      }
+    }
+
+    @Override
+    public Read start() {
+      return new Read();
+    }
+
+    @Override
+    public DockerArchiveImage finish(Read r, String where) {
+      return new DockerArchiveImage(r.config, r.repoTags, r.layers);
+    }
+  }
+
+  private static final JsonType<List<DockerArchiveImage>> DOCUMENT = JsonType.object(Shape.of(new Fields(),
+      Field.required("Config", JsonType.STRING),
+      Field.always("RepoTags", JsonType.STRINGS),
+      Field.always("Layers", JsonType.STRINGS))).list();
 
   /** The document's JSON. */
   public static byte[] write(List<DockerArchiveImage> images) {

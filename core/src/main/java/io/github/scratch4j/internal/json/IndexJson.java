@@ -32,11 +32,7 @@ public final class IndexJson {
 
   /** The index's own media type, when it says it. */
   public static final Field<Index, List<Descriptor>, Optional<String>> MEDIA_TYPE = Field.optional(
-      "mediaType", JsonType.STRING.optional(), i -> Optional.of(i.mediaType()), (out, v, what) -> {
-        if (v.isPresent() && !TYPES.contains(v.get())) {
-          throw new ImageFormatException(what + " has media type " + v.get() + ", not an image index");
-        }
-      });
+      "mediaType", JsonType.STRING.optional());
 
   /**
    * The descriptors of image manifests and indexes. OCI image-spec, image-index.md: "An
@@ -44,20 +40,59 @@ public final class IndexJson {
    * is not read any further.
    */
   private static final Field<Index, List<Descriptor>, List<Descriptor>> MANIFESTS = Field.always(
-      "manifests",
-      DescriptorJson.DESCRIPTOR.list((d, where) -> {
-        String type = DescriptorJson.mediaType(d, where);
-        return ManifestJson.TYPES.contains(type) || TYPES.contains(type);
-      }),
-      Index::manifests, (out, v, what) -> out.addAll(v));
+      "manifests", DescriptorJson.DESCRIPTOR.list(new KnownTypes()));
 
-  private static final Shape<Index, List<Descriptor>> SHAPE = Shape.<Index, List<Descriptor>>of(
+  /** Keeps the entries of a manifest's or an index's media type. */
+  private static final class KnownTypes implements JsonType.Keep {
+    @Override
+    public boolean test(JsonNode d, String where) throws ImageFormatException {
+      String type = DescriptorJson.mediaType(d, where);
+      return ManifestJson.TYPES.contains(type) || TYPES.contains(type);
+    }
+  }
+
+  /** An index's fields. */
+  private static final class Fields implements Shape.Access<Index, List<Descriptor>> {
+    @Override
+    public Object get(String name, Index i) {
+      return switch (name) {
+        case "schemaVersion" -> 2;
+        case "mediaType" -> Optional.of(i.mediaType());
+        case "manifests" -> i.manifests();
+        case "annotations" -> i.annotations();
+        default -> throw new IllegalStateException(name);
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, List<Descriptor> out, Object v, String what) throws ImageFormatException {
+      switch (name) {
+        case "schemaVersion" -> { }
+        case "mediaType" -> {
+          Optional<String> type = (Optional<String>) v;
+          if (type.isPresent() && !TYPES.contains(type.get())) {
+            throw new ImageFormatException(what + " has media type " + type.get() + ", not an image index");
+          }
+        }
+        case "manifests" -> out.addAll((List<Descriptor>) v);
+        default -> throw new IllegalStateException(name);
+      }
+    }
+
+    @Override
+    public void check(JsonNode object, String what) throws ImageFormatException {
+      notAManifest(object, what);
+    }
+  }
+
+  private static final Shape<Index, List<Descriptor>> SHAPE = Shape.of(new Fields(),
       DescriptorJson.schemaVersion(),
       MEDIA_TYPE,
-      Shape.check(IndexJson::notAManifest),
+      Shape.check(),
       MANIFESTS,
       // Written for the annotations scratch4j is given; what another tool put there is not needed to read.
-      Field.writtenOnly("annotations", JsonType.STRING_MAP, Index::annotations));
+      Field.writtenOnly("annotations", JsonType.STRING_MAP));
 
   /** The index's JSON, keys in the spec's order, empty values left out. */
   public static byte[] write(Index index) {

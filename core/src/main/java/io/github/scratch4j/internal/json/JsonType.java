@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * A JSON value of the image documents, both ways: how it is written, when it counts as empty (an
@@ -227,7 +226,9 @@ public abstract class JsonType<V> {
     @Override
     Collection<String> read(JsonNode node, String what, String where) throws ImageFormatException {
       List<String> out = new ArrayList<>();
-      object(node, where).fieldNames().forEachRemaining(out::add);
+      for (Iterator<String> names = object(node, where).fieldNames(); names.hasNext(); ) {
+        out.add(names.next());
+      }
       return out;
     }
 
@@ -327,7 +328,7 @@ public abstract class JsonType<V> {
 
   /** An array of this type; the element at {@code i} is named {@code where[i]}. */
   public JsonType<List<V>> list() {
-    return list((node, where) -> true);
+    return list(null);
   }
 
   /** Decides, before an element is read, whether it is read at all. */
@@ -335,7 +336,10 @@ public abstract class JsonType<V> {
     boolean test(JsonNode element, String where) throws ImageFormatException;
   }
 
-  /** An array of this type, of the elements {@code keep} accepts; the others are not read any further. */
+  /**
+   * An array of this type, of the elements {@code keep} accepts (all of them when it is null); the
+   * others are not read any further.
+   */
   public JsonType<List<V>> list(Keep keep) {
     JsonType<V> element = this;
     return new JsonType<>() {
@@ -354,7 +358,7 @@ public abstract class JsonType<V> {
         int i = 0;
         for (JsonNode e : array(node, where)) {
           String at = where + "[" + i++ + "]";
-          if (keep.test(e, at)) {
+          if (keep == null || keep.test(e, at)) {
             out.add(element.read(e, at, at));
           }
         }
@@ -374,11 +378,13 @@ public abstract class JsonType<V> {
   }
 
   /**
-   * An object of {@code shape}: each value read into a fresh {@code A} that {@code finish} makes
-   * into the value. A value's constructor refusing what was read ({@link IllegalArgumentException})
-   * is the input's fault, named by where the object is.
+   * An object of {@code shape}: each value read into a fresh {@code A} of its access's {@link
+   * Shape.Access#start}, which its {@link Shape.Access#finish} makes into the value. A value's
+   * constructor refusing what was read ({@link IllegalArgumentException}) is the input's fault,
+   * named by where the object is.
    */
-  public static <V, A> JsonType<V> object(Shape<V, A> shape, Supplier<A> start, Finish<A, V> finish) {
+  public static <V, A> JsonType<V> object(Shape<V, A> shape) {
+    Shape.Access<V, A> access = shape.access();
     return new JsonType<>() {
       @Override
       void write(JsonWriter g, V value) {
@@ -387,10 +393,10 @@ public abstract class JsonType<V> {
 
       @Override
       V read(JsonNode node, String what, String where) throws ImageFormatException {
-        A into = start.get();
+        A into = access.start();
         try {
           shape.read(node, into, where);
-          return finish.apply(into, where);
+          return access.finish(into, where);
         } catch (IllegalArgumentException e) {
           throw new ImageFormatException(where + ": " + e.getMessage(), e);
         }
@@ -401,11 +407,6 @@ public abstract class JsonType<V> {
         return false;
       }
     };
-  }
-
-  /** Makes a value of what an object's fields gave. */
-  public interface Finish<A, V> {
-    V apply(A read, String where) throws ImageFormatException;
   }
 
   /** {@code n}, which must be an object. */

@@ -20,36 +20,74 @@ public final class ManifestJson {
 
   /** The manifest's own media type, when it says it. */
   public static final Field<Manifest, Manifest.Builder, Optional<String>> MEDIA_TYPE = Field.optional(
-      "mediaType", JsonType.STRING.optional(), m -> Optional.of(m.mediaType()), (b, v, what) -> {
-        if (v.isPresent() && !TYPES.contains(v.get())) {
-          throw new ImageFormatException(what + " has media type " + v.get() + ", not an image manifest");
-        }
-        b.mediaType(v.orElse(MediaType.OCI_MANIFEST));
-      });
+      "mediaType", JsonType.STRING.optional());
 
   /** The configuration's descriptor. */
   public static final Field<Manifest, Manifest.Builder, Descriptor> CONFIG = Field.<Manifest, Manifest.Builder, Descriptor>
-      required("config", DescriptorJson.DESCRIPTOR, Manifest::config, (b, config, what) -> {
-        if (!CONFIG_TYPES.contains(config.mediaType())) {
-          // An artifact (a signature, an SBOM, a Helm chart) has a manifest too, but no image config.
-          throw new ImageFormatException(what + " has a config of media type " + config.mediaType()
-              + ": it describes an artifact, not a container image");
-        }
-        b.config(config);
-      })
-      .whenMissing(what -> what + " has no config descriptor");
+      required("config", DescriptorJson.DESCRIPTOR).whenMissing(" has no config descriptor");
 
   /** The layers' descriptors, lowest first. */
   public static final Field<Manifest, Manifest.Builder, java.util.List<Descriptor>> LAYERS = Field.always(
-      "layers", DescriptorJson.DESCRIPTOR.list(), Manifest::layers, (b, layers, what) -> layers.forEach(b::addLayer));
+      "layers", DescriptorJson.DESCRIPTOR.list());
 
-  private static final Shape<Manifest, Manifest.Builder> SHAPE = Shape.<Manifest, Manifest.Builder>of(
+  /** A manifest's fields. */
+  private static final class Fields implements Shape.Access<Manifest, Manifest.Builder> {
+    @Override
+    public Object get(String name, Manifest m) {
+      return switch (name) {
+        case "schemaVersion" -> 2;
+        case "mediaType" -> Optional.of(m.mediaType());
+        case "config" -> m.config();
+        case "layers" -> m.layers();
+        case "annotations" -> m.annotations();
+        default -> throw new IllegalStateException(name);
+      };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String name, Manifest.Builder b, Object v, String what) throws ImageFormatException {
+      switch (name) {
+        case "schemaVersion" -> { }
+        case "mediaType" -> {
+          Optional<String> type = (Optional<String>) v;
+          if (type.isPresent() && !TYPES.contains(type.get())) {
+            throw new ImageFormatException(what + " has media type " + type.get() + ", not an image manifest");
+          }
+          b.mediaType(type.orElse(MediaType.OCI_MANIFEST));
+        }
+        case "config" -> {
+          Descriptor config = (Descriptor) v;
+          if (!CONFIG_TYPES.contains(config.mediaType())) {
+            // An artifact (a signature, an SBOM, a Helm chart) has a manifest too, but no image config.
+            throw new ImageFormatException(what + " has a config of media type " + config.mediaType()
+                + ": it describes an artifact, not a container image");
+          }
+          b.config(config);
+        }
+        case "layers" -> {
+          for (Descriptor layer : (java.util.List<Descriptor>) v) {
+            b.addLayer(layer);
+          }
+        }
+        case "annotations" -> b.annotations((java.util.Map<String, String>) v);
+        default -> throw new IllegalStateException(name);
+      }
+    }
+
+    @Override
+    public void check(JsonNode object, String what) throws ImageFormatException {
+      notAnIndex(object, what);
+    }
+  }
+
+  private static final Shape<Manifest, Manifest.Builder> SHAPE = Shape.of(new Fields(),
       DescriptorJson.schemaVersion(),
       MEDIA_TYPE,
-      Shape.check(ManifestJson::notAnIndex),
+      Shape.check(),
       CONFIG,
       LAYERS,
-      Field.optional("annotations", JsonType.STRING_MAP, Manifest::annotations, (b, v, w) -> b.annotations(v)));
+      Field.optional("annotations", JsonType.STRING_MAP));
 
   /** The manifest's JSON, keys in the spec's order, empty values left out. */
   public static byte[] write(Manifest m) {

@@ -9,26 +9,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * The fields of one JSON object of an image document, in the order they are written (the order
- * the OCI image-spec lists them): each field's name, JSON type, where its value comes from when
- * the document is written and where it goes when it is read. The writer and the reader both go
- * through this table, so each field is named once.
+ * the OCI image-spec lists them): each field's name, JSON type and whether it must be there. The
+ * writer and the reader both go through this table, so each field is named once; where a field's
+ * value comes from and where it goes is the {@link Access} of the shape, one class per object,
+ * switching on the field's name (lambdas, one class each spun at first use, cost a new JVM about
+ * 80 ms for these tables).
  *
  * @param <T> what a written object is made from
  * @param <A> what reading an object fills in
  */
 public final class Shape<T, A> {
+  private final Access<T, A> access;
   private final List<Part<T, A>> parts;
   private final Set<String> names;
-  private final Function<T, Map<String, String>> othersToWrite;
-  private final BiConsumer<A, Map<String, String>> othersRead;
+  private final boolean keepingOthers;
 
-  private Shape(List<Part<T, A>> parts, Function<T, Map<String, String>> othersToWrite,
-      BiConsumer<A, Map<String, String>> othersRead) {
+  private Shape(Access<T, A> access, List<Part<T, A>> parts, boolean keepingOthers) {
+    this.access = access;
     this.parts = List.copyOf(parts);
     Set<String> known = new LinkedHashSet<>();
     for (Part<T, A> p : parts) {
@@ -37,8 +37,7 @@ public final class Shape<T, A> {
       }
     }
     this.names = Set.copyOf(known);
-    this.othersToWrite = othersToWrite;
-    this.othersRead = othersRead;
+    this.keepingOthers = keepingOthers;
   }
 
   /**
@@ -46,38 +45,77 @@ public final class Shape<T, A> {
    * order, running the checks where they stand. Fields it does not list are ignored when read.
    */
   @SafeVarargs
-  public static <T, A> Shape<T, A> of(Part<T, A>... parts) {
-    return new Shape<>(Arrays.asList(parts), null, null);
+  public static <T, A> Shape<T, A> of(Access<T, A> access, Part<T, A>... parts) {
+    return new Shape<>(access, Arrays.asList(parts), false);
+  }
+
+  /**
+   * Where the values of a shape's fields come from and go, by field name; and what else reading
+   * or writing an object of it takes.
+   *
+   * @param <T> what a written object is made from
+   * @param <A> what reading an object fills in
+   */
+  public interface Access<T, A> {
+    /** The value of field {@code name} of {@code from}, of the field's type. */
+    Object get(String name, T from);
+
+    /**
+     * Takes the value read for field {@code name}; {@code what} names the object, for a refusal.
+     * A field it does not take is read only to be checked.
+     */
+    default void set(String name, A into, Object value, String what) throws ImageFormatException {}
+
+    /** What a {@link Shape#check()} of the whole object checks, where it stands among the fields. */
+    default void check(JsonNode object, String what) throws ImageFormatException {}
+
+    /** A fresh {@code A}, for an object read as a value ({@link JsonType#object(Shape)}). */
+    default A start() {
+      throw new UnsupportedOperationException("not read as a value");
+    }
+
+    /** The value made of what an object's fields gave ({@link JsonType#object(Shape)}). */
+    default T finish(A read, String where) throws ImageFormatException {
+      throw new UnsupportedOperationException("not read as a value");
+    }
+
+    /** The fields not listed, as raw JSON text by name, written after the listed ones ({@link #keepingOthers}). */
+    default Map<String, String> others(T from) {
+      return Map.of();
+    }
+
+    /** Takes the fields not listed, sorted by name ({@link #keepingOthers}). */
+    default void others(A into, Map<String, String> read) {}
   }
 
   /** A field, or a check of the object as a whole. */
   public sealed interface Part<T, A> permits Field, Check {}
 
   /** A rule about the whole object that reading checks where it stands among the fields; nothing is written. */
-  public record Check<T, A>(ObjectCheck check) implements Part<T, A> {}
-
-  /** Refuses an object. */
-  public interface ObjectCheck {
-    void check(JsonNode object, String what) throws ImageFormatException;
+  public static final class Check<T, A> implements Part<T, A> {
+    private Check() {}
   }
 
-  /** A check of the whole object, at its place among the fields. */
-  public static <T, A> Check<T, A> check(ObjectCheck check) {
-    return new Check<>(check);
+  /** The shape's {@link Access#check}, at its place among the fields. */
+  public static <T, A> Check<T, A> check() {
+    return new Check<>();
   }
 
   /**
-   * This shape, keeping the fields it does not list as raw JSON text by name: read into
-   * {@code read} (sorted by name), and written back from {@code toWrite} after the listed fields,
-   * in the order of its map.
+   * This shape, keeping the fields it does not list as raw JSON text by name: read into its
+   * access's {@link Access#others(Object, Map)} and written back from {@link Access#others(Object)}.
    */
-  public Shape<T, A> keepingOthers(Function<T, Map<String, String>> toWrite, BiConsumer<A, Map<String, String>> read) {
-    return new Shape<>(parts, toWrite, read);
+  public Shape<T, A> keepingOthers() {
+    return new Shape<>(access, parts, true);
   }
 
   /** The names of the listed fields. */
   public Set<String> names() {
     return names;
+  }
+
+  Access<T, A> access() {
+    return access;
   }
 
   /** The compact JSON of one object. */
@@ -91,11 +129,11 @@ public final class Shape<T, A> {
     g.writeStartObject();
     for (Part<T, A> p : parts) {
       if (p instanceof Field<T, A, ?> f) {
-        f.write(g, value);
+        f.write(g, access.get(f.name, value));
       }
     }
-    if (othersToWrite != null) {
-      for (Map.Entry<String, String> f : othersToWrite.apply(value).entrySet()) {
+    if (keepingOthers) {
+      for (Map.Entry<String, String> f : access.others(value).entrySet()) {
         g.writeFieldName(f.getKey());
         g.writeRawValue(f.getValue());
       }
@@ -112,12 +150,12 @@ public final class Shape<T, A> {
     JsonType.object(node, what);
     for (Part<T, A> p : parts) {
       if (p instanceof Field<T, A, ?> f) {
-        f.readInto(node, into, what);
-      } else if (p instanceof Check<T, A> c) {
-        c.check().check(node, what);
+        f.readInto(node, into, what, access);
+      } else {
+        access.check(node, what);
       }
     }
-    if (othersRead != null) {
+    if (keepingOthers) {
       Map<String, String> others = new TreeMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
@@ -125,13 +163,8 @@ public final class Shape<T, A> {
           others.put(f.getKey(), JsonReader.compact(f.getValue()));
         }
       }
-      othersRead.accept(into, others);
+      access.others(into, others);
     }
-  }
-
-  /** Where a field's value goes when it is read; {@code what} names the object, for a refusal. */
-  public interface Setter<A, V> {
-    void set(A into, V value, String what) throws ImageFormatException;
   }
 
   /**
@@ -155,36 +188,35 @@ public final class Shape<T, A> {
     private final Use use;
     private final JsonType<V> type;
     private final Shape<V, A> inline;
-    private final Function<T, V> get;
-    private final Setter<A, V> set;
-    private final Function<String, String> missing;
+    private final boolean read;
+    /** What follows the object's name in the message for a missing required field. */
+    private final String missing;
     private final String separator;
 
-    private Field(String name, Use use, JsonType<V> type, Shape<V, A> inline, Function<T, V> get,
-        Setter<A, V> set, Function<String, String> missing, String separator) {
+    private Field(String name, Use use, JsonType<V> type, Shape<V, A> inline, boolean read, String missing,
+        String separator) {
       this.name = name;
       this.use = use;
       this.type = type;
       this.inline = inline;
-      this.get = get;
-      this.set = set;
+      this.read = read;
       this.missing = missing;
       this.separator = separator;
     }
 
     /** A field every object has: reading one without it fails with "{@code <what>} has no {@code <name>}". */
-    public static <T, A, V> Field<T, A, V> required(String name, JsonType<V> type, Function<T, V> get, Setter<A, V> set) {
-      return new Field<>(name, Use.REQUIRED, type, null, get, set, what -> what + " has no " + name, " ");
+    public static <T, A, V> Field<T, A, V> required(String name, JsonType<V> type) {
+      return new Field<>(name, Use.REQUIRED, type, null, true, " has no " + name, " ");
     }
 
     /** A field left out when its value is empty, and read as empty when absent or null. */
-    public static <T, A, V> Field<T, A, V> optional(String name, JsonType<V> type, Function<T, V> get, Setter<A, V> set) {
-      return new Field<>(name, Use.OPTIONAL, type, null, get, set, null, " ");
+    public static <T, A, V> Field<T, A, V> optional(String name, JsonType<V> type) {
+      return new Field<>(name, Use.OPTIONAL, type, null, true, null, " ");
     }
 
     /** A field written even when its value is empty, and read as empty when absent or null. */
-    public static <T, A, V> Field<T, A, V> always(String name, JsonType<V> type, Function<T, V> get, Setter<A, V> set) {
-      return new Field<>(name, Use.ALWAYS, type, null, get, set, null, " ");
+    public static <T, A, V> Field<T, A, V> always(String name, JsonType<V> type) {
+      return new Field<>(name, Use.ALWAYS, type, null, true, null, " ");
     }
 
     /**
@@ -192,31 +224,23 @@ public final class Shape<T, A> {
      * config's {@code config} and {@code rootfs}). When {@code required}, reading refuses an
      * object without it; otherwise an absent or null one is skipped.
      */
-    public static <T, A, V> Field<T, A, V> inline(String name, boolean required, Shape<V, A> shape, Function<T, V> get) {
-      return new Field<>(name, required ? Use.REQUIRED : Use.ALWAYS, null, shape, get, null,
-          what -> what + " has no " + name, " ");
+    public static <T, A, V> Field<T, A, V> inline(String name, boolean required, Shape<V, A> shape) {
+      return new Field<>(name, required ? Use.REQUIRED : Use.ALWAYS, null, shape, true, " has no " + name, " ");
     }
 
-    /**
-     * A field that is written but not read: reading a document neither checks it nor keeps it.
-     */
-    public static <T, A, V> Field<T, A, V> writtenOnly(String name, JsonType<V> type, Function<T, V> get) {
-      return new Field<>(name, Use.OPTIONAL, type, null, get, null, null, " ");
+    /** A field that is written but not read: reading a document neither checks it nor keeps it. */
+    public static <T, A, V> Field<T, A, V> writtenOnly(String name, JsonType<V> type) {
+      return new Field<>(name, Use.OPTIONAL, type, null, false, null, " ");
     }
 
-    /** This field, read only to be checked: its value goes nowhere. */
-    public static <T, A, V> Setter<A, V> checkedOnly() {
-      return (into, value, what) -> { };
-    }
-
-    /** This field with another message when it is missing, made from the object's name. */
-    public Field<T, A, V> whenMissing(Function<String, String> message) {
-      return new Field<>(name, use, type, inline, get, set, message, separator);
+    /** This field with another message when it is missing: {@code <what>} followed by {@code suffix}. */
+    public Field<T, A, V> whenMissing(String suffix) {
+      return new Field<>(name, use, type, inline, read, suffix, separator);
     }
 
     /** This field, named in messages as {@code <what><separator><name>} rather than with a space. */
     public Field<T, A, V> namedWith(String newSeparator) {
-      return new Field<>(name, use, type, inline, get, set, missing, newSeparator);
+      return new Field<>(name, use, type, inline, read, missing, newSeparator);
     }
 
     /** The field's name. */
@@ -234,25 +258,25 @@ public final class Shape<T, A> {
       JsonNode n = object.get(name);
       if (n == null || n.isNull() && (use != Use.REQUIRED || type.nullIsAbsent())) {
         if (use == Use.REQUIRED) {
-          throw new ImageFormatException(missing.apply(what));
+          throw new ImageFormatException(what + missing);
         }
         return type.empty();
       }
       return type.read(n, what, what + separator + name);
     }
 
-    void readInto(JsonNode object, A into, String what) throws ImageFormatException {
-      if (inline == null && set == null) {
+    void readInto(JsonNode object, A into, String what, Access<T, A> access) throws ImageFormatException {
+      if (!read) {
         return;
       }
       if (inline == null) {
-        set.set(into, read(object, what), what);
+        access.set(name, into, read(object, what), what);
         return;
       }
       JsonNode n = object.get(name);
       if (n == null || (n.isNull() && use != Use.REQUIRED)) {
         if (use == Use.REQUIRED) {
-          throw new ImageFormatException(missing.apply(what));
+          throw new ImageFormatException(what + missing);
         }
         return;
       }
@@ -264,8 +288,9 @@ public final class Shape<T, A> {
       }
     }
 
-    void write(JsonWriter g, T from) {
-      V value = get.apply(from);
+    @SuppressWarnings("unchecked")
+    void write(JsonWriter g, Object got) {
+      V value = (V) got;
       if (use == Use.OPTIONAL && type.isEmpty(value)) {
         return;
       }
