@@ -69,7 +69,7 @@ public abstract class JsonType<V> {
   public static final JsonType<Instant> INSTANT = new JsonType<>() {
     @Override
     void write(JsonWriter g, Instant value) {
-      g.writeString(value.toString());
+      g.writeString(io.github.scratch4j.internal.Timestamps.format(value));
     }
 
     @Override
