@@ -50,7 +50,8 @@ measure() {
   rss=$((peak / 1024))
 }
 # paired A B N: runs the functions A and B in turn, N times each after one warm-up of each; sets
-# $a_median and $b_median (s, to the millisecond) and $ratio, the median of the N ratios A/B.
+# $a_median and $b_median (s, to the millisecond), $ratio, the median of the N ratios A/B, and
+# $a_won, in how many of the N pairs A took less time.
 paired() {
   local a=$1 b=$2 ta=() tb=() r=() s m e
   pairs=$3
@@ -62,6 +63,7 @@ paired() {
   a_median=$(printf '%.3f' "$(median_of "${ta[@]}")")
   b_median=$(printf '%.3f' "$(median_of "${tb[@]}")")
   ratio=$(printf '%.2f' "$(median_of "${r[@]}")")
+  a_won=$(printf '%s\n' "${r[@]}" | awk '$1 < 1' | wc -l)
 }
 median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 cleanup() { rm -rf "$work/out.tar" "$work/jib-cache" "$work/docker-out.tar"; }
@@ -133,7 +135,9 @@ if $have_docker && [[ " ${selected[*]} " == *" hello "* ]]; then
     load_aot() { JAVA_HOME="$jdk25" XDG_CACHE_HOME="$work/launcher-cache-load" "$launcher" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; }
     load_docker() { DOCKER_BUILDKIT=0 docker build -q --no-cache -t scratch4j-bench-load:latest "$ctx"; }
     paired load_aot load_docker "${PAIRS:-21}"
-    printf '%-12s %-28s %10s %10s %10s\n' "$name" "paired, $pairs pairs:" "A ${a_median}" "B ${b_median}" "A/B ${ratio}"
+    printf '%-12s %-28s %10s %10s %10s   (A faster in %s of %s pairs)\n' "$name" "paired, launcher JDK 25 (A)" \
+      "A ${a_median}" "B ${b_median}" "A/B ${ratio}" "$a_won" "$pairs"
+    printf '%-12s %-28s\n' "" "vs docker build (B):"
   fi
   docker rmi -f scratch4j-bench-load:latest >/dev/null 2>&1 || true
   docker image prune -f >/dev/null 2>&1 || true

@@ -182,6 +182,19 @@ class DockerDaemonTest {
   }
 
   @Test
+  void makingADaemonConnectsNowhere() throws Exception {
+    Path socket = dir.resolve("docker.sock");
+    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socket));
+    server.configureBlocking(false);
+    DockerDaemon.at(socket);
+    DockerDaemon.fromEnvironment(Map.of("DOCKER_HOST", "unix://" + socket));
+    // The JDK's socket support is readied on a thread of its own; give it time to do anything more.
+    Thread.sleep(500);
+    assertThat(server.accept()).as("a connection made by making the daemon").isNull();
+  }
+
+  @Test
   void loadsEveryImageOfAnArchiveAndReadsPodmansCommaSeparatedNames() throws Exception {
     daemon(ok("{\"stream\":\"Loaded image: docker.io/library/a:1,docker.io/library/b:2\\n\"}"), Long.MAX_VALUE);
     Archive archive = Archive.of(image().tag("a:1"),
