@@ -135,9 +135,9 @@ if $have_docker && [[ " ${selected[*]} " == *" hello "* ]]; then
     load_aot() { JAVA_HOME="$jdk25" XDG_CACHE_HOME="$work/launcher-cache-load" "$launcher" build --add "$src" --no-dependency-check --tag scratch4j-bench-load:latest --load; }
     load_docker() { DOCKER_BUILDKIT=0 docker build -q --no-cache -t scratch4j-bench-load:latest "$ctx"; }
     paired load_aot load_docker "${PAIRS:-21}"
-    printf '%-12s %-28s %10s %10s %10s   (A faster in %s of %s pairs)\n' "$name" "paired, launcher JDK 25 (A)" \
+    printf '%-12s %s\n' "$name" "in turns, launcher (AOT cache) JDK 25 = A, docker build (legacy) = B:"
+    printf '%-12s %-28s %10s %10s %10s   (A faster in %s of %s pairs)\n' "$name" "medians, and of A/B" \
       "A ${a_median}" "B ${b_median}" "A/B ${ratio}" "$a_won" "$pairs"
-    printf '%-12s %-28s\n' "" "vs docker build (B):"
   fi
   docker rmi -f scratch4j-bench-load:latest >/dev/null 2>&1 || true
   docker image prune -f >/dev/null 2>&1 || true
