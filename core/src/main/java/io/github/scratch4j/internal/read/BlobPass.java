@@ -40,7 +40,17 @@ final class BlobPass {
    */
   static Result read(InputStream in, String what, int keepUpTo, boolean examine, ReadBudget budget)
       throws IOException {
-    Tap raw = new Tap(in, keepUpTo);
+    return read(in, what, keepUpTo, examine, budget, Optional.empty());
+  }
+
+  /**
+   * As {@link #read(InputStream, String, int, boolean, ReadBudget)}; with {@code verified}, the
+   * digest the stored bytes were already checked against as they were read elsewhere (a download
+   * into the cache), which this pass then gives instead of hashing them again.
+   */
+  static Result read(InputStream in, String what, int keepUpTo, boolean examine, ReadBudget budget,
+      Optional<Digest> verified) throws IOException {
+    Tap raw = new Tap(in, keepUpTo, verified.isEmpty());
     BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
     buffered.mark(4);
     byte[] head = buffered.readNBytes(4);
@@ -58,7 +68,7 @@ final class BlobPass {
     drain(content);
     // Bytes after a compressed stream (padding, or a member the codec stopped before) are still the blob's.
     drain(buffered);
-    return new Result(raw.count, raw.digest(), compression,
+    return new Result(raw.count, verified.isPresent() ? verified.get() : raw.digest(), compression,
         uncompressed == null ? Optional.empty() : Optional.of(uncompressed.digest()),
         uncompressed == null ? raw.count : uncompressed.count(),
         raw.kept == null ? Optional.empty() : Optional.of(raw.kept.toByteArray()),
@@ -77,13 +87,15 @@ final class BlobPass {
     private final InputStream in;
     private final java.security.MessageDigest digest = io.github.scratch4j.internal.io.Sha256.newDigest();
     private final int keepUpTo;
+    private final boolean hash;
     private ByteArrayOutputStream kept;
     private byte[] skipBuffer;
     private long count;
 
-    Tap(InputStream in, int keepUpTo) {
+    Tap(InputStream in, int keepUpTo, boolean hash) {
       this.in = in;
       this.keepUpTo = keepUpTo;
+      this.hash = hash;
       this.kept = keepUpTo > 0 ? new ByteArrayOutputStream() : null;
     }
 
@@ -91,7 +103,9 @@ final class BlobPass {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        digest.update(b, off, n);
+        if (hash) {
+          digest.update(b, off, n);
+        }
         count += n;
         if (kept != null) {
           if (count <= keepUpTo) {

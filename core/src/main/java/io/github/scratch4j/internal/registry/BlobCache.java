@@ -57,6 +57,15 @@ final class BlobCache {
 
   /** Stores a blob read from {@code in}, failing (and keeping nothing) unless it matches. */
   Path put(Digest d, long size, InputStream in, String what, LongConsumer received) throws IOException {
+    return put(d, size, in, what, received, OutputStream.nullOutputStream());
+  }
+
+  /**
+   * As {@link #put(Digest, long, InputStream, String, LongConsumer)}, every byte also written to
+   * {@code also} as it is stored, which is closed once the blob has matched.
+   */
+  Path put(Digest d, long size, InputStream in, String what, LongConsumer received, OutputStream also)
+      throws IOException {
     try (TempSiblings.TempFile temp = temporary()) {
       MessageDigest sha = Sha256.newDigest();
       long total = 0;
@@ -70,6 +79,7 @@ final class BlobCache {
         }
         sha.update(buffer, 0, n);
         out.write(buffer, 0, n);
+        also.write(buffer, 0, n);
         received.accept(n);
       }
       if (total != size) {
@@ -79,6 +89,7 @@ final class BlobCache {
       if (!got.equals(d)) {
         throw new DigestMismatchException(what + " has digest " + got + ", not " + d);
       }
+      also.close();
       temp.commit(path(d));
       return path(d);
     }

@@ -17,6 +17,8 @@ import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.read.Documents;
 import io.github.scratch4j.internal.HostPlatform;
 import io.github.scratch4j.internal.read.FetchedImages;
+import io.github.scratch4j.internal.read.PassAlongside;
+import io.github.scratch4j.internal.read.ReadBudget;
 import io.github.scratch4j.internal.read.ReadImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +47,10 @@ public final class Puller {
   private final RegistryOptions options;
   private final BlobCache cache;
   private final List<String> scopes;
+  /** What this pull may decompress, shared by the passes that check layers as they download. */
+  private final ReadBudget budget;
+  /** The passes that read each downloaded blob as it arrived, by digest. */
+  private final Map<Digest, PassAlongside> passes = new java.util.concurrent.ConcurrentHashMap<>();
 
   Puller(RegistryClient client, ImageReference ref, RegistryOptions options, BlobCache cache) {
     this.client = client;
@@ -52,6 +58,7 @@ public final class Puller {
     this.options = options;
     this.cache = cache;
     this.scopes = List.of("repository:" + ref.repository() + ":pull");
+    this.budget = new ReadBudget(options.readOptions());
   }
 
   /** Pulls {@code ref} with the given options. */
@@ -89,9 +96,19 @@ public final class Puller {
     }
     Descriptor manifestDescriptor = chosen.descriptor();
     fetched.put(manifestDescriptor.digest(), cache.path(manifestDescriptor.digest()));
+    FetchedImages.Fetch fetch = new FetchedImages.Fetch() {
+      @Override
+      public Path file(Descriptor d) throws IOException {
+        return fetched.containsKey(d.digest()) ? fetched.get(d.digest()) : blob(d);
+      }
+
+      @Override
+      public Optional<PassAlongside> passed(Descriptor d) {
+        return Optional.ofNullable(passes.get(d.digest()));
+      }
+    };
     try {
-      return FetchedImages.image(manifestDescriptor, d -> fetched.containsKey(d.digest())
-          ? fetched.get(d.digest()) : blob(d), where, options.readOptions());
+      return FetchedImages.image(manifestDescriptor, fetch, where, budget);
     } catch (DigestMismatchException e) {
       // A cached blob that no longer matches (a damaged disk, a meddler): forget it, fail clearly.
       for (Descriptor d : blobs) {
@@ -203,13 +220,31 @@ public final class Puller {
     // The call reads the whole blob; a body that stalls or breaks is fetched again by the client.
     RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/blobs/" + d.digest(), scopes)
         .reading(d.size());
-    Path p = client.send(get, (status, headers, in) -> {
-      if (status != 200) {
-        throw client.failure(get, RegistryClient.Answer.reading(status, headers, in));
+    // Each attempt's bytes are checked as they arrive by a pass of their own (the second read of a
+    // layer, which used to follow the download); an attempt that fails takes its pass with it.
+    PassAlongside[] attempt = new PassAlongside[1];
+    Path p;
+    try {
+      p = client.send(get, (status, headers, in) -> {
+        if (status != 200) {
+          throw client.failure(get, RegistryClient.Answer.reading(status, headers, in));
+        }
+        progress.from(0);
+        if (attempt[0] != null) {
+          attempt[0].close();
+        }
+        attempt[0] = PassAlongside.start(d, cache.path(d.digest()).toString(), budget);
+        return cache.put(d.digest(), d.size(), in, what, progress::add, attempt[0].input());
+      });
+    } catch (IOException | RuntimeException | Error e) {
+      if (attempt[0] != null) {
+        attempt[0].close();
       }
-      progress.from(0);
-      return cache.put(d.digest(), d.size(), in, what, progress::add);
-    });
+      throw e;
+    }
+    if (attempt[0] != null) {
+      passes.put(d.digest(), attempt[0]);
+    }
     progress.check();
     BlobLocations.seen(client.registry(), d.digest(), ref.repository());
     Progress.done(options.progress(), TransferEvent.Kind.DOWNLOADED, d);
