@@ -88,4 +88,40 @@ class PassAlongsideTest {
     pass.input().write(new byte[8 << 20]);
     assertThatThrownBy(() -> pass.result(dir.resolve("y"))).isInstanceOf(java.io.InterruptedIOException.class);
   }
+
+  @Test
+  void aFetchedImageTakesThePassOfABlobAndDoesNotReadItsFileAgain() throws Exception {
+    byte[] data = new byte[1 << 20];
+    new Random(20).nextBytes(data);
+    Path layout = Files.createDirectory(dir.resolve("layout"));
+    Manifest m = Image.fromScratch().add(Entry.file("/data", Source.of(data))).cmd("/data")
+        .without(ImageCheck.ENTRYPOINT).writeTo(layout, WriteOptions.defaults().withCompression(Compression.GZIP));
+    Descriptor layer = m.layers().get(0);
+    Path blobs = layout.resolve("blobs/sha256");
+    byte[] layerBytes = Files.readAllBytes(blobs.resolve(layer.digest().hex()));
+    // Where the fetch says the layer is, a file of the same size that is not the layer: reading it
+    // would fail the digest check.
+    Path decoy = Files.write(dir.resolve("decoy"), new byte[layerBytes.length]);
+    ReadBudget budget = new ReadBudget(ReadOptions.defaults());
+    PassAlongside pass = PassAlongside.start(layer, decoy.toString(), budget);
+    feed(pass.input(), layerBytes, 50_000);
+    Descriptor manifest = Descriptor.of(MediaType.OCI_MANIFEST, m.digest(),
+        Files.size(blobs.resolve(m.digest().hex())));
+
+    ReadImage image = FetchedImages.image(manifest, new FetchedImages.Fetch() {
+      @Override
+      public Path file(Descriptor d) {
+        return d.digest().equals(layer.digest()) ? decoy : blobs.resolve(d.digest().hex());
+      }
+
+      @Override
+      public java.util.Optional<PassAlongside> passed(Descriptor d) {
+        return d.digest().equals(layer.digest()) ? java.util.Optional.of(pass) : java.util.Optional.empty();
+      }
+    }, "test", budget);
+
+    assertThat(image.layers()).hasSize(1);
+    assertThat(image.layers().get(0).blob()).isEqualTo(layer);
+    assertThat(image.layers().get(0).entries()).extracting(Entry::path).containsExactly("/data");
+  }
 }
