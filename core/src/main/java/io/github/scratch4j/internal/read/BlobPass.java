@@ -85,9 +85,9 @@ final class BlobPass {
   /** Hashes and counts every byte read or skipped, and keeps them while there are few enough. */
   private static final class Tap extends ArrayReadInputStream {
     private final InputStream in;
-    private final java.security.MessageDigest digest = io.github.scratch4j.internal.io.Sha256.newDigest();
+    /** Null when the bytes' digest is known already. */
+    private final java.security.MessageDigest digest;
     private final int keepUpTo;
-    private final boolean hash;
     private ByteArrayOutputStream kept;
     private byte[] skipBuffer;
     private long count;
@@ -95,7 +95,7 @@ final class BlobPass {
     Tap(InputStream in, int keepUpTo, boolean hash) {
       this.in = in;
       this.keepUpTo = keepUpTo;
-      this.hash = hash;
+      this.digest = hash ? io.github.scratch4j.internal.io.Sha256.newDigest() : null;
       this.kept = keepUpTo > 0 ? new ByteArrayOutputStream() : null;
     }
 
@@ -103,7 +103,7 @@ final class BlobPass {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        if (hash) {
+        if (digest != null) {
           digest.update(b, off, n);
         }
         count += n;
