@@ -293,7 +293,8 @@ class RegistryIT {
     List<String> messages = records.stream().map(java.util.logging.LogRecord::getMessage).toList();
     assertThat(records).allSatisfy(r -> assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.FINE));
     assertThat(messages)
-        .anySatisfy(m -> assertThat(m).matches("GET https://127\\.0\\.0\\.1:\\d+/v2/ -> failed: SSLException: .* \\(HTTPS probe\\)"))
+        .anySatisfy(m -> assertThat(m).matches(
+            "TLS probe of https://127\\.0\\.0\\.1:\\d+/ -> not TLS \\(answered \"HTTP/1\\.1 400 Bad Request\"\\) in \\d+ ms"))
         .anySatisfy(m -> assertThat(m).matches("GET http://127\\.0\\.0\\.1:\\d+/v2/ -> 401 in \\d+ ms \\(attempt 1\\)"))
         .anySatisfy(m -> assertThat(m).matches(
             "HEAD http://127\\.0\\.0\\.1:\\d+/v2/it/logged/blobs/sha256:[0-9a-f]{64} -> 404 in \\d+ ms \\(attempt 1\\)"))

@@ -8,6 +8,7 @@ import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
 import io.github.scratch4j.internal.archive.WriteProgress.Meter;
 import io.github.scratch4j.internal.compress.LayerMediaTypes;
 import io.github.scratch4j.internal.layer.LayerPlan;
+import io.github.scratch4j.internal.layer.LayerTarWriter;
 import io.github.scratch4j.internal.registry.Pusher;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ final class RegistryBlobTarget implements BlobTarget {
   public Encoded generate(LayerPlan plan, Compression compression, int level, Meter meter) throws IOException {
     AtomicReference<Encoded> encoded = new AtomicReference<>();
     AtomicInteger passes = new AtomicInteger();
-    Descriptor d = pusher.layer(LayerMediaTypes.oci(compression), out -> {
+    Descriptor d = pusher.layer(LayerMediaTypes.oci(compression), LayerTarWriter.size(plan), out -> {
       // A generation after a failed chunk is not counted again: it only gets back to where it was.
       boolean first = passes.getAndIncrement() == 0;
       Encoded e = new LayerEncoder(ArchiveWriting.BUFFER).encode(plan, compression, level, out, first ? meter : n -> { });

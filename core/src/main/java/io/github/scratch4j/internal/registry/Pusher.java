@@ -135,20 +135,27 @@ public final class Pusher {
   }
 
   /**
-   * Sends a generated layer as it is made, unless it is small and the repository has it.
+   * Sends a generated layer as it is made, unless it is small and the repository has it. A layer
+   * whose tar is small is held until its end, and when it stays small (with compression, a larger
+   * tar may too), it goes up in one request once the repository is asked for it. A larger tar is
+   * sent from its first byte while the upload is opened, without waiting to see how it compresses.
    *
+   * @param tarSize the size of the layer's uncompressed tar
    * @return its descriptor, with {@code mediaType}
    */
-  public Descriptor layer(String mediaType, LayerBytes layer) throws IOException {
+  public Descriptor layer(String mediaType, long tarSize, LayerBytes layer) throws IOException {
     long small = Math.min(options.chunkSize(), SMALL);
     for (int attempt = 1; ; attempt++) {
       Generation g = new Generation(layer, cache);
       try {
-        byte[] head = g.pipe.read((int) small + 1);
-        if (head.length <= small) {
-          Descriptor d = Descriptor.of(mediaType, g.result(), head.length);
-          upload(d, Content.of(head));
-          return d;
+        byte[] head = new byte[0];
+        if (tarSize <= small) {
+          head = g.pipe.read((int) small + 1);
+          if (head.length <= small) {
+            Descriptor d = Descriptor.of(mediaType, g.result(), head.length);
+            upload(d, Content.of(head));
+            return d;
+          }
         }
         RegistryClient.Call post = RegistryClient.Call.of("POST", "/v2/" + repo + "/blobs/uploads/", scopes(Optional.empty()));
         String location = location(post, client.expect(post, 202));

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Speaks HTTP to one registry for the Distribution API (OCI distribution-spec): picks HTTPS (or
@@ -70,6 +71,7 @@ public final class RegistryClient {
   private final CredentialStore store;
   private final HttpClient http;
   private final PresentedCertificates presented = new PresentedCertificates();
+  private final DeferredTls tls = new DeferredTls(presented::context);
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private volatile URI base;
   private volatile Optional<RegistryCredentials> credentials;
@@ -165,8 +167,15 @@ public final class RegistryClient {
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(options.timeout())
         .version(HttpClient.Version.HTTP_1_1);
-    presented.context().ifPresent(builder::sslContext);
+    // The context is made when the first TLS connection needs it: a registry that speaks plain
+    // HTTP never pays for it. Empty parameters leave each engine with the context's defaults.
+    builder.sslContext(tls).sslParameters(new SSLParameters());
     this.http = builder.build();
+  }
+
+  /** Whether this client has made its SSL context (only a TLS connection does). */
+  boolean madeTls() {
+    return tls.made();
   }
 
   /** Records that a host speaks plain HTTP, as a probe would find; for tests' own servers. */
@@ -203,29 +212,22 @@ public final class RegistryClient {
         base = known;
         return base;
       }
-      // A host that may use plain HTTP is asked over HTTPS first, as Docker does: a TLS failure
-      // (or no answer to the TLS greeting, as from servers that wait for a request line) means it
-      // speaks plain HTTP. Any HTTP answer means HTTPS works. The answer is kept for the process.
+      // A host that may use plain HTTP is asked over TLS first, as Docker does: a server that
+      // answers the TLS greeting with TLS speaks HTTPS (and when its certificate is refused, its
+      // requests fail saying why, rather than with plain HTTP's garbled answer); any other answer,
+      // none, or no connection at all (which plain HTTP then reports) means plain HTTP. The
+      // answer is kept for the process.
       Duration limit = PROBE.compareTo(options.timeout()) < 0 ? PROBE : options.timeout();
-      URI probe = https.resolve("/v2/");
       long started = System.nanoTime();
-      try {
-        HttpResponse<InputStream> r = once("GET", probe, List.of(), Optional.empty(),
-            Optional.empty(), 0, limit, "the answer's body");
-        r.body().close(); // its body does not matter, and must not hold the probe up
-        logExchange("GET", probe, Integer.toString(r.statusCode()), started, "HTTPS probe");
-        base = https;
-      } catch (InterruptedIOException e) {
+      TlsProbe.Result seen = TlsProbe.probe(https.getHost(), port(https), limit);
+      if (Thread.interrupted()) {
         throw new InterruptedIOException("interrupted while contacting " + registry);
-      } catch (IOException e) {
-        logExchange("GET", probe, "failed: " + e.getClass().getSimpleName() + ": " + scrubbed(e.getMessage(), probe),
-            started, "HTTPS probe");
-        // SSLException, a timeout, or not even a connection (plain HTTP then fails the same way,
-        // with a clearer message). A server that presented a certificate speaks TLS, though: it
-        // stays on HTTPS, so that its requests fail saying why the certificate was refused
-        // rather than with plain HTTP's garbled answer.
-        base = presented.of(https).isEmpty() ? URI.create("http://" + apiHost + "/") : https;
       }
+      if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+        LOG.log(System.Logger.Level.DEBUG, "TLS probe of " + Hosts.safe(https) + " -> " + (seen.tls() ? "TLS" : "not TLS")
+            + " (" + seen.answer() + ") in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+      }
+      base = seen.tls() ? https : URI.create("http://" + apiHost + "/");
       SCHEMES.put(apiHost, base);
       return base;
     }

@@ -56,6 +56,35 @@ class RegistryClientTest {
   }
 
   @Test
+  void aRegistryThatSpeaksPlainHttpIsFoundAndAskedWithoutMakingAnSslContext() throws Exception {
+    // As Go's HTTP server answers a TLS greeting (the stub servers wait for a request line).
+    java.net.ServerSocket api = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      for (int i = 0; i < 2; i++) {
+        try (java.net.Socket s = api.accept()) {
+          byte[] first = new byte[4096];
+          int n = s.getInputStream().read(first);
+          String said = n > 0 && first[0] == 22 ? "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
+              : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+          s.getOutputStream().write(said.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    try (api) {
+      String host = "127.0.0.1:" + api.getLocalPort();
+      RegistryClient client = new RegistryClient(host, fast(), new CredentialStore(fast(), java.util.Map.of(), home));
+      RegistryClient.Answer r = client.send(RegistryClient.Call.of("GET", "/v2/", List.of()));
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(client.base()).hasToString("http://" + host + "/");
+      assertThat(client.madeTls()).as("an SSL context made for a plain HTTP registry").isFalse();
+    }
+  }
+
+  @Test
   void credentialsAreNotForwardedWhenARegistryRedirectsToAnotherHost() throws Exception {
     HttpServer storage = server("127.0.0.2");
     List<String> storageSaw = new CopyOnWriteArrayList<>();

@@ -97,6 +97,30 @@ class StreamingPushTest {
   }
 
   @Test
+  void aLayerWhoseTarIsLargeIsStreamedEvenWhenItCompressesSmallAndASmallTarIsAskedForFirst() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    // 6 MiB of zeros: a tar larger than what is held to be asked for, a gzip of a few KiB.
+    Image zeros = Image.fromScratch().add(Entry.file("/zeros", Source.of(new byte[6 << 20])));
+    Image small = Image.fromScratch().add(Entry.file("/small", Source.of(random(64 << 10, 7))));
+
+    assertTimeoutPreemptively(HANG_GUARD, () -> zeros.pushTo(registry.host + "/it/zeros:1", options()));
+    assertTimeoutPreemptively(HANG_GUARD, () -> small.pushTo(registry.host + "/it/small:1", options()));
+
+    Descriptor big = written(zeros, Compression.GZIP).layers().get(0);
+    Descriptor little = written(small, Compression.GZIP).layers().get(0);
+    assertThat(big.size()).isLessThan(64 << 10);
+    assertThat(registry.blobs.get(big.digest())).hasSize((int) big.size());
+    assertThat(registry.blobs.get(little.digest())).hasSize((int) little.size());
+    // The large tar went up from its first byte in a PATCH, without a HEAD for it...
+    assertThat(registry.requests("PATCH").stream().mapToLong(Received::bodyBytes).sum()).isEqualTo(big.size());
+    assertThat(registry.requests("HEAD")).noneMatch(r -> r.path().contains(big.digest().toString()));
+    // ...and the small one was held, asked for, and sent in its final PUT.
+    assertThat(registry.requests("HEAD")).anyMatch(r -> r.path().contains(little.digest().toString()));
+    assertThat(registry.requests("PUT")).filteredOn(r -> r.query().contains(enc(little.digest())))
+        .singleElement().extracting(Received::bodyBytes).isEqualTo(little.size());
+  }
+
+  @Test
   void aChunkThatFailsIsResumedFromTheRegistrysRangeByGeneratingTheLayerAgain() throws Exception {
     byte[] data = random(5 << 20, 2);
     AtomicInteger opens = new AtomicInteger();
