@@ -58,6 +58,28 @@ class Scratch4jTest {
   }
 
   @Test
+  void mainMakesTheJdksHttpClientReadLargeBuffersUnlessTheUserChoseASize() {
+    String before = System.getProperty("jdk.httpclient.bufsize");
+    PrintStream out = System.out;
+    try {
+      System.clearProperty("jdk.httpclient.bufsize");
+      System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      Scratch4j.main(new String[] {"--help"});
+      assertThat(System.getProperty("jdk.httpclient.bufsize")).isEqualTo("262144");
+      System.setProperty("jdk.httpclient.bufsize", "65536");
+      Scratch4j.main(new String[] {"--help"});
+      assertThat(System.getProperty("jdk.httpclient.bufsize")).isEqualTo("65536");
+    } finally {
+      System.setOut(out);
+      if (before == null) {
+        System.clearProperty("jdk.httpclient.bufsize");
+      } else {
+        System.setProperty("jdk.httpclient.bufsize", before);
+      }
+    }
+  }
+
+  @Test
   void topLevelHelpListsEveryCommand() {
     Result r = run("--help");
     assertThat(r.code()).isZero();
