@@ -9,12 +9,18 @@
 # its digest computed beforehand. Then the pull of the same image (pushed beforehand, untimed) into
 # an empty cache (`scratch4j inspect REF`, which pulls every blob and checks it as a read does)
 # against `skopeo copy docker://… oci:DIR`. Prints the median wall time of RUNS runs, the peak RSS,
-# and each time as a ratio of scratch4j's.
+# and each time as a ratio of scratch4j's. Then the same comparisons in pairs (PAIRS of them,
+# default 7; 0 skips them): scratch4j and its peer run in turn, each on a fresh registry, and the
+# ratio is taken pair by pair, so that a machine whose speed drifts (disk write-back above all)
+# moves both sides of a ratio alike. Every timed run starts after a sync, with no write-back of an
+# earlier run still pending.
 #
-#   jmh-benchmarks/push-bench.sh [RUNS]        (default 5; the jars are built if missing)
+#   [PAIRS=N] jmh-benchmarks/push-bench.sh [RUNS]   (default 5; the jars are built if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+pairs=${PAIRS:-7}
+export LC_ALL=C  # a decimal point in $EPOCHREALTIME and bc
 work=${BENCH_DIR:-$PWD/jmh-benchmarks/target/push-bench}
 samples=$PWD/samples/target/scratch4j-samples.jar
 benchjar=$PWD/jmh-benchmarks/target/benchmarks.jar
@@ -31,6 +37,7 @@ registry_pid=
 start_registry() {
   stop_registry
   rm -rf "$work/storage"; mkdir -p "$work/storage"
+  sync  # what earlier runs wrote is on disk before this one starts
   cat > "$work/registry.yml" <<YML
 version: 0.1
 log:
@@ -105,6 +112,7 @@ row "curl -T of the raw file (POST + streamed PUT)"
 prepare_pull() {
   skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
   rm -rf "$work/pull-cache" "$work/pulled"
+  sync
 }
 prepare=prepare_pull
 echo
@@ -114,3 +122,40 @@ base=$median
 printf '%-44s %10s %10s %12s\n' "scratch4j inspect REF (pull into the cache)" "$median" "$rss" 1.00
 measure skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big:1" "oci:$work/pulled:1"
 row "skopeo copy docker://… oci:DIR"
+
+# In pairs: for each pair, A then B, each after a fresh registry (and $prepare), timed alone.
+median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+timed() {  # timed CMD...: a fresh registry, $prepare, then CMD; sets $took (s)
+  start_registry
+  $prepare
+  local s=$EPOCHREALTIME
+  "$@" >/dev/null 2>"$work/err.txt" || { echo "failed: $*" >&2; cat "$work/err.txt" >&2; exit 1; }
+  took=$(echo "$EPOCHREALTIME - $s" | bc -l)
+}
+pair() {  # pair LABEL-A LABEL-B: runs the functions run_a and run_b in turn $pairs times after a warm-up of each
+  local ta=() tb=() r=() won
+  run_a; run_b
+  for _ in $(seq "$pairs"); do
+    run_a; ta+=("$took"); run_b; tb+=("$took")
+    r+=("$(echo "${ta[-1]} / ${tb[-1]}" | bc -l)")
+  done
+  won=$(printf '%s\n' "${r[@]}" | awk '$1 < 1' | wc -l)
+  printf '%-44s %8.2f s  %-30s %8.2f s  A/B %5.2f  (A faster in %s of %s pairs)\n' "$1" "$(median_of "${ta[@]}")" \
+    "$2" "$(median_of "${tb[@]}")" "$(median_of "${r[@]}")" "$won" "$pairs"
+}
+if [ "$pairs" -gt 0 ]; then
+  echo
+  echo "in pairs (medians of $pairs pairs; A/B is the median of the pairs' ratios)"
+  prepare=:
+  run_a() { timed java -jar "$samples" build --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"; }
+  run_b() { timed skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"; }
+  pair "A: scratch4j build --push (gzip)" "B: skopeo copy (gzip)"
+  run_b() { timed "$work/curl-put.sh" "$port" "$big" "$big_digest"; }
+  pair "A: scratch4j build --push (gzip)" "B: curl -T"
+  run_a() { timed java -jar "$samples" build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"; }
+  pair "A: scratch4j build --push --uncompressed" "B: curl -T"
+  prepare=prepare_pull
+  run_a() { timed env XDG_CACHE_HOME="$work/pull-cache" java -jar "$samples" inspect "127.0.0.1:$port/bench/big:1"; }
+  run_b() { timed skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big:1" "oci:$work/pulled:1"; }
+  pair "A: scratch4j inspect REF (pull)" "B: skopeo copy docker://… oci:DIR"
+fi
