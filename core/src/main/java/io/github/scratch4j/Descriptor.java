@@ -29,10 +29,13 @@ public record Descriptor(
    * @param annotations arbitrary metadata; copied and sorted by key
    * @param platform the platform, for manifests listed in an index; empty otherwise
    * @throws IllegalArgumentException if the media type is empty or the size negative
-   * @throws NullPointerException if {@code mediaType} or {@code annotations} is null, or the
-   *     annotations hold a null key
+   * @throws NullPointerException if an argument is null, or the annotations hold a null key or
+   *     value
    */
   public Descriptor {
+    java.util.Objects.requireNonNull(digest, "digest");
+    java.util.Objects.requireNonNull(platform, "platform");
+    annotations.forEach((k, v) -> java.util.Objects.requireNonNull(v, () -> "annotation " + k + " has a null value"));
     if (mediaType.isEmpty()) {
       throw new IllegalArgumentException("descriptor media type is empty");
     }
@@ -50,7 +53,7 @@ public record Descriptor(
    * @param size the number of stored bytes, zero or more
    * @return the descriptor
    * @throws IllegalArgumentException if the media type is empty or the size negative
-   * @throws NullPointerException if {@code mediaType} is null
+   * @throws NullPointerException if {@code mediaType} or {@code digest} is null
    */
   public static Descriptor of(String mediaType, Digest digest, long size) {
     return new Descriptor(mediaType, digest, size, Map.of(), Optional.empty());

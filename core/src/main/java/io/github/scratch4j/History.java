@@ -20,6 +20,18 @@ public record History(
     boolean emptyLayer) {
 
   /**
+   * Checks that no component is null.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public History {
+    java.util.Objects.requireNonNull(created, "created");
+    java.util.Objects.requireNonNull(createdBy, "createdBy");
+    java.util.Objects.requireNonNull(author, "author");
+    java.util.Objects.requireNonNull(comment, "comment");
+  }
+
+  /**
    * A step that made a layer, described by {@code createdBy}.
    *
    * @param createdBy the command or tool that made the step

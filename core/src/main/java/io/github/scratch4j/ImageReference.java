@@ -44,6 +44,7 @@ public record ImageReference(
    * @throws NullPointerException if an argument is null
    */
   public ImageReference {
+    java.util.Objects.requireNonNull(digest, "digest");
     if (!DOMAIN.matcher(registry).matches()) {
       throw new InvalidReferenceException("invalid registry '" + registry + "'");
     }
