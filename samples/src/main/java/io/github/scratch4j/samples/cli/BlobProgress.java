@@ -21,6 +21,13 @@ interface BlobProgress {
     update(blob, total, total, true);
   }
 
+  /**
+   * {@code blob} is no longer reported under that name: what moves it next reports it under
+   * another (a layer made for a push is known by its number while it is made, then by its digest
+   * as the registry takes it).
+   */
+  default void forget(String blob) {}
+
   /** {@code blob} ({@code total} bytes) needed no transfer, or is a document: {@code what} says which. */
   void note(String blob, long total, String what);
 

@@ -138,7 +138,9 @@ final class Build implements Command {
       Digest d;
       try {
         RegistryOptions options = Shared.registry(args, progress);
-        d = image.pushTo(push.get(), options.withCompression(compression.orElse(Compression.GZIP)));
+        RegistryOptions compressed = options.withCompression(compression.orElse(Compression.GZIP));
+        d = image.pushTo(push.get(), compressed.withLayerOptions(
+            compressed.layerOptions().withProgress(Progress.layerListener(progress))));
       } finally {
         progress.close();
       }

@@ -95,6 +95,29 @@ final class Progress implements BlobProgress {
     };
   }
 
+  /**
+   * A push's layer listener: while a layer is made and streamed to the registry (the registry
+   * reports such a layer only at its end, when its digest is known), its bytes move the bar as
+   * {@code layer #n}; once made, it is forgotten, and the registry's events report it by digest.
+   */
+  static Consumer<WriteEvent> layerListener(BlobProgress progress) {
+    return e -> {
+      String blob = "layer #" + e.blob();
+      if (e.kind() == WriteEvent.Kind.WRITING) {
+        progress.update(blob, e.bytes(), e.size(), false);
+      } else {
+        progress.forget(blob);
+      }
+    };
+  }
+
+  @Override
+  public synchronized void forget(String blob) {
+    if (blobs.remove(blob) != null && mode == Mode.BAR) {
+      draw();
+    }
+  }
+
   @Override
   public synchronized void finished(String blob, String shown, long total) {
     record(blob, total, total, true, shown);

@@ -116,6 +116,25 @@ class ProgressTest {
   }
 
   @Test
+  void aPushedLayerMovesTheBarWhileItIsMadeAndIsReportedOnceByItsDigest() {
+    Progress p = new Progress(err, Progress.Mode.BAR, "pushing", "uploaded", () -> now);
+    Consumer<WriteEvent> layers = Progress.layerListener(p);
+    Consumer<TransferEvent> registry = Progress.registryListener(p);
+    Digest d = Digest.parse(BLOB);
+    layers.accept(new WriteEvent(WriteEvent.Kind.WRITING, 0, MediaType.OCI_LAYER_GZIP, 4096, 1024, Optional.empty()));
+    assertThat(printed()).contains("pushing [", " 25% 1.0 KiB / 4.0 KiB, 0 of 1 blobs").doesNotContain("\n");
+    now += 200_000_000L;
+    layers.accept(new WriteEvent(WriteEvent.Kind.WRITTEN, 0, MediaType.OCI_LAYER_GZIP, 4096, 4096, Optional.of(d)));
+    registry.accept(new TransferEvent(TransferEvent.Kind.UPLOADED, d, 3000, 3000));
+    p.close();
+    // One line, by digest, with the size the registry took; no line for the layer's number.
+    assertThat(printed().lines().filter(l -> l.contains("uploaded"))).singleElement().asString()
+        .endsWith("sha256:abababababab uploaded (2.9 KiB)");
+    // The layer's number was forgotten when the layer was made: never a second blob in the bar.
+    assertThat(printed()).doesNotContain("of 2 blobs");
+  }
+
+  @Test
   void aLocalWritesBarCountsTheBlobUnderItsNumber() {
     Progress p = new Progress(err, Progress.Mode.BAR, "writing", "written", () -> now);
     Consumer<WriteEvent> listener = Progress.writeListener(p);
