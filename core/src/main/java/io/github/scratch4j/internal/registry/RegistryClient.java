@@ -69,7 +69,6 @@ public final class RegistryClient {
   private final String apiHost;
   private final RegistryOptions options;
   private final CredentialStore store;
-  private final HttpClient http;
   private final PresentedCertificates presented = new PresentedCertificates();
   private final DeferredTls tls = new DeferredTls(presented::context);
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
@@ -170,7 +169,24 @@ public final class RegistryClient {
     // The context is made when the first TLS connection needs it: a registry that speaks plain
     // HTTP never pays for it. Empty parameters leave each engine with the context's defaults.
     builder.sslContext(tls).sslParameters(new SSLParameters());
-    this.http = builder.build();
+    this.builder = builder;
+  }
+
+  private final HttpClient.Builder builder;
+  private volatile HttpClient http;
+
+  private HttpClient http() {
+    HttpClient h = http;
+    if (h == null) {
+      synchronized (this) {
+        h = http;
+        if (h == null) {
+          h = builder.build();
+          http = h;
+        }
+      }
+    }
+    return h;
   }
 
   /** Whether this client has made its SSL context (only a TLS connection does). */
@@ -525,19 +541,28 @@ public final class RegistryClient {
     SentBody sent = length > 0 ? new SentBody(body.get().publisher()) : null;
     HttpRequest.BodyPublisher publisher = sent != null ? sent
         : body.map(Body::publisher).orElseGet(HttpRequest.BodyPublishers::noBody);
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-        // Only a backstop: the waits below end first.
-        .timeout(Limits.forBytes(t, length).plus(t.multipliedBy(3)))
-        .method(method, publisher);
-    for (String[] h : headers) {
-      b.header(h[0], h[1]);
-    }
-    auth.ifPresent(a -> b.header("Authorization", a));
+    List<String[]> all = new ArrayList<>(headers);
+    auth.ifPresent(a -> all.add(new String[] {"Authorization", a}));
     long tn = t.toNanos();
     long start = System.nanoTime();
-    CompletableFuture<HttpResponse<InputStream>> cf = http.sendAsync(b.build(), info -> new TimedBody(t,
-        info.headers().firstValueAsLong("Content-Length").stream().map(n -> Math.min(n, reads)).findFirst().orElse(reads),
-        what));
+    java.util.function.Function<HttpResponse.ResponseInfo, HttpResponse.BodySubscriber<InputStream>> handler =
+        info -> new TimedBody(t,
+            info.headers().firstValueAsLong("Content-Length").stream().map(n -> Math.min(n, reads)).findFirst().orElse(reads),
+            what);
+    CompletableFuture<HttpResponse<InputStream>> cf;
+    if (uri.getScheme().equals("http")) {
+      cf = PlainHttp.sendAsync(method, uri, all, publisher, (int) Math.min(Integer.MAX_VALUE, options.timeout().toMillis()),
+          handler);
+    } else {
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+          // Only a backstop: the waits below end first.
+          .timeout(Limits.forBytes(t, length).plus(t.multipliedBy(3)))
+          .method(method, publisher);
+      for (String[] h : all) {
+        b.header(h[0], h[1]);
+      }
+      cf = http().sendAsync(b.build(), handler::apply);
+    }
     while (true) {
       long due;
       String stall;
