@@ -22,6 +22,11 @@ public record History(
   /**
    * Checks that no component is null.
    *
+   * @param created when the step ran
+   * @param createdBy the command or tool that made the step
+   * @param author who made the step
+   * @param comment a free-form comment
+   * @param emptyLayer whether the step made no layer
    * @throws NullPointerException if an argument is null
    */
   public History {
