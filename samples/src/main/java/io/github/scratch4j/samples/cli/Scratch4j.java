@@ -72,8 +72,8 @@ public final class Scratch4j {
   static final String HTTP_BUFFER = "262144";
 
   /**
-   * Makes the JDK's HTTP client read in 256 KiB buffers instead of 16 KiB, unless
-   * {@code jdk.httpclient.bufsize} is already set. Each buffer read makes a trip through the
+   * Makes the JDK's HTTP client (scratch4j's for HTTPS registries) read in 256 KiB buffers
+   * instead of 16 KiB, unless {@code jdk.httpclient.bufsize} is already set. Each buffer read makes a trip through the
    * client's asynchronous pipeline, and that code is then compiled by C2 on the way: for a pull of
    * 512 MiB, 4-5 s of CPU against 3.2-3.5 s with 256 KiB buffers (the time from 3.4-4.2 s to
    * 2.8-3.0 s, one run each way in turns, three times). The JDK reads the property once, when its
