@@ -127,16 +127,10 @@ public final class PassAlongside implements Closeable {
   };
 
   /** The pass's end of the chunks. */
-  private final class Reading extends InputStream {
+  private final class Reading extends io.github.scratch4j.internal.io.ArrayReadInputStream {
     private byte[] current = new byte[0];
     private int at;
     private boolean ended;
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

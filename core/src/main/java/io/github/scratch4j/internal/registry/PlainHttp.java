@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.registry;
 
 import io.github.scratch4j.internal.exec.Threads;
+import io.github.scratch4j.internal.io.ArrayReadInputStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -449,19 +450,13 @@ final class PlainHttp {
     }
   }
 
-  private static final class FixedIn extends InputStream {
+  private static final class FixedIn extends ArrayReadInputStream {
     private final InputStream in;
     private long left;
 
     FixedIn(InputStream in, long length) {
       this.in = in;
       this.left = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -483,19 +478,13 @@ final class PlainHttp {
     }
   }
 
-  private static final class ChunkedIn extends InputStream {
+  private static final class ChunkedIn extends ArrayReadInputStream {
     private final InputStream in;
     private long left;
     private boolean done;
 
     ChunkedIn(InputStream in) {
       this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
