@@ -8,19 +8,15 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -226,31 +222,12 @@ class RegistryErrorsTest {
 
   /** A PKCS12 key store (password "changeit") with a self-signed key for {@code subject} and {@code san}. */
   private Path keyStore(String subject, String san) throws Exception {
-    Path store = dir.resolve("registry-" + System.nanoTime() + ".p12");
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-alias", "registry", "-dname", subject, "-ext", "san=" + san, "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
-        .redirectErrorStream(true).start();
-    String said;
-    try (InputStream out = p.getInputStream()) {
-      said = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("keytool: %s", said).isZero();
-    return store;
+    return TestKeyStores.make(dir, subject, san);
   }
 
   /** An HTTPS server on 127.0.0.1 with the key in {@code store}, answering 404 MANIFEST_UNKNOWN; its host:port. */
   private String serve(Path store) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = java.nio.file.Files.newInputStream(store)) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "changeit".toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(kmf.getKeyManagers(), null, null);
+    SSLContext tls = TestKeyStores.serverContext(store);
     HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls));
     server.createContext("/", x -> {

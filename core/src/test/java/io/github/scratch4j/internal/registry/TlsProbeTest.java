@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.github.scratch4j.TestKeyStores;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,19 +16,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +39,7 @@ class TlsProbeTest {
   Path dir;
 
   private final List<AutoCloseable> open = new ArrayList<>();
+  private Path store;
 
   @AfterEach
   void close() throws Exception {
@@ -174,7 +171,7 @@ class TlsProbeTest {
     plain.start();
     open.add(() -> plain.stop(0));
     AtomicInteger made = new AtomicInteger();
-    SSLContext trusting = trusting(server);
+    SSLContext trusting = TestKeyStores.trusting(store);
     HttpClient http = HttpClient.newBuilder()
         .sslContext(new DeferredTls(() -> {
           made.incrementAndGet();
@@ -194,44 +191,12 @@ class TlsProbeTest {
     assertThat(made).as("contexts made for two HTTPS requests").hasValue(1);
   }
 
-  /** A key store with a self-signed EC key for 127.0.0.1, made by keytool; a server context with it. */
+  /** A server context with a self-signed EC key for 127.0.0.1 (made by keytool once per test). */
   private SSLContext serverContext() throws Exception {
-    Path store = dir.resolve("server.p12");
-    if (!Files.exists(store)) {
-      Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-      Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1",
-          "-alias", "registry", "-dname", "CN=scratch4j-probe-test", "-ext", "san=ip:127.0.0.1", "-validity", "2",
-          "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
-          .redirectErrorStream(true).start();
-      String said;
-      try (InputStream out = p.getInputStream()) {
-        said = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as("keytool: %s", said).isZero();
+    if (store == null) {
+      store = TestKeyStores.make(dir, "CN=scratch4j-probe-test", "ip:127.0.0.1");
     }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(load(store), "changeit".toCharArray());
-    SSLContext c = SSLContext.getInstance("TLS");
-    c.init(kmf.getKeyManagers(), null, null);
-    return c;
-  }
-
-  /** A client context that trusts the server key store's certificate. */
-  private SSLContext trusting(SSLContext ignored) throws Exception {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(load(dir.resolve("server.p12")));
-    SSLContext c = SSLContext.getInstance("TLS");
-    c.init(null, tmf.getTrustManagers(), null);
-    return c;
-  }
-
-  private static KeyStore load(Path store) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    return ks;
+    return TestKeyStores.serverContext(store);
   }
 
   private HttpsServer https(SSLContext context) throws IOException {
