@@ -6,7 +6,10 @@
 # Both gzip the layer (skopeo always compresses layers it sends to a registry). The yardstick is
 # the registry's own ingest: the raw 512 MiB file uploaded by curl in one streamed PUT (`curl -T`,
 # after the POST that opens the upload; `--data-binary @file` would read it all into memory first),
-# its digest computed beforehand. Then the pull of the same image (pushed beforehand, untimed) into
+# its digest computed beforehand. Beside it, the floor of a gzip push from Java (ProcessMains$PushFloor:
+# the file hashed twice with SHA-256, copied into a cache file and sent in one PUT over a plain
+# socket, with no tar, no deflate framing, no HTTP library; and the same with one SHA-256, the floor of
+# an uncompressed push). Then the pull of the same image (pushed beforehand, untimed) into
 # an empty cache (`scratch4j inspect REF`, which pulls every blob and checks it as a read does)
 # against `skopeo copy docker://… oci:DIR`. Prints the median wall time of RUNS runs, the peak RSS,
 # and each time as a ratio of scratch4j's. Then the same comparisons in pairs (PAIRS of them,
@@ -107,6 +110,10 @@ measure java -jar "$samples" build --add "$big" --no-dependency-check --uncompre
 row "scratch4j build --push --uncompressed"
 measure "$work/curl-put.sh" "$port" "$big" "$big_digest"
 row "curl -T of the raw file (POST + streamed PUT)"
+measure java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$PushFloor' "$big" "$big_digest" "$port" "$work/floor-cache"
+row "Java floor: 2 SHA-256 + cache copy + PUT"
+measure java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$PushFloor' "$big" "$big_digest" "$port" "$work/floor-cache" uncompressed
+row "Java floor, uncompressed: 1 SHA-256 + copy + PUT"
 
 # Pulls: the registry holds the image (skopeo copies it there, untimed) and the destination is empty.
 prepare_pull() {
@@ -152,8 +159,12 @@ if [ "$pairs" -gt 0 ]; then
   pair "A: scratch4j build --push (gzip)" "B: skopeo copy (gzip)"
   run_b() { timed "$work/curl-put.sh" "$port" "$big" "$big_digest"; }
   pair "A: scratch4j build --push (gzip)" "B: curl -T"
+  run_a() { timed java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$PushFloor' "$big" "$big_digest" "$port" "$work/floor-cache"; }
+  pair "A: Java floor of a gzip push" "B: curl -T"
   run_a() { timed java -jar "$samples" build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"; }
   pair "A: scratch4j build --push --uncompressed" "B: curl -T"
+  run_a() { timed java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$PushFloor' "$big" "$big_digest" "$port" "$work/floor-cache" uncompressed; }
+  pair "A: Java floor, uncompressed" "B: curl -T"
   prepare=prepare_pull
   run_a() { timed env XDG_CACHE_HOME="$work/pull-cache" java -jar "$samples" inspect "127.0.0.1:$port/bench/big:1"; }
   run_b() { timed skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big:1" "oci:$work/pulled:1"; }

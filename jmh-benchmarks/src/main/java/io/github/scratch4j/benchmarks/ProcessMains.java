@@ -46,6 +46,104 @@ public final class ProcessMains {
     }
   }
 
+  /**
+   * The least a Java client does to push a file as a gzip layer whose blocks are all stored, less
+   * the tar and the deflate framing: {@code PushFloor FILE DIGEST PORT CACHE-FILE} reads the file
+   * and hashes it with SHA-256 and CRC-32 (the diff_id and gzip's trailer) on one thread, and on a
+   * second hashes the bytes again (the blob's digest), copies them into a cache file and sends them
+   * to the registry at {@code 127.0.0.1:PORT} in one streamed PUT over a plain socket, after the
+   * POST that opens the upload. With a fifth argument, {@code uncompressed}, the first thread only
+   * reads: the floor of an uncompressed push, whose one digest is both.
+   */
+  public static final class PushFloor {
+    public static void main(String[] args) throws Exception {
+      Path file = Path.of(args[0]);
+      int port = Integer.parseInt(args[2]);
+      boolean uncompressed = args.length > 4 && args[4].equals("uncompressed");
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+          java.io.OutputStream cache = Files.newOutputStream(Path.of(args[3]))) {
+        java.io.OutputStream out = socket.getOutputStream();
+        java.io.InputStream in = socket.getInputStream();
+        out.write(("POST /v2/bench/floor/blobs/uploads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String location = header(head(in, "202"), "location");
+        java.net.URI u = java.net.URI.create(location);
+        String target = u.getRawPath() + "?" + (u.getRawQuery() == null ? "" : u.getRawQuery() + "&") + "digest=" + args[1];
+        out.write(("PUT " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+            + "Content-Length: " + Files.size(file) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int size = 128 << 10;
+        java.util.concurrent.BlockingQueue<byte[]> full = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        java.util.concurrent.BlockingQueue<byte[]> free = new java.util.concurrent.ArrayBlockingQueue<>(12);
+        for (int i = 0; i < 12; i++) {
+          free.add(new byte[size]);
+        }
+        byte[] end = new byte[0];
+        java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
+          try {
+            MessageDigest blob = MessageDigest.getInstance("SHA-256");
+            for (byte[] b = full.take(); b != end; b = full.take()) {
+              blob.update(b);
+              cache.write(b);
+              out.write(b);
+              if (b.length == size) {
+                free.put(b);
+              }
+            }
+            blob.digest();
+            out.flush();
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+        MessageDigest diffId = MessageDigest.getInstance("SHA-256");
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        try (java.io.InputStream content = Files.newInputStream(file)) {
+          while (true) {
+            byte[] b = free.take();
+            int n = content.readNBytes(b, 0, size);
+            if (n == 0) {
+              break;
+            }
+            b = n == size ? b : java.util.Arrays.copyOf(b, n);
+            if (!uncompressed) {
+              diffId.update(b);
+              crc.update(b);
+            }
+            full.put(b);
+          }
+        }
+        full.put(end);
+        sent.join();
+        head(in, "201");
+      }
+    }
+
+    private static String head(java.io.InputStream in, String status) throws java.io.IOException {
+      StringBuilder b = new StringBuilder();
+      while (b.length() < 4 || !b.substring(b.length() - 4).equals("\r\n\r\n")) {
+        int c = in.read();
+        if (c < 0) {
+          throw new java.io.EOFException("the registry closed the connection after: " + b);
+        }
+        b.append((char) c);
+      }
+      if (!b.toString().startsWith("HTTP/1.1 " + status)) {
+        throw new java.io.IOException("expected " + status + ", the registry answered: " + b);
+      }
+      return b.toString();
+    }
+
+    private static String header(String head, String name) throws java.io.IOException {
+      for (String line : head.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+          return line.substring(colon + 1).trim();
+        }
+      }
+      throw new java.io.IOException("no " + name + " in: " + head);
+    }
+  }
+
   /** Bouncy Castle's SHA256Digest over every regular file under a path, read in 1 MiB chunks. */
   public static final class HashFilesBouncyCastle {
     public static void main(String[] args) throws Exception {

@@ -1,6 +1,7 @@
 package io.github.scratch4j.internal.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.scratch4j.testing.Tools;
 import java.io.ByteArrayInputStream;
@@ -156,6 +157,29 @@ class ParallelGzipOutputStreamTest {
     assertThat(ParallelGzipOutputStream.looksRandom(random(BLOCK, 3), (16 << 10) - 1)).isFalse();
   }
 
+  @Test
+  void theEntropyJudgedOnSamplesStillSeesRandomBytesAndCompressibleParts() {
+    // Random at any length from the shortest judged to a whole block, for many seeds: the sampled
+    // estimate, corrected for its bias, stays above the line.
+    for (int seed = 10; seed < 60; seed++) {
+      for (int length : new int[] {16 << 10, 20_000, 40_000, BLOCK, 100_000, Codecs.GZIP_BLOCK}) {
+        assertThat(ParallelGzipOutputStream.looksRandom(random(Codecs.GZIP_BLOCK, seed), length)).as("seed %d, %d bytes", seed, length)
+            .isTrue();
+      }
+    }
+    // Random at the start, where the first look is taken, but a third of the rest zeros: compressed.
+    int whole = Codecs.GZIP_BLOCK;
+    byte[] partly = random(whole, 4);
+    java.util.Arrays.fill(partly, whole / 2, whole / 2 + whole / 3, (byte) 0);
+    assertThat(ParallelGzipOutputStream.looksRandom(partly, whole)).isFalse();
+    // Random bytes of 250 values: 7.97 bits, worth compressing, and close to the line.
+    byte[] nearly = random(whole, 5);
+    for (int i = 0; i < nearly.length; i++) {
+      nearly[i] = (byte) ((nearly[i] & 0xff) % 250);
+    }
+    assertThat(ParallelGzipOutputStream.looksRandom(nearly, whole)).isFalse();
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 6, 9})
   void mixedInputRoundTripsAndDoesNotDependOnTheThreads(int level) throws Exception {
@@ -177,6 +201,78 @@ class ParallelGzipOutputStreamTest {
     // 5 bytes per stored block of at most 64 KiB, header and trailer: zlib stores such data too.
     assertThat(parallel.length).isLessThanOrEqualTo(single.size() + 64)
         .isLessThanOrEqualTo(input.length + 5 * (input.length / 65535 + 41) + 18);
+  }
+
+  /** An output that takes {@code limit} bytes, then fails every write. */
+  private static final class FailingOutput extends java.io.OutputStream {
+    private final int limit;
+    private int taken;
+    final java.util.Set<Thread> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    FailingOutput(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      writers.add(Thread.currentThread());
+      if (taken + len > limit) {
+        throw new java.io.IOException("disk full after " + taken + " bytes");
+      }
+      taken += len;
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void aFailingOutputEndsTheWritesWithItsOwnExceptionAndLeavesNoThreadWaiting() throws Exception {
+    FailingOutput out = new FailingOutput(3 * BLOCK);
+    byte[] input = random(40 * BLOCK, 11);
+    ParallelGzipOutputStream gz = new ParallelGzipOutputStream(out, 6, BLOCK, pool, 2);
+    java.io.IOException thrown = null;
+    try {
+      for (int at = 0; at < input.length; at += 10_000) {
+        gz.write(input, at, Math.min(10_000, input.length - at));
+      }
+      gz.finish();
+    } catch (java.io.IOException e) {
+      thrown = e;
+    }
+    assertThat(thrown).as("the output's failure reaches the writer").isNotNull()
+        .hasMessageContaining("disk full after");
+    // Closing after the failure neither hangs nor hides it.
+    java.util.concurrent.Future<?> closing = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() -> {
+      gz.close();
+      return null;
+    });
+    assertThatThrownBy(() -> closing.get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .hasRootCauseMessage(thrown.getMessage());
+    // Blocks were written by a thread beside the one that fed them (which wrote the header), and
+    // that thread is not left waiting in this stream.
+    out.writers.remove(Thread.currentThread());
+    assertThat(out.writers).isNotEmpty();
+    for (Thread t : out.writers) {
+      for (int i = 0; i < 100 && t.getState() == Thread.State.RUNNABLE; i++) {
+        Thread.sleep(10);
+      }
+      assertThat(t.getState()).as(t.getName()).isNotEqualTo(Thread.State.RUNNABLE);
+      assertThat(java.util.Arrays.stream(t.getStackTrace()).map(StackTraceElement::getClassName))
+          .doesNotContain(ParallelGzipOutputStream.class.getName());
+    }
+  }
+
+  @Test
+  void aOneBlockStreamIsWrittenByTheThreadThatFinishesIt() throws Exception {
+    FailingOutput out = new FailingOutput(Integer.MAX_VALUE);
+    try (ParallelGzipOutputStream gz = new ParallelGzipOutputStream(out, 6, BLOCK, pool, 2)) {
+      gz.write(text(BLOCK - 1));
+    }
+    assertThat(out.writers).containsExactly(Thread.currentThread());
   }
 
   @Test
