@@ -6,6 +6,7 @@ import io.github.scratch4j.internal.plan.LayeredFileSystem;
 import io.github.scratch4j.internal.plan.LinkResolver;
 import io.github.scratch4j.internal.plan.LowerLayers;
 import io.github.scratch4j.internal.plan.PlannedImage;
+import io.github.scratch4j.internal.unpack.Unpacker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -1010,6 +1011,35 @@ public final class Image {
    */
   public SortedMap<String, Entry> fileSystem() {
     return LayeredFileSystem.of(layers).entries();
+  }
+
+  /**
+   * Writes the image's root file system into a directory: every layer applied in order, with its
+   * whiteouts, as a container runtime would see it (for {@code runc} or {@code crun}, or to look at
+   * an image's files in a test). Files, directories and symbolic links get the modes and
+   * modification times of their entries; symbolic links are made as links and never followed out
+   * of the directory: a link met on the way to an entry is followed as a process chrooted into the
+   * directory would (absolute targets from its root, {@code ..} stopping there). Owners are given
+   * only with {@link UnpackOption#OWNERS}; device nodes and named pipes are left out.
+   *
+   * <p>The tree is made beside {@code dir} and renamed into place once whole: a failure leaves
+   * {@code dir} as it was, and nothing is ever written outside it.
+   *
+   * @param dir the directory to make; it must not exist or be empty, unless
+   *     {@link UnpackOption#REPLACE} is given
+   * @param options how to treat the target and the owners
+   * @throws java.nio.file.FileAlreadyExistsException if {@code dir} is not empty (without
+   *     {@link UnpackOption#REPLACE}) or is not a directory
+   * @throws UnsafePathException if an entry would be made under something that is not a directory,
+   *     or a hard link names nothing in the root
+   * @throws IOException if a layer cannot be read or the directory cannot be written
+   */
+  public void unpackTo(Path dir, UnpackOption... options) throws IOException {
+    Set<UnpackOption> set = EnumSet.noneOf(UnpackOption.class);
+    for (UnpackOption o : options) {
+      set.add(Objects.requireNonNull(o, "options must not contain null"));
+    }
+    Unpacker.unpack(layers, Objects.requireNonNull(dir, "dir"), set);
   }
 
   /**

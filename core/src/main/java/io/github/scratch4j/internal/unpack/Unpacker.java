@@ -1,0 +1,400 @@
+package io.github.scratch4j.internal.unpack;
+
+import io.github.scratch4j.DirectoryEntry;
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.FileEntry;
+import io.github.scratch4j.HardlinkEntry;
+import io.github.scratch4j.Layer;
+import io.github.scratch4j.SymlinkEntry;
+import io.github.scratch4j.UnpackOption;
+import io.github.scratch4j.UnsafePathException;
+import io.github.scratch4j.Whiteout;
+import io.github.scratch4j.internal.io.TempSiblings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies layers in order to a directory on the host, as a runtime's root file system (OCI
+ * image-spec, layer.md, "Applying Changesets"): whiteouts delete what lower layers made, opaque
+ * whiteouts empty a directory of it, entries add or replace their path.
+ *
+ * <p>Every path is resolved inside the root one component at a time, the way a process chrooted
+ * into it would see it: a symbolic link met on the way is followed with its absolute targets taken
+ * from the root and {@code ..} stopping at the root, so a link can redirect a later layer's write
+ * only to another place inside the root (as runc and containerd resolve paths). The last component
+ * of an entry is never followed: an entry replaces a link, never writes through it. Hard links must
+ * name a file already in the root. The tree is made in a temporary sibling of the target and
+ * renamed into place once whole.
+ */
+public final class Unpacker {
+  /** Linux's limit on symbolic links followed in one lookup (MAXSYMLINKS, path_resolution(7)). */
+  private static final int MAX_LINKS = 40;
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  private static final int BUFFER = 1 << 16;
+
+  private final Path root;
+  private final boolean owners;
+  /** The directories made so far, by host path, with the entries that give their final attributes. */
+  private final Map<Path, DirectoryEntry> directories = new HashMap<>();
+  private String layerName = "";
+  private final byte[] buffer = new byte[BUFFER];
+
+  private Unpacker(Path root, boolean owners) {
+    this.root = root;
+    this.owners = owners;
+  }
+
+  /**
+   * Unpacks {@code layers}, base first, into {@code target}.
+   *
+   * @throws FileAlreadyExistsException if {@code target} is a non-empty directory and
+   *     {@link UnpackOption#REPLACE} is not given, or is not a directory
+   * @throws UnsafePathException if an entry would be made through something that is not a
+   *     directory, or a hard link names nothing inside the root
+   */
+  public static void unpack(List<Layer> layers, Path target, Set<UnpackOption> options) throws IOException {
+    Path dir = target.toAbsolutePath().normalize();
+    boolean replace = options.contains(UnpackOption.REPLACE);
+    boolean occupied = false;
+    if (Files.exists(dir, NOFOLLOW)) {
+      if (!Files.isDirectory(dir, NOFOLLOW)) {
+        throw new FileAlreadyExistsException(dir.toString(), null, "is not a directory; cannot unpack an image there");
+      }
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+        occupied = s.iterator().hasNext();
+      }
+      if (occupied && !replace) {
+        throw new FileAlreadyExistsException(dir.toString(), null,
+            "is not empty; unpack into an empty or new directory, or pass UnpackOption.REPLACE");
+      }
+    }
+    boolean owners = options.contains(UnpackOption.OWNERS);
+    if (owners && !isRoot()) {
+      throw new IOException("unpacking into " + dir + " with UnpackOption.OWNERS needs root: only root can give"
+          + " files to other users");
+    }
+    if (dir.getParent() != null) {
+      Files.createDirectories(dir.getParent());
+    }
+    try (TempSiblings.TempDirectory temp = TempSiblings.createDirectory(dir)) {
+      Path tree = temp.path().resolve("rootfs");
+      Files.createDirectory(tree);
+      Unpacker unpacker = new Unpacker(tree, owners);
+      for (int i = 0; i < layers.size(); i++) {
+        unpacker.layerName = "layer " + (i + 1) + " of " + layers.size()
+            + layers.get(i).blob().map(b -> " (" + b.digest() + ")").orElse("");
+        unpacker.apply(layers.get(i));
+      }
+      unpacker.finishDirectories();
+      if (occupied) {
+        Files.move(dir, temp.path().resolve("replaced"), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.deleteIfExists(dir);
+      }
+      Files.move(tree, dir, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /** Whether this process runs as root: {@code /proc/self} belongs to the process's user. */
+  private static boolean isRoot() {
+    try {
+      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private void apply(Layer layer) throws IOException {
+    List<Entry> entries = layer.entries();
+    // Whiteouts delete what lower layers made (layer.md, "Whiteouts"), so they go first.
+    for (Entry e : entries) {
+      if (e instanceof Whiteout w) {
+        whiteout(w);
+      }
+    }
+    List<HardlinkEntry> links = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e instanceof DirectoryEntry d) {
+        directory(d, layer.isImplied(d.path()));
+      } else if (e instanceof FileEntry f) {
+        file(f);
+      } else if (e instanceof SymlinkEntry s) {
+        symlink(s);
+      } else if (e instanceof HardlinkEntry h) {
+        links.add(h);
+      }
+      // Whiteouts are done; special files are left out: Java cannot make them.
+    }
+    // A hard link's target comes before it in the tar, not always in path order.
+    for (HardlinkEntry h : links) {
+      hardlink(h);
+    }
+  }
+
+  private void whiteout(Whiteout w) throws IOException {
+    if (w.opaque()) {
+      Path dir = resolve(w, w.path(), true, false);
+      if (dir != null && Files.isDirectory(dir, NOFOLLOW)) {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+          for (Path child : children) {
+            delete(child);
+          }
+        }
+      }
+      return;
+    }
+    Path at = resolve(w, w.path(), false, false);
+    if (at != null) {
+      delete(at);
+    }
+  }
+
+  private void directory(DirectoryEntry d, boolean implied) throws IOException {
+    Path at = resolve(d, d.path(), false, true);
+    BasicFileAttributes existing = attributes(at);
+    if (existing != null && implied) {
+      // As the image's own file system has it: a directory only implied by its contents keeps
+      // whatever a lower layer put at its path (a link to a directory, above all).
+      return;
+    }
+    if (existing != null && !existing.isDirectory()) {
+      delete(at);
+      existing = null;
+    }
+    if (existing == null) {
+      Files.createDirectory(at);
+    }
+    directories.put(at, d);
+  }
+
+  private void file(FileEntry f) throws IOException {
+    Path at = place(f);
+    try (InputStream in = f.source().open();
+        OutputStream out = Files.newOutputStream(at, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
+      long left = f.source().size();
+      while (left > 0) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (n < 0) {
+          throw new java.io.EOFException(layerName + ": the content of " + f.path() + " ends " + left
+              + " bytes short of its size " + f.source().size());
+        }
+        out.write(buffer, 0, n);
+        left -= n;
+      }
+    }
+    attributes(at, f.mode(), f.uid(), f.gid(), f.mtime());
+  }
+
+  private void symlink(SymlinkEntry s) throws IOException {
+    Path at = place(s);
+    Files.createSymbolicLink(at, at.getFileSystem().getPath(s.target()));
+    owner(at, s.uid(), s.gid());
+    Files.getFileAttributeView(at, BasicFileAttributeView.class, NOFOLLOW)
+        .setTimes(FileTime.from(s.mtime()), null, null);
+  }
+
+  private void hardlink(HardlinkEntry h) throws IOException {
+    Path existing = resolve(h, h.target(), false, false);
+    BasicFileAttributes a = existing == null ? null : attributes(existing);
+    if (a == null || a.isDirectory()) {
+      throw new UnsafePathException(layerName + ": " + describe(h) + ": "
+          + (a == null ? "nothing is at " + h.target() + " in the image's root" : h.target() + " is a directory")
+          + " when the link is made");
+    }
+    Path at = place(h);
+    Files.createLink(at, existing);
+  }
+
+  /** Where a non-directory entry goes, with whatever was there deleted. */
+  private Path place(Entry e) throws IOException {
+    Path at = resolve(e, e.path(), false, true);
+    if (attributes(at) != null) {
+      delete(at);
+    }
+    return at;
+  }
+
+  private void attributes(Path at, int mode, int uid, int gid, java.time.Instant mtime) throws IOException {
+    owner(at, uid, gid);
+    // After chown, which clears the set-user-ID and set-group-ID bits.
+    Files.setAttribute(at, "unix:mode", mode & 07777, NOFOLLOW);
+    Files.getFileAttributeView(at, BasicFileAttributeView.class, NOFOLLOW)
+        .setTimes(FileTime.from(mtime), null, null);
+  }
+
+  private void owner(Path at, int uid, int gid) throws IOException {
+    if (owners) {
+      Files.setAttribute(at, "unix:uid", uid, NOFOLLOW);
+      Files.setAttribute(at, "unix:gid", gid, NOFOLLOW);
+    }
+  }
+
+  /**
+   * Gives the directories their modes, owners and times, deepest first, once nothing more is
+   * written into them (until then they stay writable by their owner, whatever their mode).
+   */
+  private void finishDirectories() throws IOException {
+    List<Map.Entry<Path, DirectoryEntry>> made = new ArrayList<>(directories.entrySet());
+    made.sort(Comparator.comparingInt((Map.Entry<Path, DirectoryEntry> m) -> m.getKey().getNameCount()).reversed());
+    for (Map.Entry<Path, DirectoryEntry> m : made) {
+      if (Files.isDirectory(m.getKey(), NOFOLLOW)) {
+        DirectoryEntry d = m.getValue();
+        attributes(m.getKey(), d.mode(), d.uid(), d.gid(), d.mtime());
+      }
+    }
+  }
+
+  /**
+   * The host path of {@code path} inside the root. Symbolic links met on the way are followed as a
+   * chroot would (absolute targets from the root, {@code ..} stopping there); the last component is
+   * followed only when {@code followLast}. A missing directory on the way is made when
+   * {@code create}; otherwise the result is null.
+   *
+   * @throws UnsafePathException if something on the way is neither a directory nor a link to one,
+   *     or the links go around more than {@value #MAX_LINKS} times
+   */
+  private Path resolve(Entry entry, String path, boolean followLast, boolean create) throws IOException {
+    Deque<String> todo = new ArrayDeque<>(List.of(path.split("/")));
+    Deque<String> done = new ArrayDeque<>();
+    int links = 0;
+    while (!todo.isEmpty()) {
+      String part = todo.pollFirst();
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        done.pollLast();
+        continue;
+      }
+      boolean last = todo.stream().allMatch(p -> p.isEmpty() || p.equals("."));
+      Path at = join(done).resolve(part);
+      BasicFileAttributes a = attributes(at);
+      if (a != null && a.isSymbolicLink() && (!last || followLast)) {
+        if (++links > MAX_LINKS) {
+          throw new UnsafePathException(layerName + ": " + describe(entry) + ": more than " + MAX_LINKS
+              + " symbolic links on the way to " + path);
+        }
+        String target = Files.readSymbolicLink(at).toString();
+        if (target.startsWith("/")) {
+          done.clear();
+        }
+        String[] parts = target.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+          todo.addFirst(parts[i]);
+        }
+        continue;
+      }
+      if (!last) {
+        if (a == null) {
+          if (!create) {
+            return null;
+          }
+          Files.createDirectory(at);
+          directories.put(at, implied(at));
+        } else if (!a.isDirectory()) {
+          throw new UnsafePathException(layerName + ": " + describe(entry) + ": " + image(join(done).resolve(part))
+              + " is not a directory, so " + path + " cannot be made under it");
+        }
+      }
+      done.addLast(part);
+    }
+    Path result = join(done);
+    if (result.equals(root)) {
+      throw new UnsafePathException(layerName + ": " + describe(entry) + ": " + path + " resolves to the image's root"
+          + " itself, which an entry cannot replace");
+    }
+    return result;
+  }
+
+  /** The attributes of a directory a layer implies but does not list: as Docker makes them. */
+  private DirectoryEntry implied(Path at) {
+    return new DirectoryEntry(image(at), 0755, 0, 0, java.time.Instant.EPOCH);
+  }
+
+  private Path join(Deque<String> parts) {
+    Path p = root;
+    for (String part : parts) {
+      p = p.resolve(part);
+    }
+    return p;
+  }
+
+  /** The image path of a host path inside the root. */
+  private String image(Path at) {
+    return "/" + root.relativize(at).toString();
+  }
+
+  private static String describe(Entry e) {
+    if (e instanceof Whiteout w) {
+      return (w.opaque() ? "opaque whiteout of " : "whiteout of ") + w.path();
+    } else if (e instanceof SymlinkEntry s) {
+      return "symbolic link " + s.path() + " -> " + s.target();
+    } else if (e instanceof HardlinkEntry h) {
+      return "hard link " + h.path() + " -> " + h.target();
+    } else if (e instanceof DirectoryEntry) {
+      return "directory " + e.path();
+    } else if (e instanceof FileEntry) {
+      return "file " + e.path();
+    }
+    return "special file " + e.path();
+  }
+
+  private static BasicFileAttributes attributes(Path at) throws IOException {
+    try {
+      return Files.readAttributes(at, BasicFileAttributes.class, NOFOLLOW);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** Deletes a file, a link (not what it names) or a directory with all it holds. */
+  private void delete(Path at) throws IOException {
+    directories.keySet().removeIf(p -> p.startsWith(at));
+    Files.walkFileTree(at, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        // A directory whose mode was already given may not let its owner write: make it so.
+        Files.setAttribute(dir, "unix:mode", 0700, NOFOLLOW);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}
