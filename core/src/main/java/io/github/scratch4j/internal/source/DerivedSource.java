@@ -59,6 +59,27 @@ public final class DerivedSource implements Source {
     return LimitedInputStream.window(in, size);
   }
 
+  /** Where the range starts in the transformed stream. */
+  public long offset() {
+    return offset;
+  }
+
+  /**
+   * Whether {@code other} is a range of the same transformed stream: of the same outer source,
+   * as the files of one compressed layer are.
+   */
+  public boolean sameStreamAs(DerivedSource other) {
+    return outer == other.outer;
+  }
+
+  /**
+   * The whole transformed stream from its start, to read several ranges of it in one pass (see
+   * {@link #sameStreamAs}).
+   */
+  public InputStream openStream() throws IOException {
+    return transform.apply(outer.open());
+  }
+
   @Override
   public String toString() {
     return description;

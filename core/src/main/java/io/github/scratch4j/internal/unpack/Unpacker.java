@@ -10,6 +10,7 @@ import io.github.scratch4j.UnpackOption;
 import io.github.scratch4j.UnsafePathException;
 import io.github.scratch4j.Whiteout;
 import io.github.scratch4j.internal.io.TempSiblings;
+import io.github.scratch4j.internal.source.DerivedSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,6 +60,11 @@ public final class Unpacker {
   /** The directories made so far, by host path, with the entries that give their final attributes. */
   private final Map<Path, DirectoryEntry> directories = new HashMap<>();
   private String layerName = "";
+  /** The umask files are made under. */
+  private int umask;
+  /** The image path of the parent last resolved for an entry, and where it is; null when unknown. */
+  private String parentKey;
+  private Path parentHost;
   private final byte[] buffer = new byte[BUFFER];
 
   private Unpacker(Path root, boolean owners) {
@@ -102,6 +108,7 @@ public final class Unpacker {
       Path tree = temp.path().resolve("rootfs");
       Files.createDirectory(tree);
       Unpacker unpacker = new Unpacker(tree, owners);
+      unpacker.umask = umask(temp.path());
       for (int i = 0; i < layers.size(); i++) {
         unpacker.layerName = "layer " + (i + 1) + " of " + layers.size()
             + layers.get(i).blob().map(b -> " (" + b.digest() + ")").orElse("");
@@ -127,6 +134,7 @@ public final class Unpacker {
   }
 
   private void apply(Layer layer) throws IOException {
+    parentKey = null;
     List<Entry> entries = layer.entries();
     // Whiteouts delete what lower layers made (layer.md, "Whiteouts"), so they go first.
     for (Entry e : entries) {
@@ -135,11 +143,12 @@ public final class Unpacker {
       }
     }
     List<HardlinkEntry> links = new ArrayList<>();
+    List<FileEntry> files = new ArrayList<>();
     for (Entry e : entries) {
       if (e instanceof DirectoryEntry d) {
         directory(d, layer.isImplied(d.path()));
       } else if (e instanceof FileEntry f) {
-        file(f);
+        files.add(f);
       } else if (e instanceof SymlinkEntry s) {
         symlink(s);
       } else if (e instanceof HardlinkEntry h) {
@@ -147,6 +156,7 @@ public final class Unpacker {
       }
       // Whiteouts are done; special files are left out: Java cannot make them.
     }
+    files(files);
     // A hard link's target comes before it in the tar, not always in path order.
     for (HardlinkEntry h : links) {
       hardlink(h);
@@ -189,11 +199,62 @@ public final class Unpacker {
     directories.put(at, d);
   }
 
-  private void file(FileEntry f) throws IOException {
-    Path at = place(f);
-    try (InputStream in = f.source().open();
-        OutputStream out = Files.newOutputStream(at, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS)) {
+  /**
+   * Writes the files. Those of a compressed layer are ranges of one decompressed stream, and each
+   * would decompress it from the start to its own range: they are written in the stream's order,
+   * in one pass.
+   */
+  private void files(List<FileEntry> files) throws IOException {
+    Map<DerivedSource, List<FileEntry>> streams = new java.util.LinkedHashMap<>();
+    for (FileEntry f : files) {
+      if (f.source() instanceof DerivedSource d) {
+        DerivedSource key = streams.keySet().stream().filter(d::sameStreamAs).findFirst().orElse(d);
+        streams.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+      } else {
+        try (InputStream in = f.source().open()) {
+          file(f, in);
+        }
+      }
+    }
+    for (Map.Entry<DerivedSource, List<FileEntry>> stream : streams.entrySet()) {
+      List<FileEntry> inOrder = new ArrayList<>(stream.getValue());
+      inOrder.sort(Comparator.comparingLong(f -> ((DerivedSource) f.source()).offset()));
+      try (InputStream in = stream.getKey().openStream()) {
+        long position = 0;
+        for (FileEntry f : inOrder) {
+          long offset = ((DerivedSource) f.source()).offset();
+          if (offset < position) {
+            try (InputStream own = f.source().open()) {
+              file(f, own);
+            }
+            continue;
+          }
+          in.skipNBytes(offset - position);
+          file(f, in);
+          position = offset + f.source().size();
+        }
+      }
+    }
+  }
+
+  /** Writes a file of {@code f.source().size()} bytes read from {@code in}. */
+  private void file(FileEntry f, InputStream in) throws IOException {
+    Path at = resolve(f, f.path(), false, true);
+    int mode = f.mode() & 07777;
+    // Made with its mode when the process's umask leaves the mode as it is, else set after.
+    boolean modeAtCreation = (mode & 07000) == 0 && (mode & umask) == 0 && !owners;
+    java.util.Set<StandardOpenOption> create = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    java.nio.file.attribute.FileAttribute<?>[] attributes = modeAtCreation
+        ? new java.nio.file.attribute.FileAttribute<?>[] {PERMISSIONS[mode]} : new java.nio.file.attribute.FileAttribute<?>[0];
+    java.nio.channels.FileChannel channel;
+    try {
+      channel = java.nio.channels.FileChannel.open(at, create, attributes);
+    } catch (FileAlreadyExistsException e) {
+      delete(at);
+      channel = java.nio.channels.FileChannel.open(at, create, attributes);
+    }
+    try (OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
       long left = f.source().size();
       while (left > 0) {
         int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
@@ -205,12 +266,53 @@ public final class Unpacker {
         left -= n;
       }
     }
-    attributes(at, f.mode(), f.uid(), f.gid(), f.mtime());
+    // The file is this unpack's own, just made in its private tree: path-based calls reach it.
+    owner(at, f.uid(), f.gid());
+    if (!modeAtCreation) {
+      Files.setAttribute(at, "unix:mode", mode);
+    }
+    Files.getFileAttributeView(at, BasicFileAttributeView.class).setTimes(FileTime.from(f.mtime()), null, null);
+  }
+
+  /** The permission attributes for each mode 0 to 0777, for files made with their mode. */
+  private static final java.nio.file.attribute.FileAttribute<?>[] PERMISSIONS = new java.nio.file.attribute.FileAttribute<?>[01000];
+
+  static {
+    for (int m = 0; m < PERMISSIONS.length; m++) {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> set =
+          java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+      java.nio.file.attribute.PosixFilePermission[] bits = java.nio.file.attribute.PosixFilePermission.values();
+      // values() runs OWNER_READ, OWNER_WRITE, OWNER_EXECUTE, GROUP_READ, ... OTHERS_EXECUTE: bit 8 down to bit 0.
+      for (int b = 0; b < 9; b++) {
+        if ((m & (0400 >> b)) != 0) {
+          set.add(bits[b]);
+        }
+      }
+      PERMISSIONS[m] = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(set);
+    }
+  }
+
+  /** The process's umask, seen from the mode a file made with mode 0777 gets. */
+  private static int umask(Path dir) throws IOException {
+    Path probe = dir.resolve(".umask");
+    Files.createFile(probe, PERMISSIONS[0777]);
+    try {
+      return ~(Integer) Files.getAttribute(probe, "unix:mode") & 0777;
+    } finally {
+      Files.delete(probe);
+    }
   }
 
   private void symlink(SymlinkEntry s) throws IOException {
-    Path at = place(s);
-    Files.createSymbolicLink(at, at.getFileSystem().getPath(s.target()));
+    Path at = resolve(s, s.path(), false, true);
+    Path target = at.getFileSystem().getPath(s.target());
+    try {
+      Files.createSymbolicLink(at, target);
+    } catch (FileAlreadyExistsException e) {
+      delete(at);
+      Files.createSymbolicLink(at, target);
+    }
+    forgetParentsUnder(s.path());
     owner(at, s.uid(), s.gid());
     Files.getFileAttributeView(at, BasicFileAttributeView.class, NOFOLLOW)
         .setTimes(FileTime.from(s.mtime()), null, null);
@@ -235,6 +337,13 @@ public final class Unpacker {
       delete(at);
     }
     return at;
+  }
+
+  /** A link made at {@code path} changes where paths under it lead. */
+  private void forgetParentsUnder(String path) {
+    if (parentKey != null && (parentKey.equals(path) || parentKey.startsWith(path + "/"))) {
+      parentKey = null;
+    }
   }
 
   private void attributes(Path at, int mode, int uid, int gid, java.time.Instant mtime) throws IOException {
@@ -277,6 +386,30 @@ public final class Unpacker {
    *     or the links go around more than {@value #MAX_LINKS} times
    */
   private Path resolve(Entry entry, String path, boolean followLast, boolean create) throws IOException {
+    int slash = path.lastIndexOf('/');
+    String parent = path.substring(0, slash);
+    String name = path.substring(slash + 1);
+    if (!followLast && create && !parent.isEmpty() && !name.isEmpty() && !name.equals(".") && !name.equals("..")) {
+      // Entries come in path order: most share the previous one's parent.
+      if (!parent.equals(parentKey)) {
+        Path host = resolveFully(entry, parent, true, true);
+        BasicFileAttributes a = host.equals(root) ? null : attributes(host);
+        if (a == null && !host.equals(root)) {
+          Files.createDirectory(host);
+          directories.put(host, implied(host));
+        } else if (a != null && !a.isDirectory()) {
+          throw new UnsafePathException(layerName + ": " + describe(entry) + ": " + image(host)
+              + " is not a directory, so " + path + " cannot be made under it");
+        }
+        parentKey = parent;
+        parentHost = host;
+      }
+      return parentHost.resolve(name);
+    }
+    return resolveFully(entry, path, followLast, create);
+  }
+
+  private Path resolveFully(Entry entry, String path, boolean followLast, boolean create) throws IOException {
     Deque<String> todo = new ArrayDeque<>(List.of(path.split("/")));
     Deque<String> done = new ArrayDeque<>();
     int links = 0;
@@ -291,6 +424,10 @@ public final class Unpacker {
       }
       boolean last = todo.stream().allMatch(p -> p.isEmpty() || p.equals("."));
       Path at = join(done).resolve(part);
+      if (last && !followLast) {
+        done.addLast(part);
+        break;
+      }
       BasicFileAttributes a = attributes(at);
       if (a != null && a.isSymbolicLink() && (!last || followLast)) {
         if (++links > MAX_LINKS) {
@@ -322,7 +459,7 @@ public final class Unpacker {
       done.addLast(part);
     }
     Path result = join(done);
-    if (result.equals(root)) {
+    if (result.equals(root) && !followLast) {
       throw new UnsafePathException(layerName + ": " + describe(entry) + ": " + path + " resolves to the image's root"
           + " itself, which an entry cannot replace");
     }
@@ -372,6 +509,7 @@ public final class Unpacker {
 
   /** Deletes a file, a link (not what it names) or a directory with all it holds. */
   private void delete(Path at) throws IOException {
+    parentKey = null;
     directories.keySet().removeIf(p -> p.startsWith(at));
     Files.walkFileTree(at, new SimpleFileVisitor<>() {
       @Override
