@@ -6,6 +6,7 @@ import io.github.scratch4j.internal.plan.LayeredFileSystem;
 import io.github.scratch4j.internal.plan.LinkResolver;
 import io.github.scratch4j.internal.plan.LowerLayers;
 import io.github.scratch4j.internal.plan.PlannedImage;
+import io.github.scratch4j.internal.unpack.Bundles;
 import io.github.scratch4j.internal.unpack.Unpacker;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -1035,11 +1036,50 @@ public final class Image {
    * @throws IOException if a layer cannot be read or the directory cannot be written
    */
   public void unpackTo(Path dir, UnpackOption... options) throws IOException {
+    Unpacker.unpack(layers, Objects.requireNonNull(dir, "dir"), optionSet(options));
+  }
+
+  private static Set<UnpackOption> optionSet(UnpackOption... options) {
     Set<UnpackOption> set = EnumSet.noneOf(UnpackOption.class);
     for (UnpackOption o : options) {
       set.add(Objects.requireNonNull(o, "options must not contain null"));
     }
-    Unpacker.unpack(layers, Objects.requireNonNull(dir, "dir"), set);
+    return set;
+  }
+
+  /**
+   * Writes an OCI runtime bundle of the image into a directory: its root file system in
+   * {@code rootfs/}, unpacked as {@link #unpackTo} does, and {@code config.json} (runtime-spec
+   * 1.0.2) for the process and the isolation and limits {@code config} sets, which
+   * {@code runc run --bundle dir ID} and {@code crun run --bundle dir ID} start. The process is the
+   * image's entrypoint and command (or {@link RuntimeConfig#args}), with its environment (and a
+   * default {@code PATH} when it sets none), working directory and user, resolved to numbers with
+   * the image's own {@code /etc/passwd} and {@code /etc/group}.
+   *
+   * <p>The bundle is made beside {@code dir} and renamed into place once whole: a failure leaves
+   * {@code dir} as it was.
+   *
+   * @param dir the directory to make; it must not exist or be empty, unless
+   *     {@link UnpackOption#REPLACE} is given
+   * @param config the isolation, the limits and the process
+   * @param options how to treat the target and the owners
+   * @throws IllegalStateException if the image and {@code config} name nothing to run, the user
+   *     or group is not in the image's {@code /etc/passwd} or {@code /etc/group}, or a user
+   *     namespace is asked for a user other than root
+   * @throws java.nio.file.FileAlreadyExistsException if {@code dir} is not empty (without
+   *     {@link UnpackOption#REPLACE}) or is not a directory
+   * @throws UnsafePathException if an entry would be made under something that is not a directory
+   * @throws IOException if a layer cannot be read or the directory cannot be written
+   */
+  public void writeBundle(Path dir, RuntimeConfig config, UnpackOption... options) throws IOException {
+    Objects.requireNonNull(config, "config");
+    Bundles.write(layers, config(), path -> file(path).map(f -> {
+      try {
+        return f.readString();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }), Objects.requireNonNull(dir, "dir"), config, optionSet(options));
   }
 
   /**

@@ -146,6 +146,11 @@ class RegistryIT {
           .add(Entry.file("/etc/nonce", Source.of(Nonce.text().getBytes(StandardCharsets.UTF_8))));
       assertThat(app.config().entrypoint()).containsExactly("/hello");
       Digest digest = app.pushTo(registry.host() + "/it/app:1", options());
+      // Pulled back, its gzip layers unpack to the tree that was built.
+      Path unpacked = dir.resolve("unpacked-" + UUID.randomUUID());
+      Image.from(registry.host() + "/it/app:1", options()).unpackTo(unpacked);
+      assertThat(java.nio.file.Files.readString(unpacked.resolve("etc/greeting"))).isEqualTo("hi\n");
+      assertThat(unpacked.resolve("hello")).isExecutable();
 
       proxy.clearRecords();
       events.clear();

@@ -11,7 +11,9 @@ import io.github.scratch4j.Image;
 import io.github.scratch4j.ImageIndex;
 import io.github.scratch4j.Layer;
 import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.RuntimeConfig;
 import io.github.scratch4j.Source;
+import io.github.scratch4j.UnpackOption;
 import io.github.scratch4j.WriteOptions;
 import io.github.scratch4j.assertj.ImageAssertions;
 import java.io.ByteArrayOutputStream;
@@ -143,6 +145,20 @@ final class ReadmeExamples {
                         .pushTo("registry.example.com/team/app:1.2", options);
     ImageIndex.of(amd64, arm64).pushTo("registry.example.com/team/app:1.2");    // manifests first, then the index
     System.out.println(pushed);
+  }
+
+  static void runWithoutDocker() throws IOException {
+    Image image = Image.fromScratch()
+        .add(Path.of("hello"))
+        .entrypoint("/hello");
+    image.unpackTo(Path.of("rootfs"), UnpackOption.REPLACE);   // the root file system alone
+    image.writeBundle(Path.of("hello-bundle"), RuntimeConfig.builder()
+        .hostname("box")                      // its own uts namespace, with this name
+        .memoryLimit(80L << 20)               // the memory cgroup: killed past 80 MiB, no swap
+        .cpus(0.05 * Runtime.getRuntime().availableProcessors())   // 5 % of the machine
+        .pidsLimit(16)                        // a fork loop stops at 16 processes
+        .readOnlyRoot(true)
+        .build(), UnpackOption.REPLACE);
   }
 
   static void systemFiles() throws IOException {

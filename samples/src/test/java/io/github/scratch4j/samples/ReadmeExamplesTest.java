@@ -148,6 +148,18 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void theRunWithoutDockerExampleWritesARootAndABundle() throws IOException {
+    assumeOwnDirectory();
+    ReadmeExamples.runWithoutDocker();
+    ReadmeExamples.runWithoutDocker(); // again: the targets are replaced
+    assertThat(HERE.resolve("rootfs/hello")).isExecutable();
+    assertThat(Files.readAllBytes(HERE.resolve("hello-bundle/rootfs/hello"))).isEqualTo(hello);
+    String config = Files.readString(HERE.resolve("hello-bundle/config.json"));
+    assertThat(config).contains("\"hostname\":\"box\"", "\"limit\":83886080", "\"readonly\":true",
+        "\"quota\":" + Math.round(0.05 * Runtime.getRuntime().availableProcessors() * 100_000), "\"args\":[\"/hello\"]");
+  }
+
+  @Test
   void theLayersExampleMakesTwoLayers() throws IOException {
     assumeOwnDirectory();
     ReadmeExamples.layers();

@@ -81,6 +81,19 @@ public final class Unpacker {
    *     directory, or a hard link names nothing inside the root
    */
   public static void unpack(List<Layer> layers, Path target, Set<UnpackOption> options) throws IOException {
+    make(target, options, made -> fill(layers, made, options.contains(UnpackOption.OWNERS)));
+  }
+
+  /** What makes a tree in a new directory. */
+  interface Maker {
+    void make(Path dir) throws IOException;
+  }
+
+  /**
+   * Makes {@code target} with {@code maker} in a temporary sibling, then renames it into place,
+   * replacing a non-empty target only with {@link UnpackOption#REPLACE}.
+   */
+  static void make(Path target, Set<UnpackOption> options, Maker maker) throws IOException {
     Path dir = target.toAbsolutePath().normalize();
     boolean replace = options.contains(UnpackOption.REPLACE);
     boolean occupied = false;
@@ -105,16 +118,9 @@ public final class Unpacker {
       Files.createDirectories(dir.getParent());
     }
     try (TempSiblings.TempDirectory temp = TempSiblings.createDirectory(dir)) {
-      Path tree = temp.path().resolve("rootfs");
+      Path tree = temp.path().resolve("made");
       Files.createDirectory(tree);
-      Unpacker unpacker = new Unpacker(tree, owners);
-      unpacker.umask = umask(temp.path());
-      for (int i = 0; i < layers.size(); i++) {
-        unpacker.layerName = "layer " + (i + 1) + " of " + layers.size()
-            + layers.get(i).blob().map(b -> " (" + b.digest() + ")").orElse("");
-        unpacker.apply(layers.get(i));
-      }
-      unpacker.finishDirectories();
+      maker.make(tree);
       if (occupied) {
         Files.move(dir, temp.path().resolve("replaced"), StandardCopyOption.ATOMIC_MOVE);
       } else {
@@ -124,8 +130,20 @@ public final class Unpacker {
     }
   }
 
+  /** Applies {@code layers} to {@code tree}, an empty directory of this process's own. */
+  static void fill(List<Layer> layers, Path tree, boolean owners) throws IOException {
+    Unpacker unpacker = new Unpacker(tree, owners);
+    unpacker.umask = umask(tree);
+    for (int i = 0; i < layers.size(); i++) {
+      unpacker.layerName = "layer " + (i + 1) + " of " + layers.size()
+          + layers.get(i).blob().map(b -> " (" + b.digest() + ")").orElse("");
+      unpacker.apply(layers.get(i));
+    }
+    unpacker.finishDirectories();
+  }
+
   /** Whether this process runs as root: {@code /proc/self} belongs to the process's user. */
-  private static boolean isRoot() {
+  static boolean isRoot() {
     try {
       return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     } catch (IOException | RuntimeException e) {
