@@ -384,8 +384,11 @@ public final class TempSiblings {
     }
   }
 
-  /** Removes a directory and all it holds; links are removed, never followed. */
-  static void deleteTree(Path dir) throws IOException {
+  /**
+   * Removes a file, a link (never what it names) or a directory and all it holds. A directory its
+   * owner may not write (an unpacked image's {@code 0555} directory) is made writable first.
+   */
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -393,6 +396,14 @@ public final class TempSiblings {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+        if (!Files.isWritable(d)) {
+          Files.setAttribute(d, "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
+        }
         return FileVisitResult.CONTINUE;
       }
 
