@@ -426,38 +426,34 @@ public final class Unpacker {
   }
 
   private Path resolveFully(Entry entry, String path, boolean followLast, boolean create) throws IOException {
-    Deque<String> todo = new ArrayDeque<>(List.of(path.split("/")));
-    Deque<String> done = new ArrayDeque<>();
+    // Linear in the components and the links' targets: no step goes over what is done or to do.
+    Deque<String> todo = new ArrayDeque<>();
+    push(todo, path);
+    Path at = root;
     int links = 0;
     while (!todo.isEmpty()) {
       String part = todo.pollFirst();
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
       if (part.equals("..")) {
-        done.pollLast();
+        at = at.equals(root) ? root : at.getParent();
         continue;
       }
-      boolean last = todo.stream().allMatch(p -> p.isEmpty() || p.equals("."));
-      Path at = join(done).resolve(part);
+      boolean last = todo.isEmpty();
+      Path next = at.resolve(part);
       if (last && !followLast) {
-        done.addLast(part);
+        at = next;
         break;
       }
-      BasicFileAttributes a = attributes(at);
-      if (a != null && a.isSymbolicLink() && (!last || followLast)) {
+      BasicFileAttributes a = attributes(next);
+      if (a != null && a.isSymbolicLink()) {
         if (++links > MAX_LINKS) {
           throw new UnsafePathException(layerName + ": " + describe(entry) + ": more than " + MAX_LINKS
               + " symbolic links on the way to " + path);
         }
-        String target = Files.readSymbolicLink(at).toString();
+        String target = Files.readSymbolicLink(next).toString();
         if (target.startsWith("/")) {
-          done.clear();
+          at = root;
         }
-        String[] parts = target.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-          todo.addFirst(parts[i]);
-        }
+        push(todo, target);
         continue;
       }
       if (!last) {
@@ -465,34 +461,35 @@ public final class Unpacker {
           if (!create) {
             return null;
           }
-          Files.createDirectory(at);
-          directories.put(at, implied(at));
+          Files.createDirectory(next);
+          directories.put(next, implied(next));
         } else if (!a.isDirectory()) {
-          throw new UnsafePathException(layerName + ": " + describe(entry) + ": " + image(join(done).resolve(part))
+          throw new UnsafePathException(layerName + ": " + describe(entry) + ": " + image(next)
               + " is not a directory, so " + path + " cannot be made under it");
         }
       }
-      done.addLast(part);
+      at = next;
     }
-    Path result = join(done);
-    if (result.equals(root) && !followLast) {
+    if (at.equals(root) && !followLast) {
       throw new UnsafePathException(layerName + ": " + describe(entry) + ": " + path + " resolves to the image's root"
           + " itself, which an entry cannot replace");
     }
-    return result;
+    return at;
+  }
+
+  /** Puts the components of {@code path} in front of {@code todo}, in order, without empty and {@code .} ones. */
+  private static void push(Deque<String> todo, String path) {
+    String[] parts = path.split("/");
+    for (int i = parts.length - 1; i >= 0; i--) {
+      if (!parts[i].isEmpty() && !parts[i].equals(".")) {
+        todo.addFirst(parts[i]);
+      }
+    }
   }
 
   /** The attributes of a directory a layer implies but does not list: as Docker makes them. */
   private DirectoryEntry implied(Path at) {
     return new DirectoryEntry(image(at), 0755, 0, 0, java.time.Instant.EPOCH);
-  }
-
-  private Path join(Deque<String> parts) {
-    Path p = root;
-    for (String part : parts) {
-      p = p.resolve(part);
-    }
-    return p;
   }
 
   /** The image path of a host path inside the root. */
@@ -526,7 +523,8 @@ public final class Unpacker {
   /** Deletes a file, a link (not what it names) or a directory with all it holds. */
   private void delete(Path at) throws IOException {
     parentKey = null;
-    directories.keySet().removeIf(p -> p.startsWith(at));
+    // What this removes stays in the directories made until it is made again, which replaces it:
+    // finishDirectories passes over a path that is no longer a directory.
     TempSiblings.deleteTree(at);
   }
 }
