@@ -82,6 +82,7 @@ public final class RuntimeConfig {
    *
    * @return a new builder
    */
+  @CheckReturnValue
   public static Builder builder() {
     return new Builder();
   }
@@ -91,6 +92,7 @@ public final class RuntimeConfig {
    *
    * @return a new builder holding these settings
    */
+  @CheckReturnValue
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -445,6 +447,7 @@ public final class RuntimeConfig {
      * @return the configuration
      * @throws IllegalStateException if the memory and swap limit is below the memory limit
      */
+    @CheckReturnValue
     public RuntimeConfig build() {
       if (memoryLimit.isPresent() && memorySwap.isPresent() && memorySwap.getAsLong() != -1
           && memorySwap.getAsLong() < memoryLimit.getAsLong()) {
