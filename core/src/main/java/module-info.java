@@ -8,6 +8,8 @@ module io.github.scratch4j {
   requires static com.github.luben.zstd_jni;
   requires static org.apache.commons.compress;
   requires static org.tukaani.xz;
+  // Optional: scrypt and XSalsa20-Poly1305 for cosign's encrypted key files (see internal.sign).
+  requires static org.bouncycastle.provider;
   // The assertions for users' tests, used only by those who add AssertJ.
   requires static org.assertj.core;
 

@@ -28,6 +28,16 @@ public final class WithoutOptionalCodecsMain {
         System.out.println(args[i] + ": " + e.getClass().getName() + ": " + e.getMessage());
       }
     }
+    // Signing needs only the JDK; the encrypted key file needs Bouncy Castle.
+    io.github.scratch4j.SigningKey key = io.github.scratch4j.SigningKey.generate();
+    byte[] signed = "payload".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    System.out.println("sign: " + key.verificationKey().verifies(signed, key.sign(signed)));
+    try {
+      key.write(dir.resolve("cosign.key"), new char[0]);
+      System.out.println("key write: written");
+    } catch (Exception e) {
+      System.out.println("key write: " + e.getClass().getName() + ": " + e.getMessage());
+    }
     try {
       image.writeTo(dir.resolve("z.tar"), WriteOptions.defaults().withCompression(Compression.ZSTD));
       System.out.println("zstd write: written");

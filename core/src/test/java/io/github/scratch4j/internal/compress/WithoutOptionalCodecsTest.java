@@ -25,7 +25,8 @@ class WithoutOptionalCodecsTest {
 
   private static boolean optional(String entry) {
     String name = Path.of(entry).getFileName().toString();
-    return name.startsWith("commons-") || name.startsWith("xz-") || name.startsWith("zstd-jni-");
+    return name.startsWith("commons-") || name.startsWith("xz-") || name.startsWith("zstd-jni-")
+        || name.startsWith("bcprov-");
   }
 
   @Test
@@ -71,6 +72,9 @@ class WithoutOptionalCodecsTest {
             + " is compressed with bzip2; reading it needs " + OptionalCodecs.COMMONS_COMPRESS_ARTIFACT)
         .contains("rootfs.tar.zst: java.io.IOException: zstd needs " + Zstd.ARTIFACT)
         .contains("zstd write: java.io.IOException: zstd needs " + Zstd.ARTIFACT)
+        .contains("sign: true")
+        .contains("key write: java.lang.IllegalStateException: writing an encrypted cosign key needs scrypt and"
+            + " XSalsa20-Poly1305, which the JDK lacks: add org.bouncycastle:bcprov-jdk18on")
         .doesNotContain("NoClassDefFoundError");
   }
 }
