@@ -119,12 +119,24 @@ public final class Unpacker {
       Path tree = temp.path().resolve("made");
       Files.createDirectory(tree);
       maker.make(tree);
-      if (occupied) {
-        Files.move(dir, temp.path().resolve("replaced"), StandardCopyOption.ATOMIC_MOVE);
-      } else {
+      if (!occupied) {
         Files.deleteIfExists(dir);
+        Files.move(tree, dir, StandardCopyOption.ATOMIC_MOVE);
+        return;
       }
-      Files.move(tree, dir, StandardCopyOption.ATOMIC_MOVE);
+      Path replaced = temp.path().resolve("replaced");
+      Files.move(dir, replaced, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(tree, dir, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException | RuntimeException e) {
+        // The old tree goes back rather than out with the temporary directory.
+        try {
+          Files.move(replaced, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException back) {
+          e.addSuppressed(back);
+        }
+        throw e;
+      }
     }
   }
 
