@@ -43,6 +43,7 @@ class PublicRecordsRefuseNullTest {
         Platform.of("linux/arm64/v8"),
         ReadOptions.defaults(),
         new RegistryCredentials("ann", "secret"),
+        new SignedPayload("registry.example.com/team/app", D, "{}"),
         new SpecialFileEntry("/p", SpecialFileEntry.Kind.FIFO, 0, 0, 0644, 0, 0, T),
         new SymlinkEntry("/s", "f", 0777, 0, 0, T),
         new TransferEvent(TransferEvent.Kind.UPLOADED, D, 1, 1),
