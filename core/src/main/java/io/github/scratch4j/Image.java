@@ -212,12 +212,20 @@ public final class Image {
    * @throws ImageFormatException if what it sends is malformed or does not match its digest
    *     ({@link DigestMismatchException}), an index has no image for the options' platform, or
    *     the Docker credentials file is malformed
+   * @throws SignatureVerificationException if the options require a signature
+   *     ({@link RegistryOptions#withRequiredSignature}) and the image has none that verifies
    * @throws IOException if the blob cache cannot be read or written
    */
   public static Image from(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
-    return of(io.github.scratch4j.internal.registry.Puller.pull(ref, Objects.requireNonNull(options, "options")))
-        .asBase();
+    Objects.requireNonNull(options, "options");
+    if (options.requiredSignature().isPresent()) {
+      // Pulled by the digest whose signature was checked: a tag moved meanwhile changes nothing.
+      Digest verified = io.github.scratch4j.internal.registry.CosignSignatures
+          .verify(ref, options.requiredSignature().get(), options).get(0).manifestDigest();
+      ref = new ImageReference(ref.registry(), ref.repository(), ref.tag(), Optional.of(verified));
+    }
+    return of(io.github.scratch4j.internal.registry.Puller.pull(ref, options)).asBase();
   }
 
   /**
@@ -254,7 +262,8 @@ public final class Image {
    * then pushed by that digest, which must be the image's.
    *
    * @param reference where to push, such as {@code registry.example.com/team/app:1.0}
-   * @param options where to connect and how, the credentials, and the layers' compression
+   * @param options where to connect and how, the credentials, the layers' compression, and the
+   *     key to sign the pushed manifest with ({@link RegistryOptions#withSigningKey}), if any
    * @return the digest of the pushed manifest, which {@code …/app@<digest>} pulls
    * @throws InvalidReferenceException if the reference is malformed
    * @throws NullPointerException if {@code options} is null
@@ -273,7 +282,13 @@ public final class Image {
    */
   public Digest pushTo(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
-    return ArchiveWriting.toRegistry(this::plan, ref, Objects.requireNonNull(options, "options"));
+    Digest pushed = ArchiveWriting.toRegistry(this::plan, ref, Objects.requireNonNull(options, "options"));
+    if (options.signingKey().isPresent()) {
+      io.github.scratch4j.internal.registry.CosignSignatures.sign(
+          new ImageReference(ref.registry(), ref.repository(), Optional.empty(), Optional.of(pushed)),
+          options.signingKey().get(), options);
+    }
+    return pushed;
   }
 
   /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */

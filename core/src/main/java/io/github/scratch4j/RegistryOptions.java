@@ -45,6 +45,8 @@ public final class RegistryOptions {
   private final Optional<Consumer<TransferEvent>> progress;
   private final ReadOptions read;
   private final Optional<Executor> executor;
+  private final Optional<SigningKey> signingKey;
+  private final Optional<VerificationKey> requiredSignature;
 
   /**
    * Every setting, mutable, to make a changed copy from: the one way an instance is made, so that
@@ -71,6 +73,8 @@ public final class RegistryOptions {
     Optional<Consumer<TransferEvent>> progress = Optional.empty();
     ReadOptions read = ReadOptions.defaults();
     Optional<Executor> executor = Optional.empty();
+    Optional<SigningKey> signingKey = Optional.empty();
+    Optional<VerificationKey> requiredSignature = Optional.empty();
   }
 
   private RegistryOptions(Fields f) {
@@ -88,6 +92,8 @@ public final class RegistryOptions {
     this.progress = f.progress;
     this.read = f.read;
     this.executor = f.executor;
+    this.signingKey = f.signingKey;
+    this.requiredSignature = f.requiredSignature;
   }
 
   /** A copy with {@code change} made to its settings. */
@@ -107,6 +113,8 @@ public final class RegistryOptions {
     f.progress = progress;
     f.read = read;
     f.executor = executor;
+    f.signingKey = signingKey;
+    f.requiredSignature = requiredSignature;
     change.accept(f);
     return new RegistryOptions(f);
   }
@@ -404,6 +412,54 @@ public final class RegistryOptions {
   }
 
   /**
+   * Signs what {@link Image#pushTo} pushes, in cosign's format, once the push is complete (see
+   * {@link Signatures#sign}).
+   *
+   * @param key the key to sign with
+   * @return a copy that signs pushes
+   * @throws NullPointerException if {@code key} is null
+   */
+  @CheckReturnValue
+  public RegistryOptions withSigningKey(SigningKey key) {
+    Objects.requireNonNull(key, "key");
+    return with(f -> f.signingKey = Optional.of(key));
+  }
+
+  /**
+   * The key pushes are signed with.
+   *
+   * @return the key given with {@link #withSigningKey}; empty for unsigned pushes
+   */
+  public Optional<SigningKey> signingKey() {
+    return signingKey;
+  }
+
+  /**
+   * Pulls with {@link Image#from(String, RegistryOptions)} only an image that this key signed
+   * (see {@link Signatures#verify}): the tag is resolved, its manifest's signatures checked, and
+   * that manifest pulled by its digest, so what is pulled is what was verified. An unsigned image
+   * fails with a {@link SignatureVerificationException} before any blob is downloaded.
+   *
+   * @param key the key that must have signed what is pulled
+   * @return a copy that requires the signature
+   * @throws NullPointerException if {@code key} is null
+   */
+  @CheckReturnValue
+  public RegistryOptions withRequiredSignature(VerificationKey key) {
+    Objects.requireNonNull(key, "key");
+    return with(f -> f.requiredSignature = Optional.of(key));
+  }
+
+  /**
+   * The key whose signature pulls require.
+   *
+   * @return the key given with {@link #withRequiredSignature}; empty when pulls need none
+   */
+  public Optional<VerificationKey> requiredSignature() {
+    return requiredSignature;
+  }
+
+  /**
    * Where transfers run.
    *
    * @return the executor given with {@link #withExecutor}; empty for scratch4j's own threads
@@ -525,13 +581,14 @@ public final class RegistryOptions {
         && r.concurrency == concurrency && r.layers.equals(layers) && r.platform.equals(platform)
         && r.cacheDirectory.equals(cacheDirectory) && r.timeout.equals(timeout) && r.attempts == attempts
         && r.backoff.equals(backoff) && r.chunkSize == chunkSize && r.progress.equals(progress)
-        && r.read.equals(read) && r.executor.equals(executor);
+        && r.read.equals(read) && r.executor.equals(executor) && r.signingKey.equals(signingKey)
+        && r.requiredSignature.equals(requiredSignature);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(credentials, insecureRegistries, authFiles, concurrency, layers, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read, executor);
+        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read, executor, signingKey, requiredSignature);
   }
 
   /** The options, with the registries that have credentials named but the credentials not shown. */
@@ -543,6 +600,7 @@ public final class RegistryOptions {
         + ", platform=" + platform.map(Platform::toString).orElse("host") + ", cache="
         + cacheDirectory.map(Path::toString).orElse("default") + ", timeout=" + timeout + ", attempts=" + attempts
         + ", backoff=" + backoff + ", chunkSize=" + chunkSize + ", progress=" + progress.isPresent() + ", read=" + read
-        + ", executor=" + executor.isPresent() + "]";
+        + ", executor=" + executor.isPresent() + ", signs=" + signingKey.isPresent() + ", requiresSignature="
+        + requiredSignature.isPresent() + "]";
   }
 }

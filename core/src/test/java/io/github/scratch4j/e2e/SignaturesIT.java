@@ -205,6 +205,33 @@ class SignaturesIT {
     }
   }
 
+  @Test
+  void aPushSignsWithItsKeyAndAPullThatRequiresASignatureTakesOnlyASignedBase() throws Exception {
+    try (RegistryServer registry = RegistryServer.anonymous()) {
+      SigningKey key = SigningKey.generate();
+      String signed = registry.host() + "/it/signed-base:1";
+      String unsigned = registry.host() + "/it/unsigned-base:1";
+      Digest pushed = image().pushTo(signed, options().withSigningKey(key));
+      image().pushTo(unsigned, options());
+      assertThat(Signatures.verify(signed, key.verificationKey(), options())).extracting(SignedPayload::manifestDigest)
+          .containsExactly(pushed);
+
+      java.util.List<io.github.scratch4j.TransferEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+      RegistryOptions requiring = options().withRequiredSignature(key.verificationKey())
+          .withCacheDirectory(dir.resolve("cache")).withProgress(events::add);
+      assertThatThrownBy(() -> Image.from(unsigned, requiring))
+          .isInstanceOfSatisfying(SignatureVerificationException.class, e -> assertThat(e.reason())
+              .isEqualTo(Reason.NO_SIGNATURE));
+      assertThat(events).as("nothing downloaded for an unsigned base").isEmpty();
+      assertThatThrownBy(() -> Image.from(signed, options().withRequiredSignature(
+          SigningKey.generate().verificationKey()))).isInstanceOf(SignatureVerificationException.class);
+
+      Image base = Image.from(signed, requiring);
+      assertThat(base.file("/app")).isPresent();
+      assertThat(events).anyMatch(e -> e.kind() == io.github.scratch4j.TransferEvent.Kind.DOWNLOADED);
+    }
+  }
+
   /** The README's commands, as printed there, over plain HTTP to the test's registry. */
   @Test
   void theReadmesCurlAndOpenSslCommandsVerifyASignature() throws Exception {
