@@ -1098,6 +1098,24 @@ public final class Image {
   }
 
   /**
+   * The image's software bill of materials: an SPDX 2.3 JSON document listing every regular file
+   * of its file system (path, SHA-1, SHA-256) in one package for the image. An ELF file's comment
+   * gives its class, machine, linkage, interpreter, needed libraries, soname and GNU build ID; a Go
+   * binary adds a package for its main module and each dependency from its build information, as
+   * {@code go version -m} prints them, related to the file as what it is generated from. The same
+   * image gives the same bytes: files in path order, created at the image's creation time (the
+   * epoch when it has none).
+   *
+   * @return the document's UTF-8 bytes
+   * @throws IOException if a file's content cannot be read
+   */
+  public byte[] sbom() throws IOException {
+    String name = tags.isEmpty() ? "image" : tags.get(0).fullName();
+    return io.github.scratch4j.internal.sbom.Sboms.write(name, config.created().orElse(java.time.Instant.EPOCH),
+        fileSystem());
+  }
+
+  /**
    * The entry at a path of the image's file system, whatever it is.
    *
    * @param path an absolute path in the image, such as {@code /etc/passwd}; it is normalized

@@ -1,0 +1,45 @@
+package io.github.scratch4j.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.scratch4j.Entry;
+import io.github.scratch4j.Image;
+import io.github.scratch4j.Source;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spdx.tools.SpdxToolsHelper.SerFileType;
+import org.spdx.tools.Verify;
+
+/** The SPDX project's own verifier (tools-java) accepts the SBOMs scratch4j writes, and tells a broken one. */
+class SbomValidationTest {
+  @TempDir Path dir;
+
+  private static Image image() {
+    return Image.fromScratch()
+        .add(Entry.file("/app", Source.of(MinimalElf.forHost())).withMode(0755))
+        .add(Entry.file("/etc/app/config.yaml", Source.of("mode: production\n".getBytes(StandardCharsets.UTF_8))))
+        .add(Entry.file("/empty", Source.of(new byte[0])))
+        .entrypoint("/app").tag("registry.example.com/team/app:1.0");
+  }
+
+  @Test
+  void theSpdxToolsVerifyTheSbomWithoutAWarning() throws Exception {
+    Path file = Files.write(dir.resolve("sbom.spdx.json"), image().sbom());
+    List<String> problems = Verify.verify(file.toString(), SerFileType.JSON);
+    assertThat(problems).as(Files.readString(file)).isEmpty();
+  }
+
+  @Test
+  void theSameImageGivesTheSameBytesAndTheVerifierCatchesABrokenOne() throws Exception {
+    byte[] sbom = image().sbom();
+    assertThat(image().sbom()).isEqualTo(sbom);
+    String broken = new String(sbom, StandardCharsets.UTF_8).replaceFirst("\"SHA1\",\"checksumValue\":\"[0-9a-f]+\"",
+        "\"SHA1\",\"checksumValue\":\"not-hex\"");
+    Path file = Files.writeString(dir.resolve("broken.spdx.json"), broken);
+    assertThat(Verify.verify(file.toString(), SerFileType.JSON)).isNotEmpty();
+  }
+}
