@@ -132,7 +132,7 @@ public final class Sboms {
   }
 
   private static String describe(ElfFile elf) {
-    StringBuilder b = new StringBuilder("ELF ").append(elf.elfClass()).append(' ').append(elf.machineName())
+    StringBuilder b = new StringBuilder().append(elf.elfClass()).append(' ').append(elf.machineName())
         .append(", ").append(elf.linkage());
     elf.interpreter().ifPresent(i -> b.append(", interpreter ").append(i));
     if (!elf.needed().isEmpty()) {
