@@ -1116,6 +1116,26 @@ public final class Image {
   }
 
   /**
+   * Attaches this image's {@link #sbom()} to the image a reference names in a registry, as an OCI
+   * 1.1 referrer: a manifest of {@code artifactType application/spdx+json} whose {@code subject}
+   * is that image's manifest. Where the registry has no referrers API (it answers without
+   * {@code OCI-Subject}, as the distribution registry 2.8 does), the referrer is also listed in the
+   * index at the tag {@code sha256-<hex>} of the subject, which the distribution-spec's referrers
+   * tag schema keeps; what that index listed stays.
+   *
+   * @param reference the image this SBOM describes, best by the digest {@link #pushTo} returned
+   * @param options where to connect and how
+   * @return the digest of the referrer manifest
+   * @throws RegistryException if the registry refuses, or has no such image
+   * @throws IOException if the registry cannot be reached or a file cannot be read
+   */
+  public Digest pushSbomTo(String reference, RegistryOptions options) throws IOException {
+    ImageReference ref = ImageReference.parse(reference);
+    return io.github.scratch4j.internal.registry.Referrers.attach(ref, "application/spdx+json", sbom(),
+        Objects.requireNonNull(options, "options")).manifest();
+  }
+
+  /**
    * The entry at a path of the image's file system, whatever it is.
    *
    * @param path an absolute path in the image, such as {@code /etc/passwd}; it is normalized

@@ -64,6 +64,46 @@ class SbomIT {
   }
 
   @Test
+  void theSbomAttachedInARegistryIsFoundAtTheReferrersTagBySkopeo() throws Exception {
+    Commands.require("skopeo");
+    try (RegistryServer registry = RegistryServer.anonymous()) {
+      Image image = Image.fromScratch()
+          .add(io.github.scratch4j.Entry.file("/nonce", io.github.scratch4j.Source.of(
+              Nonce.text().getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+          .add(io.github.scratch4j.Entry.file("/app", io.github.scratch4j.Source.of(new byte[] {1})).withMode(0755))
+          .entrypoint("/app").withoutDependencyCheck();
+      String repo = registry.host() + "/it/described";
+      io.github.scratch4j.Digest pushed = image.pushTo(repo + ":1", io.github.scratch4j.RegistryOptions.defaults());
+      io.github.scratch4j.Digest first = image.pushSbomTo(repo + "@" + pushed, io.github.scratch4j.RegistryOptions.defaults());
+      String tag = pushed.toString().replace(':', '-');
+      ObjectMapper json = new ObjectMapper();
+      JsonNode index = json.readTree(Commands.run(BUILD, "skopeo", "inspect", "--raw", "--tls-verify=false",
+          "docker://" + repo + ":" + tag).assertSuccess().stdout());
+      assertThat(index.get("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
+      assertThat(index.get("manifests")).singleElement().satisfies(m -> {
+        assertThat(m.get("digest").asText()).isEqualTo(first.toString());
+        assertThat(m.get("artifactType").asText()).isEqualTo("application/spdx+json");
+      });
+      JsonNode referrer = json.readTree(Commands.run(BUILD, "skopeo", "inspect", "--raw", "--tls-verify=false",
+          "docker://" + repo + "@" + first).assertSuccess().stdout());
+      assertThat(referrer.get("subject").get("digest").asText()).isEqualTo(pushed.toString());
+      assertThat(referrer.get("artifactType").asText()).isEqualTo("application/spdx+json");
+      assertThat(referrer.get("layers").get(0).get("mediaType").asText()).isEqualTo("application/spdx+json");
+      assertThat(referrer.get("layers").get(0).get("digest").asText())
+          .isEqualTo("sha256:" + java.util.HexFormat.of().formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(image.sbom())));
+
+      // Another referrer keeps the first in the index.
+      Image other = image.add(io.github.scratch4j.Entry.file("/more", io.github.scratch4j.Source.of(new byte[] {2})));
+      io.github.scratch4j.Digest second = other.pushSbomTo(repo + "@" + pushed, io.github.scratch4j.RegistryOptions.defaults());
+      JsonNode both = json.readTree(Commands.run(BUILD, "skopeo", "inspect", "--raw", "--tls-verify=false",
+          "docker://" + repo + ":" + tag).assertSuccess().stdout());
+      assertThat(both.get("manifests")).extracting(m -> m.get("digest").asText())
+          .containsExactly(first.toString(), second.toString());
+    }
+  }
+
+  @Test
   void aDynamicBinaryAddedWithItsLibrariesListsEachWithItsSoname() throws Exception {
     Commands.require("gcc", "readelf");
     Path binary = Commands.compileC(dir, "gcc", "hello", Commands.HELLO_C);

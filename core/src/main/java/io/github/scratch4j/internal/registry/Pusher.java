@@ -687,7 +687,7 @@ public final class Pusher {
     }
   }
 
-  private static RegistryClient.Body bytes(byte[] content) {
+  static RegistryClient.Body bytes(byte[] content) {
     return new RegistryClient.Body() {
       @Override
       public long length() {

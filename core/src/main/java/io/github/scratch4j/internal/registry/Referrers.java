@@ -1,0 +1,108 @@
+package io.github.scratch4j.internal.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.scratch4j.Descriptor;
+import io.github.scratch4j.Digest;
+import io.github.scratch4j.ImageFormatException;
+import io.github.scratch4j.ImageReference;
+import io.github.scratch4j.MediaType;
+import io.github.scratch4j.RegistryException;
+import io.github.scratch4j.RegistryOptions;
+import io.github.scratch4j.internal.io.Sha256;
+import io.github.scratch4j.internal.json.JsonReader;
+import io.github.scratch4j.internal.json.ReferrerJson;
+import io.github.scratch4j.internal.read.Documents;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Attaches an artifact to an image in a registry as an OCI 1.1 referrer (distribution-spec 1.1,
+ * "Pushing Manifests with Subject"): the artifact's blob, the empty config and a manifest whose
+ * {@code subject} is the image's manifest, put by its digest. A registry that answers without an
+ * {@code OCI-Subject} header has no referrers API (distribution 2.8 has none), and the client keeps
+ * the list itself ("Referrers Tag Schema"): an index at the tag {@code <alg>-<hex>} of the subject,
+ * to which the referrer is added, its other entries kept as they were.
+ */
+public final class Referrers {
+  private Referrers() {}
+
+  /** What was attached: the referrer manifest, and whether the fallback tag was written. */
+  public record Attached(Digest manifest, Optional<String> fallbackTag) {}
+
+  public static Attached attach(ImageReference ref, String artifactType, byte[] content, RegistryOptions options)
+      throws IOException {
+    RegistryClient client = RegistryClient.of(ref.registry(), options);
+    List<String> scopes = List.of("repository:" + ref.repository() + ":pull,push");
+    Descriptor subject = subject(client, ref, scopes);
+    Descriptor empty = Descriptor.of(ReferrerJson.EMPTY_TYPE, Sha256.of(ReferrerJson.EMPTY), ReferrerJson.EMPTY.length);
+    Descriptor layer = Descriptor.of(artifactType, Sha256.of(content), content.length);
+    byte[] manifest = ReferrerJson.manifest(artifactType, empty, layer, subject);
+    Descriptor referrer = Descriptor.of(MediaType.OCI_MANIFEST, Sha256.of(manifest), manifest.length);
+    Pusher pusher = Pusher.open(new ImageReference(ref.registry(), ref.repository(), Optional.empty(),
+        Optional.of(referrer.digest())), options);
+    pusher.blob(empty, ReferrerJson.EMPTY);
+    pusher.blob(layer, content);
+
+    RegistryClient.Answer put = put(client, ref, referrer.digest().toString(), MediaType.OCI_MANIFEST, manifest, scopes);
+    if (put.header("OCI-Subject").isPresent()) {
+      return new Attached(referrer.digest(), Optional.empty());
+    }
+    String tag = subject.digest().algorithm() + "-" + subject.digest().hex();
+    List<String> entries = new ArrayList<>();
+    RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/manifests/" + tag, scopes)
+        .header("Accept", MediaType.OCI_INDEX).reading(JsonReader.MAX_DOCUMENT + 1);
+    RegistryClient.Answer existing = client.send(get);
+    if (existing.status() == 200) {
+      JsonNode index = new ObjectMapper().readTree(existing.body());
+      if (!index.path("manifests").isArray()) {
+        throw new ImageFormatException(ref.fullName() + ": the referrers tag " + tag + " holds no image index");
+      }
+      for (JsonNode m : index.get("manifests")) {
+        if (!m.path("digest").asText().equals(referrer.digest().toString())) {
+          entries.add(m.toString());
+        }
+      }
+    } else if (existing.status() != 404) {
+      throw client.failure(get, existing);
+    }
+    put(client, ref, tag, MediaType.OCI_INDEX, ReferrerJson.index(entries, referrer, artifactType), scopes);
+    return new Attached(referrer.digest(), Optional.of(tag));
+  }
+
+  /** The descriptor of the manifest {@code ref} names: its media type, digest and size. */
+  private static Descriptor subject(RegistryClient client, ImageReference ref, List<String> scopes) throws IOException {
+    String reference = ref.digest().map(Digest::toString).orElse(ref.tagOrLatest());
+    RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/manifests/" + reference,
+        scopes).header("Accept", Puller.ACCEPT).reading(JsonReader.MAX_DOCUMENT + 1);
+    RegistryClient.Answer r = client.send(get);
+    if (r.status() == 404) {
+      throw new RegistryException(ref.fullName() + ": " + client.where() + " has no manifest " + reference, 404);
+    }
+    if (r.status() != 200) {
+      throw client.failure(get, r);
+    }
+    byte[] body = r.body();
+    Digest digest = Sha256.of(body);
+    if (ref.digest().isPresent() && !ref.digest().get().equals(digest)) {
+      throw new io.github.scratch4j.DigestMismatchException(ref.fullName() + ": the registry sent a manifest with digest "
+          + digest);
+    }
+    String mediaType = Documents.mediaType(body, r.header("Content-Type"), "manifest " + reference + " of "
+        + ref.fullName());
+    return Descriptor.of(mediaType, digest, body.length);
+  }
+
+  private static RegistryClient.Answer put(RegistryClient client, ImageReference ref, String reference, String type,
+      byte[] content, List<String> scopes) throws IOException {
+    RegistryClient.Call put = RegistryClient.Call.of("PUT", "/v2/" + ref.repository() + "/manifests/" + reference,
+        scopes).header("Content-Type", type).body(Pusher.bytes(content));
+    RegistryClient.Answer r = client.send(put);
+    if (r.status() != 201) {
+      throw client.failure(put, r);
+    }
+    return r;
+  }
+}
