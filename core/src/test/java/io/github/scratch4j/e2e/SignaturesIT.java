@@ -232,6 +232,34 @@ class SignaturesIT {
     }
   }
 
+  @Test
+  void aSignatureManifestListingThousandsOfSignaturesIsRefusedBeforeAnyIsFetched() throws Exception {
+    try (RegistryServer registry = RegistryServer.anonymous()) {
+      String ref = registry.host() + "/it/flooded:1";
+      String digest = image().pushTo(ref, options()).toString();
+      byte[] payload = payload(registry.host() + "/it/flooded", digest);
+      String payloadDigest = upload(registry.host(), "it/flooded", payload);
+      byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+      String configDigest = upload(registry.host(), "it/flooded", config);
+      StringBuilder layers = new StringBuilder();
+      for (int i = 0; i < 300; i++) {
+        layers.append(i == 0 ? "" : ",").append("{\"mediaType\":\"").append(PAYLOAD_TYPE).append("\",\"size\":")
+            .append(payload.length).append(",\"digest\":\"").append(payloadDigest)
+            .append("\",\"annotations\":{\"dev.cosignproject.cosign/signature\":\"AA").append(i).append("=\"}}");
+      }
+      byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+          + "\"application/vnd.oci.image.config.v1+json\",\"size\":2,\"digest\":\"" + configDigest + "\"},\"layers\":["
+          + layers + "]}").getBytes(StandardCharsets.UTF_8);
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + registry.host()
+          + "/v2/it/flooded/manifests/" + digest.replace(':', '-') + ".sig")).header("Content-Type", OCI_MANIFEST)
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(r.statusCode()).isEqualTo(201);
+      assertThatThrownBy(() -> Signatures.verify(ref, SigningKey.generate().verificationKey(), options()))
+          .isInstanceOf(io.github.scratch4j.ImageFormatException.class).hasMessageContaining("lists 300 signatures")
+          .hasMessageContaining("at most 256");
+    }
+  }
+
   /** The README's commands, as printed there, over plain HTTP to the test's registry. */
   @Test
   void theReadmesCurlAndOpenSslCommandsVerifyASignature() throws Exception {

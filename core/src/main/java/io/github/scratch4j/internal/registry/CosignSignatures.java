@@ -39,6 +39,8 @@ public final class CosignSignatures {
   public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
   /** The most bytes read of a payload: they are small JSON documents. */
   private static final int MAX_PAYLOAD = 1 << 20;
+  /** The most signatures checked on one manifest: each costs a download, and a hostile manifest could list thousands. */
+  static final int MAX_SIGNATURES = 256;
 
   private CosignSignatures() {}
 
@@ -78,6 +80,10 @@ public final class CosignSignatures {
     if (layers.isEmpty()) {
       throw new SignatureVerificationException(Reason.NO_SIGNATURE, where + " has no cosign signature: "
           + client.where() + " has no " + PAYLOAD_TYPE + " layer at " + ref.repository() + ":" + tag(manifest));
+    }
+    if (layers.size() > MAX_SIGNATURES) {
+      throw new io.github.scratch4j.ImageFormatException(where + ": its signature manifest " + tag(manifest) + " lists "
+          + layers.size() + " signatures; at most " + MAX_SIGNATURES + " are checked");
     }
     List<SignedPayload> verified = new ArrayList<>();
     List<String> found = new ArrayList<>();
