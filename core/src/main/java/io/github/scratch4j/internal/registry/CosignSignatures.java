@@ -7,7 +7,6 @@ import io.github.scratch4j.Digest;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
-import io.github.scratch4j.RegistryException;
 import io.github.scratch4j.RegistryOptions;
 import io.github.scratch4j.SignatureVerificationException;
 import io.github.scratch4j.SignatureVerificationException.Reason;
@@ -163,36 +162,18 @@ public final class CosignSignatures {
     if (ref.digest().isPresent()) {
       return ref.digest().get();
     }
-    String path = "/v2/" + ref.repository() + "/manifests/" + ref.tagOrLatest();
-    List<String> scopes = List.of("repository:" + ref.repository() + ":pull");
-    RegistryClient.Call get = RegistryClient.Call.of("GET", path, scopes).header("Accept", Puller.ACCEPT)
-        .reading(io.github.scratch4j.internal.json.JsonReader.MAX_DOCUMENT + 1);
-    RegistryClient.Answer r = client.send(get);
-    if (r.status() == 404) {
-      throw new RegistryException(ref.fullName() + ": " + client.where() + " has no manifest " + ref.tagOrLatest()
-          + " in " + ref.repository(), 404);
-    }
-    if (r.status() != 200) {
-      throw client.failure(get, r);
-    }
-    return Sha256.of(r.body());
+    return ManifestFetch.describe(client, ref, List.of("repository:" + ref.repository() + ":pull")).digest();
   }
 
   /** The signature manifest of {@code manifest}, if there is one. */
   private static Optional<Manifest> existing(RegistryClient client, ImageReference ref, Digest manifest)
       throws IOException {
-    String path = "/v2/" + ref.repository() + "/manifests/" + tag(manifest);
-    List<String> scopes = List.of("repository:" + ref.repository() + ":pull");
-    RegistryClient.Call get = RegistryClient.Call.of("GET", path, scopes).header("Accept", MediaType.OCI_MANIFEST)
-        .reading(io.github.scratch4j.internal.json.JsonReader.MAX_DOCUMENT + 1);
-    RegistryClient.Answer r = client.send(get);
-    if (r.status() == 404) {
+    Optional<byte[]> found = ManifestFetch.get(client, ref, tag(manifest), MediaType.OCI_MANIFEST,
+        List.of("repository:" + ref.repository() + ":pull"));
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    if (r.status() != 200) {
-      throw client.failure(get, r);
-    }
-    return Optional.of(Documents.manifest(r.body(), "signature manifest " + tag(manifest) + " of " + ref.fullName()));
+    return Optional.of(Documents.manifest(found.get(), "signature manifest " + tag(manifest) + " of " + ref.fullName()));
   }
 
   /** A payload blob, checked against its descriptor. */

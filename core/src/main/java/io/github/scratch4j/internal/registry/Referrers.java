@@ -7,12 +7,9 @@ import io.github.scratch4j.Digest;
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.ImageReference;
 import io.github.scratch4j.MediaType;
-import io.github.scratch4j.RegistryException;
 import io.github.scratch4j.RegistryOptions;
 import io.github.scratch4j.internal.io.Sha256;
-import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.json.ReferrerJson;
-import io.github.scratch4j.internal.read.Documents;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +33,7 @@ public final class Referrers {
       throws IOException {
     RegistryClient client = RegistryClient.of(ref.registry(), options);
     List<String> scopes = List.of("repository:" + ref.repository() + ":pull,push");
-    Descriptor subject = subject(client, ref, scopes);
+    Descriptor subject = ManifestFetch.describe(client, ref, scopes);
     Descriptor empty = Descriptor.of(ReferrerJson.EMPTY_TYPE, Sha256.of(ReferrerJson.EMPTY), ReferrerJson.EMPTY.length);
     Descriptor layer = Descriptor.of(artifactType, Sha256.of(content), content.length);
     byte[] manifest = ReferrerJson.manifest(artifactType, empty, layer, subject);
@@ -52,11 +49,9 @@ public final class Referrers {
     }
     String tag = subject.digest().algorithm() + "-" + subject.digest().hex();
     List<String> entries = new ArrayList<>();
-    RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/manifests/" + tag, scopes)
-        .header("Accept", MediaType.OCI_INDEX).reading(JsonReader.MAX_DOCUMENT + 1);
-    RegistryClient.Answer existing = client.send(get);
-    if (existing.status() == 200) {
-      JsonNode index = new ObjectMapper().readTree(existing.body());
+    Optional<byte[]> existing = ManifestFetch.get(client, ref, tag, MediaType.OCI_INDEX, scopes);
+    if (existing.isPresent()) {
+      JsonNode index = new ObjectMapper().readTree(existing.get());
       if (!index.path("manifests").isArray()) {
         throw new ImageFormatException(ref.fullName() + ": the referrers tag " + tag + " holds no image index");
       }
@@ -65,34 +60,9 @@ public final class Referrers {
           entries.add(m.toString());
         }
       }
-    } else if (existing.status() != 404) {
-      throw client.failure(get, existing);
     }
     put(client, ref, tag, MediaType.OCI_INDEX, ReferrerJson.index(entries, referrer, artifactType), scopes);
     return new Attached(referrer.digest(), Optional.of(tag));
-  }
-
-  /** The descriptor of the manifest {@code ref} names: its media type, digest and size. */
-  private static Descriptor subject(RegistryClient client, ImageReference ref, List<String> scopes) throws IOException {
-    String reference = ref.digest().map(Digest::toString).orElse(ref.tagOrLatest());
-    RegistryClient.Call get = RegistryClient.Call.of("GET", "/v2/" + ref.repository() + "/manifests/" + reference,
-        scopes).header("Accept", Puller.ACCEPT).reading(JsonReader.MAX_DOCUMENT + 1);
-    RegistryClient.Answer r = client.send(get);
-    if (r.status() == 404) {
-      throw new RegistryException(ref.fullName() + ": " + client.where() + " has no manifest " + reference, 404);
-    }
-    if (r.status() != 200) {
-      throw client.failure(get, r);
-    }
-    byte[] body = r.body();
-    Digest digest = Sha256.of(body);
-    if (ref.digest().isPresent() && !ref.digest().get().equals(digest)) {
-      throw new io.github.scratch4j.DigestMismatchException(ref.fullName() + ": the registry sent a manifest with digest "
-          + digest);
-    }
-    String mediaType = Documents.mediaType(body, r.header("Content-Type"), "manifest " + reference + " of "
-        + ref.fullName());
-    return Descriptor.of(mediaType, digest, body.length);
   }
 
   private static RegistryClient.Answer put(RegistryClient client, ImageReference ref, String reference, String type,
