@@ -34,6 +34,22 @@ class SbomValidationTest {
   }
 
   @Test
+  void thePackageVerificationCodeIsSpdxsOverTheFilesContents() throws Exception {
+    // SPDX 2.3 clause 7.9: SHA-1 over the files' SHA-1 values, lower-case hex, sorted, joined.
+    java.util.List<String> sha1s = new java.util.ArrayList<>();
+    for (byte[] content : List.of(MinimalElf.forHost(), "mode: production\n".getBytes(StandardCharsets.UTF_8),
+        new byte[0])) {
+      sha1s.add(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(content)));
+    }
+    java.util.Collections.sort(sha1s);
+    String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+        .digest(String.join("", sha1s).getBytes(StandardCharsets.US_ASCII)));
+    com.fasterxml.jackson.databind.JsonNode image = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(image().sbom()).get("packages").get(0);
+    assertThat(image.get("packageVerificationCode").get("packageVerificationCodeValue").asText()).isEqualTo(expected);
+  }
+
+  @Test
   void theSameImageGivesTheSameBytesAndTheVerifierCatchesABrokenOne() throws Exception {
     byte[] sbom = image().sbom();
     assertThat(image().sbom()).isEqualTo(sbom);
