@@ -28,20 +28,20 @@ public final class Archive {
 
   /** One image or one index of an archive. */
   private sealed interface Item {
-    Planned plan() throws IOException;
+    Planned plan(boolean sbom) throws IOException;
   }
 
   private record OfImage(Image image) implements Item {
     @Override
-    public Planned plan() throws IOException {
-      return image.plan();
+    public Planned plan(boolean sbom) throws IOException {
+      return image.plan(sbom);
     }
   }
 
   private record OfIndex(ImageIndex index) implements Item {
     @Override
-    public Planned plan() throws IOException {
-      return index.plan();
+    public Planned plan(boolean sbom) throws IOException {
+      return index.plan(sbom);
     }
   }
 
@@ -312,7 +312,7 @@ public final class Archive {
    * @throws IOException if a source cannot be read, or the target cannot be written
    */
   public List<Manifest> writeTo(Path target, WriteOptions options) throws IOException {
-    return ArchiveWriting.toPath(plans(), target, options);
+    return ArchiveWriting.toPath(plans(options), target, options);
   }
 
   /**
@@ -359,16 +359,16 @@ public final class Archive {
    * @throws IOException if a source cannot be read or the stream cannot be written
    */
   public List<Manifest> writeTo(OutputStream out, WriteOptions options) throws IOException {
-    return ArchiveWriting.toStream(plans(), out, options);
+    return ArchiveWriting.toStream(plans(options), out, options);
   }
 
-  private List<Planned> plans() throws IOException {
+  private List<Planned> plans(WriteOptions options) throws IOException {
     if (artifacts.isEmpty()) {
       throw new IllegalStateException("an archive needs at least one image");
     }
     List<Planned> plans = new ArrayList<>();
     for (Item a : artifacts) {
-      plans.add(a.plan());
+      plans.add(a.plan(options.sbom()));
     }
     return plans;
   }

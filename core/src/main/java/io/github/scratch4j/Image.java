@@ -262,8 +262,9 @@ public final class Image {
    * then pushed by that digest, which must be the image's.
    *
    * @param reference where to push, such as {@code registry.example.com/team/app:1.0}
-   * @param options where to connect and how, the credentials, the layers' compression, and the
-   *     key to sign the pushed manifest with ({@link RegistryOptions#withSigningKey}), if any
+   * @param options where to connect and how, the credentials, the layers' compression, whether
+   *     to attach the image's SBOM ({@link RegistryOptions#withSbom}), and the key to sign the
+   *     pushed manifest with ({@link RegistryOptions#withSigningKey}), if any
    * @return the digest of the pushed manifest, which {@code …/app@<digest>} pulls
    * @throws InvalidReferenceException if the reference is malformed
    * @throws NullPointerException if {@code options} is null
@@ -282,13 +283,8 @@ public final class Image {
    */
   public Digest pushTo(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
-    Digest pushed = ArchiveWriting.toRegistry(this::plan, ref, Objects.requireNonNull(options, "options"));
-    if (options.signingKey().isPresent()) {
-      io.github.scratch4j.internal.registry.CosignSignatures.sign(
-          new ImageReference(ref.registry(), ref.repository(), Optional.empty(), Optional.of(pushed)),
-          options.signingKey().get(), options);
-    }
-    return pushed;
+    return ArchiveWriting.toRegistry(
+        () -> plan(Objects.requireNonNull(options, "options").layerOptions().sbom()), ref, options);
   }
 
   /** This image as the base of a new one: no tags, a closed last layer, the command inherited. */
@@ -1246,7 +1242,7 @@ public final class Image {
    *     directory missing, or a file where a layout is asked for)
    */
   public Manifest writeTo(Path target, WriteOptions options) throws IOException {
-    return ArchiveWriting.toPath(List.of(plan()), target, options).get(0);
+    return ArchiveWriting.toPath(List.of(plan(options.sbom())), target, options).get(0);
   }
 
   /**
@@ -1295,7 +1291,7 @@ public final class Image {
    * @throws IOException if a source cannot be read or the stream cannot be written
    */
   public Manifest writeTo(OutputStream out, WriteOptions options) throws IOException {
-    return ArchiveWriting.toStream(List.of(plan()), out, options).get(0);
+    return ArchiveWriting.toStream(List.of(plan(options.sbom())), out, options).get(0);
   }
 
   /**
@@ -1329,6 +1325,12 @@ public final class Image {
    */
   Manifest writeForDaemon(OutputStream out) throws IOException {
     return ArchiveWriting.forDaemon(plan(), out);
+  }
+
+  /** The plan, with the image's SBOM when {@code sbom} asks for it. */
+  PlannedImage plan(boolean sbom) throws IOException {
+    PlannedImage plan = plan();
+    return sbom ? plan.withSbom(sbom()) : plan;
   }
 
   PlannedImage plan() throws IOException {

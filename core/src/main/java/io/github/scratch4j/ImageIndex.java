@@ -113,10 +113,10 @@ public final class ImageIndex {
         + images.stream().map(i -> i.config().platform().map(Platform::toString).orElse("?")).toList());
   }
 
-  io.github.scratch4j.internal.plan.PlannedIndex plan() throws IOException {
+  io.github.scratch4j.internal.plan.PlannedIndex plan(boolean sbom) throws IOException {
     List<io.github.scratch4j.internal.plan.PlannedImage> plans = new java.util.ArrayList<>();
     for (Image i : images) {
-      plans.add(i.plan());
+      plans.add(i.plan(sbom));
     }
     return new io.github.scratch4j.internal.plan.PlannedIndex(plans, tags);
   }
@@ -198,7 +198,9 @@ public final class ImageIndex {
    * to the reference's tag ({@code latest} if it has none); see {@link Image#pushTo(String, RegistryOptions)}.
    *
    * @param reference where to push, such as {@code registry.example.com/team/app:1.0}
-   * @param options where to connect and how, the credentials, and the layers' compression
+   * @param options where to connect and how, the credentials, the layers' compression, whether
+   *     to attach each image's SBOM ({@link RegistryOptions#withSbom}), and the key to sign the
+   *     pushed index with ({@link RegistryOptions#withSigningKey}), if any
    * @return the digest of the pushed index
    * @throws InvalidReferenceException if the reference is malformed
    * @throws NullPointerException if {@code options} is null
@@ -220,7 +222,8 @@ public final class ImageIndex {
    */
   public Digest pushTo(String reference, RegistryOptions options) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
-    return io.github.scratch4j.internal.archive.ArchiveWriting.toRegistry(this::plan, ref, Objects.requireNonNull(options, "options"));
+    return io.github.scratch4j.internal.archive.ArchiveWriting.toRegistry(
+        () -> plan(Objects.requireNonNull(options, "options").layerOptions().sbom()), ref, options);
   }
 
   /**

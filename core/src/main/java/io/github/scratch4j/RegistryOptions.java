@@ -229,10 +229,23 @@ public final class RegistryOptions {
   }
 
   /**
+   * A copy that attaches each pushed image's {@link Image#sbom() SBOM} as an OCI 1.1 referrer once
+   * the push is done, as {@link Image#pushSbomTo} does (for an index, one per image): short for
+   * {@code withLayerOptions(layerOptions().withSbom())}.
+   *
+   * @return a copy that attaches SBOMs to pushes
+   */
+  @CheckReturnValue
+  public RegistryOptions withSbom() {
+    return with(f -> f.layers = f.layers.withSbom());
+  }
+
+  /**
    * A copy that generates the layers of a push as these write options say: their compression and
-   * level, and who hears of each layer as it is generated ({@link WriteOptions#withProgress}). The
-   * one place a push's compression is set; the options' format does not apply to a registry, and
-   * a push's tasks run where {@link #withExecutor} says.
+   * level, who hears of each layer as it is generated ({@link WriteOptions#withProgress}), and
+   * whether SBOMs are attached ({@link WriteOptions#withSbom}). The one place a push's compression
+   * is set; the options' format does not apply to a registry, and a push's tasks run where
+   * {@link #withExecutor} says.
    *
    * @param options how layers are generated
    * @return a copy with those options
@@ -412,8 +425,9 @@ public final class RegistryOptions {
   }
 
   /**
-   * Signs what {@link Image#pushTo} pushes, in cosign's format, once the push is complete (see
-   * {@link Signatures#sign}).
+   * Signs what {@link Image#pushTo} and {@link ImageIndex#pushTo} push, in cosign's format, once
+   * the push (and any SBOM) is complete (see {@link Signatures#sign}); an index is signed by its
+   * own digest, as {@code cosign sign} signs it without {@code --recursive}.
    *
    * @param key the key to sign with
    * @return a copy that signs pushes

@@ -8,10 +8,11 @@ import java.util.function.Consumer;
 
 /**
  * How an image or archive is written: the output format, how built layers are compressed, who
- * hears of its progress, and where its layers are generated.
+ * hears of its progress, where its layers are generated, and whether each image's SBOM is stored
+ * with it.
  *
- * <p>Two options are equal when their format, compression and level are, and they have the same
- * listener and executor (the same objects) or none.
+ * <p>Two options are equal when their format, compression, level and SBOM choice are, and they
+ * have the same listener and executor (the same objects) or none.
  *
  * @param format the output shape; empty means: an OCI layout when the target is an existing
  *     directory, otherwise one tar file
@@ -20,10 +21,11 @@ import java.util.function.Consumer;
  * @param progress the listener that hears of each blob as it is written; see {@link #withProgress}
  * @param executor where layers are generated side by side; empty for scratch4j's own threads; see
  *     {@link #withExecutor}
+ * @param sbom whether each image's {@link Image#sbom() SBOM} is stored with it; see {@link #withSbom}
  */
 public record WriteOptions(
     Optional<Format> format, Compression compression, OptionalInt level, Optional<Consumer<WriteEvent>> progress,
-    Optional<Executor> executor) {
+    Optional<Executor> executor, boolean sbom) {
 
   /** The shapes an image can be written in. */
   public enum Format {
@@ -43,6 +45,7 @@ public record WriteOptions(
    *     {@link Compression#NONE}; empty for the codec's default (gzip 6, zstd 3)
    * @param progress the listener that hears of each blob as it is written; empty for none
    * @param executor where layers are generated side by side; empty for scratch4j's own threads
+   * @param sbom whether each image's SBOM is stored with it
    * @throws IllegalArgumentException if a level is given that the compression does not take
    * @throws NullPointerException if an argument is null
    */
@@ -66,6 +69,22 @@ public record WriteOptions(
   }
 
   /**
+   * Options that store no SBOM.
+   *
+   * @param format the output shape; empty to choose it from the target
+   * @param compression how layers built by scratch4j are compressed
+   * @param level the compression level; empty for the codec's default
+   * @param progress the listener that hears of each blob as it is written; empty for none
+   * @param executor where layers are generated side by side; empty for scratch4j's own threads
+   * @throws IllegalArgumentException if a level is given that the compression does not take
+   * @throws NullPointerException if an argument is null
+   */
+  public WriteOptions(Optional<Format> format, Compression compression, OptionalInt level,
+      Optional<Consumer<WriteEvent>> progress, Optional<Executor> executor) {
+    this(format, compression, level, progress, executor, false);
+  }
+
+  /**
    * Options without a progress listener.
    *
    * @param format the output shape; empty to choose it from the target
@@ -75,7 +94,7 @@ public record WriteOptions(
    * @throws NullPointerException if an argument is null
    */
   public WriteOptions(Optional<Format> format, Compression compression, OptionalInt level) {
-    this(format, compression, level, Optional.empty(), Optional.empty());
+    this(format, compression, level, Optional.empty(), Optional.empty(), false);
   }
 
   /**
@@ -90,16 +109,17 @@ public record WriteOptions(
    */
   public WriteOptions(Optional<Format> format, Compression compression, OptionalInt level,
       Optional<Consumer<WriteEvent>> progress) {
-    this(format, compression, level, progress, Optional.empty());
+    this(format, compression, level, progress, Optional.empty(), false);
   }
 
   /**
-   * Format chosen from the target, uncompressed layers, no progress listener.
+   * Format chosen from the target, uncompressed layers, no progress listener, no SBOM.
    *
-   * @return options with no format, {@link Compression#NONE}, no level and no listener
+   * @return options with no format, {@link Compression#NONE}, no level, no listener and no SBOM
    */
   public static WriteOptions defaults() {
-    return new WriteOptions(Optional.empty(), Compression.NONE, OptionalInt.empty(), Optional.empty(), Optional.empty());
+    return new WriteOptions(Optional.empty(), Compression.NONE, OptionalInt.empty(), Optional.empty(), Optional.empty(),
+        false);
   }
 
   /**
@@ -111,7 +131,7 @@ public record WriteOptions(
    */
   @CheckReturnValue
   public WriteOptions withFormat(Format newFormat) {
-    return new WriteOptions(Optional.of(newFormat), compression, level, progress, executor);
+    return new WriteOptions(Optional.of(newFormat), compression, level, progress, executor, sbom);
   }
 
   /**
@@ -123,7 +143,7 @@ public record WriteOptions(
    */
   @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression) {
-    return new WriteOptions(format, newCompression, OptionalInt.empty(), progress, executor);
+    return new WriteOptions(format, newCompression, OptionalInt.empty(), progress, executor, sbom);
   }
 
   /**
@@ -137,7 +157,7 @@ public record WriteOptions(
    */
   @CheckReturnValue
   public WriteOptions withCompression(Compression newCompression, int newLevel) {
-    return new WriteOptions(format, newCompression, OptionalInt.of(newLevel), progress, executor);
+    return new WriteOptions(format, newCompression, OptionalInt.of(newLevel), progress, executor, sbom);
   }
 
   /**
@@ -165,7 +185,7 @@ public record WriteOptions(
   @CheckReturnValue
   public WriteOptions withProgress(Consumer<WriteEvent> listener) {
     return new WriteOptions(format, compression, level, Optional.of(Objects.requireNonNull(listener, "listener")),
-        executor);
+        executor, sbom);
   }
 
   /**
@@ -182,6 +202,33 @@ public record WriteOptions(
    */
   @CheckReturnValue
   public WriteOptions withExecutor(Executor tasks) {
-    return new WriteOptions(format, compression, level, progress, Optional.of(Objects.requireNonNull(tasks, "tasks")));
+    return new WriteOptions(format, compression, level, progress, Optional.of(Objects.requireNonNull(tasks, "tasks")),
+        sbom);
+  }
+
+  /**
+   * A copy that stores each image's {@link Image#sbom() SBOM} with it, as an OCI 1.1 referrer: the
+   * SPDX document as a blob, and a manifest of {@code artifactType application/spdx+json} whose
+   * {@code subject} is the image's manifest (OCI image-spec 1.1, manifest.md).
+   *
+   * <ul>
+   *   <li>In an image layout, and in the OCI side of an archive, that manifest is listed in
+   *       {@code index.json} with its {@code artifactType} and no name. Tools that pick an image by
+   *       its name ({@code skopeo copy oci:dir:name}, {@code umoci --image dir:name}) are not
+   *       affected; one given the layout without a name finds two manifests and asks which.
+   *       {@code docker load} reads the archive's {@code manifest.json}, which the SBOM is not in.
+   *   <li>Pushed with {@link RegistryOptions#withLayerOptions}, the referrer is attached to each
+   *       image pushed, as {@link Image#pushSbomTo} attaches it.
+   * </ul>
+   *
+   * <p>Each file's content is read once more to compute its digests for the document. An image
+   * index stores one SBOM per image. scratch4j's readers leave such artifacts out of the images
+   * they read.
+   *
+   * @return a copy that stores SBOMs
+   */
+  @CheckReturnValue
+  public WriteOptions withSbom() {
+    return new WriteOptions(format, compression, level, progress, executor, true);
   }
 }

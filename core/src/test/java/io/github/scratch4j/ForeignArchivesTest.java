@@ -231,6 +231,79 @@ class ForeignArchivesTest {
     assertThat(read.indexes().get(0).images().get(0).config().platform()).contains(Platform.LINUX_AMD64);
   }
 
+  /** An index.json descriptor of a manifest, with the extra fields given (each with a leading comma). */
+  private static String listed(String manifest, String extra) {
+    return "{\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"digest\":\"" + sha256(utf8(manifest)) + "\",\"size\":"
+        + utf8(manifest).length + extra + "}";
+  }
+
+  private static byte[] blob(byte[] content) {
+    return regular("blobs/sha256/" + sha256(content).substring(7), content);
+  }
+
+  @Test
+  void skipsArtifactsThatOtherToolsListBesideImagesInALayout() throws IOException {
+    byte[] layer = layer();
+    byte[] config = utf8(config(layer));
+    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+        + MediaType.OCI_CONFIG + "\",\"digest\":\"" + sha256(config) + "\",\"size\":" + config.length
+        + "},\"layers\":[{\"mediaType\":\"" + MediaType.OCI_LAYER + "\",\"digest\":\"" + sha256(layer) + "\",\"size\":"
+        + layer.length + "}]}";
+    byte[] empty = utf8("{}");
+    byte[] payload = utf8("{\"spdxVersion\":\"SPDX-2.3\"}");
+    String subject = "{\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"digest\":\"" + sha256(utf8(manifest))
+        + "\",\"size\":" + utf8(manifest).length + "}";
+    // An SBOM as oras attach stores it: an artifact manifest with the empty config and a subject.
+    String referrer = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"artifactType\":"
+        + "\"application/spdx+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\""
+        + sha256(empty) + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/spdx+json\",\"digest\":\""
+        + sha256(payload) + "\",\"size\":" + payload.length + "}],\"subject\":" + subject + "}";
+    // The same kind, with a config of its own type and no artifactType (image-spec 1.1 allows either).
+    byte[] chartConfig = utf8("{\"name\":\"chart\",\"version\":\"1.0.0\"}");
+    String chart = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.cncf.helm.config.v1+json\","
+        + "\"digest\":\"" + sha256(chartConfig) + "\",\"size\":" + chartConfig.length + "},\"layers\":[{\"mediaType\":"
+        + "\"application/vnd.cncf.helm.chart.content.v1.tar+gzip\",\"digest\":\"" + sha256(payload) + "\",\"size\":"
+        + payload.length + "}]}";
+    // A cosign signature: an image config's manifest whose layers are signed payloads, not file systems.
+    String signature = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+        + MediaType.OCI_CONFIG + "\",\"digest\":\"" + sha256(config) + "\",\"size\":" + config.length + "},\"layers\":[{"
+        + "\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\"" + sha256(payload)
+        + "\",\"size\":" + payload.length + ",\"annotations\":{\"dev.cosignproject.cosign/signature\":\"MEUC\"}}]}";
+    byte[][] blobs = {blob(utf8(manifest)), blob(utf8(referrer)), blob(utf8(chart)), blob(utf8(signature)), blob(empty),
+        blob(payload), blob(chartConfig)};
+    String index = "{\"schemaVersion\":2,\"manifests\":["
+        + listed(manifest, ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"docker.io/library/app:1\"}") + ","
+        + listed(referrer, ",\"artifactType\":\"application/spdx+json\"") + ","
+        + listed(referrer.replace("spdx+json\",\"config", "spdx+json\" ,\"config"), "") + ","
+        + listed(chart, "") + ","
+        + listed(signature, ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"sha256-"
+            + sha256(utf8(manifest)).substring(7) + ".sig\"}") + "]}";
+    byte[][] withSpaced = java.util.Arrays.copyOf(blobs, blobs.length + 1);
+    withSpaced[blobs.length] = blob(utf8(referrer.replace("spdx+json\",\"config", "spdx+json\" ,\"config")));
+    Archive read = Archive.read(dockerAndIndex(index, false, withSpaced));
+    assertThat(read.images()).hasSize(1);
+    assertThat(read.image("app:1")).isPresent();
+
+    // Artifacts only: nothing to read, said as such.
+    String onlyArtifacts = "{\"schemaVersion\":2,\"manifests\":[" + listed(chart, "") + ","
+        + listed(referrer, ",\"artifactType\":\"application/spdx+json\"") + "]}";
+    assertThatThrownBy(() -> Archive.read(dockerAndIndex(onlyArtifacts, false, blobs)))
+        .isInstanceOf(ImageFormatException.class)
+        .hasMessageContaining("lists no container image, only artifacts")
+        .hasMessageContaining("application/spdx+json");
+
+    // An image's manifest with one unknown layer among file system layers is still refused, by that layer.
+    byte[] mixedConfig = utf8(config(layer, payload));
+    String mixed = manifest.replace(sha256(config) + "\",\"size\":" + config.length, sha256(mixedConfig) + "\",\"size\":"
+        + mixedConfig.length).replace("}]}", "},{\"mediaType\":\"application/x-unknown\",\"digest\":\"" + sha256(payload)
+        + "\",\"size\":" + payload.length + "}]}");
+    String mixedIndex = "{\"schemaVersion\":2,\"manifests\":[" + listed(mixed, "") + "]}";
+    assertThatThrownBy(() -> Archive.read(dockerAndIndex(mixedIndex, false, blob(utf8(mixed)), blob(mixedConfig),
+        blob(payload))))
+        .isInstanceOf(ImageFormatException.class)
+        .hasMessageContaining("application/x-unknown");
+  }
+
   // Docker before 1.10: repositories, <id>/json, <id>/layer.tar, no manifest.json.
 
   private static String v1json(String id, String parent, String extra) {

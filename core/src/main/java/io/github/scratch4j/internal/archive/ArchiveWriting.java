@@ -50,6 +50,8 @@ public final class ArchiveWriting {
   /**
    * Pushes an image or index to a registry, each layer generated once and sent as it is made
    * (see {@link RegistryBlobTarget}); the registry is asked first, before anything is planned.
+   * Then each image's SBOM, when planned, is attached as a referrer, and the pushed manifest or
+   * index is signed when the options hold a signing key.
    *
    * @return the digest of the pushed manifest or index
    */
@@ -64,7 +66,18 @@ public final class ArchiveWriting {
     } else {
       images.write((io.github.scratch4j.internal.plan.PlannedIndex) artifact);
     }
-    return pusher.finish();
+    io.github.scratch4j.Digest pushed = pusher.finish();
+    for (ImagesWriter.Sbom sbom : images.sboms()) {
+      io.github.scratch4j.internal.registry.Referrers.attach(
+          ref, sbom.subject(), ImagesWriter.SPDX_JSON, sbom.document(), options);
+    }
+    if (options.signingKey().isPresent()) {
+      io.github.scratch4j.internal.registry.CosignSignatures.sign(
+          new io.github.scratch4j.ImageReference(ref.registry(), ref.repository(), java.util.Optional.empty(),
+              java.util.Optional.of(pushed)),
+          options.signingKey().get(), options);
+    }
+    return pushed;
   }
 
   /** Writes a combined archive to a stream. */

@@ -102,6 +102,7 @@ public final class CombinedTarWriter {
           forDocker.layers().stream().map(d -> blobs.name(d.digest())).toList()));
     }
     if (!dockerOnly) {
+      index.addAll(images.writeSbomReferrers());
       file("index.json", JsonDocuments.index(MediaType.OCI_INDEX, index, Map.of()));
     }
     file("manifest.json", JsonDocuments.dockerArchiveManifest(docker));

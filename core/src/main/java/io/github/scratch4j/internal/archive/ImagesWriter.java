@@ -15,6 +15,7 @@ import io.github.scratch4j.internal.compress.Codecs;
 import io.github.scratch4j.internal.compress.LayerMediaTypes;
 import io.github.scratch4j.internal.io.Sha256;
 import io.github.scratch4j.internal.json.JsonDocuments;
+import io.github.scratch4j.internal.json.ReferrerJson;
 import io.github.scratch4j.internal.layer.LayerPlan;
 import io.github.scratch4j.internal.layer.LayerTarWriter;
 import java.io.IOException;
@@ -33,12 +34,19 @@ final class ImagesWriter {
   private final int level;
   private final WriteProgress progress;
   private final Map<LayerPlan, Encoded> generated = new HashMap<>();
+  private final List<Sbom> sboms = new ArrayList<>();
 
   /** An image as written. */
   record WrittenImage(Manifest manifest, Descriptor descriptor) {}
 
   /** An index as written. */
   record WrittenIndex(Descriptor descriptor, List<WrittenImage> images) {}
+
+  /** An SBOM to store as a referrer of the image manifest {@code subject} (without its platform). */
+  record Sbom(Descriptor subject, byte[] document) {}
+
+  /** The media type and artifact type of an SPDX JSON document (SPDX 2.3, annex on media types). */
+  static final String SPDX_JSON = "application/spdx+json";
 
   ImagesWriter(BlobTarget target, WriteOptions options) {
     this.target = target;
@@ -97,7 +105,39 @@ final class ImagesWriter {
     byte[] json = m.toJson();
     Descriptor descriptor = Descriptor.of(m.mediaType(), Sha256.of(json), json.length).withPlatform(image.platform());
     target.write(descriptor, json, start(descriptor));
+    image.sbom().ifPresent(doc -> sboms.add(
+        new Sbom(Descriptor.of(descriptor.mediaType(), descriptor.digest(), descriptor.size()), doc)));
     return new WrittenImage(m, descriptor);
+  }
+
+  /** The SBOMs of the images written so far that asked for one, in order. */
+  List<Sbom> sboms() {
+    return List.copyOf(sboms);
+  }
+
+  /**
+   * Writes each SBOM asked for as an OCI 1.1 referrer of its image's manifest (image-spec 1.1,
+   * manifest.md, "Guidelines for Artifact Usage"): the empty config, the document, and an artifact
+   * manifest whose {@code subject} is the image's.
+   *
+   * @return the referrer manifests' descriptors with their artifact type, for the index to list
+   */
+  List<Descriptor> writeSbomReferrers() throws IOException {
+    List<Descriptor> out = new ArrayList<>();
+    Descriptor empty = Descriptor.of(ReferrerJson.EMPTY_TYPE, Sha256.of(ReferrerJson.EMPTY), ReferrerJson.EMPTY.length);
+    for (Sbom sbom : sboms) {
+      Descriptor layer = Descriptor.of(SPDX_JSON, Sha256.of(sbom.document()), sbom.document().length);
+      byte[] manifest = ReferrerJson.manifest(SPDX_JSON, empty, layer, sbom.subject());
+      Descriptor referrer = Descriptor.of(MediaType.OCI_MANIFEST, Sha256.of(manifest), manifest.length)
+          .withArtifactType(SPDX_JSON);
+      target.write(empty, ReferrerJson.EMPTY, start(empty));
+      target.write(layer, sbom.document(), start(layer));
+      target.write(referrer, manifest, start(referrer));
+      if (!out.contains(referrer)) {
+        out.add(referrer);
+      }
+    }
+    return out;
   }
 
   WrittenIndex write(PlannedIndex index) throws IOException {

@@ -62,6 +62,7 @@ final class OciLayoutWriter {
         added.add(descriptor.withAnnotations(OciNames.annotations(tag)));
       }
     }
+    List<Descriptor> referrers = images.writeSbomReferrers();
     List<Descriptor> index = new ArrayList<>();
     Path indexFile = layout.resolve("index.json");
     if (Files.exists(indexFile)) {
@@ -71,12 +72,13 @@ final class OciLayoutWriter {
         // such as another repository's image with the same tag, or a bare tag we cannot place.
         boolean sameName = OciNames.fullName(old.annotations()).filter(names::contains).isPresent()
             || names.contains(old.annotations().getOrDefault(OciNames.REF_NAME, ""));
-        if (!sameName) {
+        if (!sameName && !referrers.contains(old)) {
           index.add(old);
         }
       }
     }
     index.addAll(added);
+    index.addAll(referrers);
     write(layout.resolve("oci-layout"), JsonDocuments.ociLayout());
     write(indexFile, JsonDocuments.index(MediaType.OCI_INDEX, index, Map.of()));
     return manifests;

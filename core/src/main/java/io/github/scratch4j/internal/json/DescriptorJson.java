@@ -30,6 +30,7 @@ public final class DescriptorJson {
     long size;
     Map<String, String> annotations;
     Optional<Platform> platform;
+    Optional<String> artifactType;
   }
 
   /** A platform's fields; its parts are checked as {@link Platform} checks them. */
@@ -87,6 +88,7 @@ public final class DescriptorJson {
         case "size" -> d.size();
         case "annotations" -> d.annotations();
         case "platform" -> d.platform();
+        case "artifactType" -> d.artifactType();
         default -> throw new IllegalStateException(name);
       };
     }
@@ -100,6 +102,11 @@ public final class DescriptorJson {
         case "size" -> d.size = (Long) v;
         case "annotations" -> d.annotations = (Map<String, String>) v;
         case "platform" -> d.platform = (Optional<Platform>) v;
+        case "artifactType" -> {
+          Optional<String> type = (Optional<String>) v;
+          // Empty means none (image-spec 1.1, descriptor.md: it is set only for artifacts).
+          d.artifactType = type.filter(t -> !t.isEmpty());
+        }
         default -> throw new IllegalStateException(name);
       }
     }
@@ -111,7 +118,7 @@ public final class DescriptorJson {
 
     @Override
     public Descriptor finish(Read d, String where) {
-      return new Descriptor(d.mediaType, d.digest, d.size, d.annotations, d.platform);
+      return new Descriptor(d.mediaType, d.digest, d.size, d.annotations, d.platform, d.artifactType);
     }
   }
 
@@ -128,6 +135,7 @@ public final class DescriptorJson {
       Field.required("digest", JsonType.DIGEST),
       Field.<Descriptor, Read, Long>required("size", JsonType.SIZE)
           .whenMissing(JsonType.invalidSize("", null)),
+      Field.optional("artifactType", JsonType.STRING.optional()),
       Field.optional("annotations", JsonType.STRING_MAP),
       Field.optional("platform", PLATFORM.optional())));
 

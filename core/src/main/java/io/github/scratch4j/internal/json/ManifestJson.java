@@ -5,6 +5,7 @@ import io.github.scratch4j.Descriptor;
 import io.github.scratch4j.ImageFormatException;
 import io.github.scratch4j.Manifest;
 import io.github.scratch4j.MediaType;
+import io.github.scratch4j.internal.compress.LayerMediaTypes;
 import io.github.scratch4j.internal.json.Shape.Field;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +18,38 @@ public final class ManifestJson {
   public static final Set<String> TYPES = Set.of(MediaType.OCI_MANIFEST, MediaType.DOCKER_MANIFEST);
   /** The media types of an image configuration. */
   private static final Set<String> CONFIG_TYPES = Set.of(MediaType.OCI_CONFIG, MediaType.DOCKER_CONFIG);
+
+  /**
+   * What kind of artifact a parsed manifest describes, in words (its artifact type, its config's
+   * media type, or its layers'), or empty for an image; see {@code Documents.artifact}.
+   */
+  public static Optional<String> describesArtifact(JsonNode manifest) {
+    if (!manifest.isObject()) {
+      return Optional.empty();
+    }
+    JsonNode type = manifest.get("artifactType");
+    JsonNode config = manifest.path("config").path("mediaType");
+    String configType = config.isTextual() ? ", config " + config.asText() : "";
+    if (type != null && type.isTextual() && !type.asText().isEmpty()) {
+      return Optional.of("artifactType " + type.asText() + configType);
+    }
+    if (config.isTextual() && !CONFIG_TYPES.contains(config.asText())) {
+      return Optional.of(configType.substring(2));
+    }
+    JsonNode layers = manifest.path("layers");
+    if (!layers.isArray() || layers.isEmpty()) {
+      return Optional.empty();
+    }
+    java.util.Set<String> types = new java.util.TreeSet<>();
+    for (JsonNode layer : layers) {
+      JsonNode mediaType = layer.path("mediaType");
+      if (!mediaType.isTextual() || LayerMediaTypes.isLayer(mediaType.asText())) {
+        return Optional.empty();
+      }
+      types.add(mediaType.asText());
+    }
+    return Optional.of("layers of " + String.join(", ", types));
+  }
 
   /** The manifest's own media type, when it says it. */
   public static final Field<Manifest, Manifest.Builder, Optional<String>> MEDIA_TYPE = Field.optional(

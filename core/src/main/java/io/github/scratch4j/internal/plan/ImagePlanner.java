@@ -75,7 +75,8 @@ public final class ImagePlanner {
         created,
         history(config.history(), layers, created),
         plans,
-        tags.isEmpty() ? List.of(defaultTag(config)) : tags);
+        tags.isEmpty() ? List.of(defaultTag(config)) : tags,
+        java.util.Optional.empty());
   }
 
   /**

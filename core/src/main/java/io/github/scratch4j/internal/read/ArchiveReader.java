@@ -139,23 +139,27 @@ public final class ArchiveReader {
       name(d).filter(t -> !tags.contains(t)).ifPresent(tags::add);
     }
     List<ReadArtifact> out = new ArrayList<>();
+    List<String> artifacts = new ArrayList<>();
     for (Descriptor d : byDigest.values()) {
       String what = where + " index.json entry " + d.digest();
       List<ImageReference> tags = names.get(d.digest());
       switch (d.mediaType()) {
         case MediaType.OCI_MANIFEST, MediaType.DOCKER_MANIFEST -> {
-          if (isAttestation(d)) {
+          if (isAttestation(d) || d.artifactType().isPresent()) {
+            artifacts.add(d.digest() + " (" + d.artifactType().map(t -> "artifactType " + t).orElse("an attestation")
+                + ")");
             continue;
           }
-          out.add(image(d, blobs, what, budget, tags));
+          imageUnlessArtifact(d, blobs, what, budget, tags, artifacts).ifPresent(out::add);
         }
         case MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST -> {
           BlobFile f = blobs.get(d, what);
           List<ReadImage> images = new ArrayList<>();
           for (Descriptor m : Documents.index(ArchiveScan.content(f), "image index " + d.digest())) {
             if ((m.mediaType().equals(MediaType.OCI_MANIFEST) || m.mediaType().equals(MediaType.DOCKER_MANIFEST))
-                && !isAttestation(m)) {
-              images.add(image(m, blobs, "image index " + d.digest(), budget, List.of()));
+                && !isAttestation(m) && m.artifactType().isEmpty()) {
+              imageUnlessArtifact(m, blobs, "image index " + d.digest(), budget, List.of(), new ArrayList<>())
+                  .ifPresent(images::add);
             }
           }
           if (images.isEmpty()) {
@@ -168,7 +172,28 @@ public final class ArchiveReader {
         }
       }
     }
+    if (out.isEmpty() && !artifacts.isEmpty()) {
+      throw new ImageFormatException(where + " lists no container image, only artifacts, which are not container images: "
+          + String.join("; ", artifacts));
+    }
     return out;
+  }
+
+  /**
+   * The image a manifest describes, or empty when it describes an artifact that refers to or sits
+   * beside images (an SBOM, a signature; see {@link Documents#artifact}), which a layout's
+   * {@code index.json} may list as well (OCI image-spec 1.1, image-layout.md and manifest.md); the
+   * artifact is then described in {@code skipped}.
+   */
+  private static Optional<ReadImage> imageUnlessArtifact(Descriptor d, Blobs blobs, String where, ReadBudget budget,
+      List<ImageReference> tags, List<String> skipped) throws IOException {
+    BlobFile manifestFile = blobs.get(d, where);
+    Optional<String> artifact = Documents.artifact(ArchiveScan.content(manifestFile), "manifest " + d.digest());
+    if (artifact.isPresent()) {
+      skipped.add(d.digest() + " (" + artifact.get() + ")");
+      return Optional.empty();
+    }
+    return Optional.of(image(d, blobs, where, budget, tags));
   }
 
   /**

@@ -80,6 +80,20 @@ public final class Documents {
     return ManifestJson.read(JsonReader.parse(json, what), what);
   }
 
+  /**
+   * What kind of artifact a manifest describes, when it describes one rather than a container
+   * image: it names an {@code artifactType}, or has a config that is not an image configuration
+   * (image-spec 1.1, manifest.md, "Guidelines for Artifact Usage"), or has layers none of which is
+   * a file system layer (cosign's signature manifests carry payloads in an image config's
+   * manifest). A manifest that is not even an object is no artifact, so that reading it says what
+   * is wrong.
+   *
+   * @return the artifact's types in words, or empty for an image
+   */
+  public static Optional<String> artifact(byte[] json, String what) throws ImageFormatException {
+    return ManifestJson.describesArtifact(JsonReader.parse(json, what));
+  }
+
   /** A docker-archive {@code manifest.json}. */
   public static List<DockerEntry> dockerManifest(byte[] json, String what) throws ImageFormatException {
     List<DockerEntry> out = new ArrayList<>();

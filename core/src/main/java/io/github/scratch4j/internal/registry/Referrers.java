@@ -29,11 +29,23 @@ public final class Referrers {
   /** What was attached: the referrer manifest, and whether the fallback tag was written. */
   public record Attached(Digest manifest, Optional<String> fallbackTag) {}
 
+  /** Attaches an artifact to the image a reference names, described by asking the registry. */
   public static Attached attach(ImageReference ref, String artifactType, byte[] content, RegistryOptions options)
       throws IOException {
     RegistryClient client = RegistryClient.of(ref.registry(), options);
     List<String> scopes = List.of("repository:" + ref.repository() + ":pull,push");
-    Descriptor subject = ManifestFetch.describe(client, ref, scopes);
+    return attach(client, ref, ManifestFetch.describe(client, ref, scopes), artifactType, content, options, scopes);
+  }
+
+  /** Attaches an artifact to a manifest of the reference's repository that is already described. */
+  public static Attached attach(ImageReference ref, Descriptor subject, String artifactType, byte[] content,
+      RegistryOptions options) throws IOException {
+    return attach(RegistryClient.of(ref.registry(), options), ref, subject, artifactType, content, options,
+        List.of("repository:" + ref.repository() + ":pull,push"));
+  }
+
+  private static Attached attach(RegistryClient client, ImageReference ref, Descriptor subject, String artifactType,
+      byte[] content, RegistryOptions options, List<String> scopes) throws IOException {
     Descriptor empty = Descriptor.of(ReferrerJson.EMPTY_TYPE, Sha256.of(ReferrerJson.EMPTY), ReferrerJson.EMPTY.length);
     Descriptor layer = Descriptor.of(artifactType, Sha256.of(content), content.length);
     byte[] manifest = ReferrerJson.manifest(artifactType, empty, layer, subject);

@@ -84,6 +84,8 @@ final class Build implements Command {
           Option.flag("--gzip", "same as --compression gzip"),
           Option.flag("--zstd", "same as --compression zstd"),
           Option.flag("--uncompressed", "same as --compression none"),
+          Option.flag("--sbom", "store the image's SPDX SBOM with it: in the archive or layout of -o, and\n"
+              + "attached in the registry of --push (an OCI 1.1 referrer of the image)"),
           Option.single("--push", "REFERENCE", "push the image to a registry, such as localhost:5000/app:1.0"),
           Option.flag("--load", "load the image into the Docker daemon of DOCKER_HOST (a unix:// socket) or "
               + "/var/run/docker.sock, as docker load would, with no file")),
@@ -139,6 +141,9 @@ final class Build implements Command {
       try {
         RegistryOptions options = Shared.registry(args, progress);
         RegistryOptions compressed = options.withCompression(compression.orElse(Compression.GZIP));
+        if (args.has("--sbom")) {
+          compressed = compressed.withSbom();
+        }
         d = image.pushTo(push.get(), compressed.withLayerOptions(
             compressed.layerOptions().withProgress(Progress.layerListener(progress))));
       } finally {
@@ -188,6 +193,9 @@ final class Build implements Command {
         case "oci-layout", "oci", "layout" -> w.withFormat(WriteOptions.Format.OCI_LAYOUT);
         default -> throw new UsageException("--format takes archive or oci-layout, not '" + format.get() + "'");
       };
+    }
+    if (args.has("--sbom")) {
+      w = w.withSbom();
     }
     Compression c = compression(args).orElse(Compression.NONE);
     Optional<String> level = args.value("--compression-level");

@@ -277,6 +277,18 @@ class Scratch4jIT {
       assertThat(armImage.layers().get(0).blob().get().digest())
           .isEqualTo(Archive.read(multi).indexes().get(0).images().get(1).layers().get(0).blob().get().digest());
 
+      // build --push --sbom attaches the SBOM: the referrers tag of the pushed digest lists it.
+      String described = "127.0.0.1:" + port + "/cli/described:1";
+      Ran withSbom = jar("build", "-q", "--add", hello.toString(), "--entrypoint", "/hello", "--sbom", "--push", described);
+      assertThat(withSbom.code()).as(withSbom.err()).isZero();
+      String pushedDigest = withSbom.out().strip().replaceFirst("^pushed .*@", "");
+      HttpResponse<String> referrers = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + port + "/v2/cli/described/manifests/" + pushedDigest.replace(':', '-')))
+          .header("Accept", "application/vnd.oci.image.index.v1+json").build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      assertThat(referrers.statusCode()).as(referrers.body()).isEqualTo(200);
+      assertThat(referrers.body()).contains("\"artifactType\":\"application/spdx+json\"");
+
       Ran absent = jar("inspect", "--cache-dir", cache, "127.0.0.1:" + port + "/cli/absent:1");
       assertThat(absent.code()).isEqualTo(1);
       assertThat(absent.err()).hasLineCount(1).doesNotContain("Exception");

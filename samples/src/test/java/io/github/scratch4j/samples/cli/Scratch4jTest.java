@@ -219,6 +219,25 @@ class Scratch4jTest {
   }
 
   @Test
+  void sbomStoresTheImagesSbomAsAReferrerInTheLayoutAndArchive() throws IOException {
+    Path layout = dir.resolve("layout");
+    Result r = run(args("build", "--add", hello, "--entrypoint", "/hello", "--tag", "described:1", "--format",
+        "oci-layout", "--sbom", "-o", layout));
+    assertThat(r.code()).as(r.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode index = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(layout.resolve("index.json").toFile());
+    assertThat(index.get("manifests")).hasSize(2);
+    assertThat(index.get("manifests").get(1).get("artifactType").asText()).isEqualTo("application/spdx+json");
+    assertThat(run(args("verify", layout)).code()).isZero();
+    Path archive = dir.resolve("described.tar");
+    assertThat(run(args("build", "--add", hello, "--entrypoint", "/hello", "--sbom", "-o", archive)).code()).isZero();
+    Path plain = dir.resolve("plain.tar");
+    assertThat(run(args("build", "--add", hello, "--entrypoint", "/hello", "-o", plain)).code()).isZero();
+    assertThat(Files.size(archive)).isGreaterThan(Files.size(plain));
+    assertThat(Archive.read(archive).images()).hasSize(1);
+  }
+
+  @Test
   void missingInputFileIsOneLineWithoutStackTraceAndExitsOne() {
     Path missing = dir.resolve("no-such-file");
     Result r = run(args("build", "--add", missing, "-o", dir.resolve("x.tar")));
