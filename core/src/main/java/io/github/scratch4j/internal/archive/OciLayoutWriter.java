@@ -62,6 +62,8 @@ final class OciLayoutWriter {
         added.add(descriptor.withAnnotations(OciNames.annotations(tag)));
       }
     }
+    // Listed without a name after the images: index.json is the entry point "to discover auxiliary
+    // descriptors" too (image-spec 1.1, image-layout.md, "index.json file").
     List<Descriptor> referrers = images.writeSbomReferrers();
     List<Descriptor> index = new ArrayList<>();
     Path indexFile = layout.resolve("index.json");

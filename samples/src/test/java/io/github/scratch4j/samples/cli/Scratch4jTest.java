@@ -219,6 +219,14 @@ class Scratch4jTest {
   }
 
   @Test
+  void theSha256WarmUpRunsOnADaemonThreadThatEnds() throws InterruptedException {
+    Thread warmUp = Scratch4j.warmUpSha256();
+    assertThat(warmUp.isDaemon()).as("it must not keep the JVM up").isTrue();
+    warmUp.join(java.time.Duration.ofSeconds(30).toMillis());
+    assertThat(warmUp.isAlive()).isFalse();
+  }
+
+  @Test
   void sbomStoresTheImagesSbomAsAReferrerInTheLayoutAndArchive() throws IOException {
     Path layout = dir.resolve("layout");
     Result r = run(args("build", "--add", hello, "--entrypoint", "/hello", "--tag", "described:1", "--format",
