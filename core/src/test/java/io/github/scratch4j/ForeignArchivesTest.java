@@ -169,14 +169,19 @@ class ForeignArchivesTest {
     assertThatThrownBy(() -> Image.from(empty)).hasMessageContaining("holds 0 images");
   }
 
+  /** An OCI image manifest of one uncompressed layer. */
+  private static String imageManifest(byte[] config, byte[] layer) {
+    return "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+        + MediaType.OCI_CONFIG + "\",\"digest\":\"" + sha256(config) + "\",\"size\":" + config.length
+        + "},\"layers\":[{\"mediaType\":\"" + MediaType.OCI_LAYER + "\",\"digest\":\"" + sha256(layer) + "\",\"size\":"
+        + layer.length + "}]}";
+  }
+
   @Test
   void ignoresIndexEntriesOfMediaTypesItDoesNotKnow() throws IOException {
     byte[] layer = layer();
     byte[] config = utf8(config(layer));
-    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-        + MediaType.OCI_CONFIG + "\",\"digest\":\"" + sha256(config) + "\",\"size\":" + config.length
-        + "},\"layers\":[{\"mediaType\":\"" + MediaType.OCI_LAYER + "\",\"digest\":\"" + sha256(layer) + "\",\"size\":"
-        + layer.length + "}]}";
+    String manifest = imageManifest(config, layer);
     // Unknown entries are not read further: a digest no reader could check is no reason to refuse.
     String index = "{\"schemaVersion\":2,\"manifests\":["
         + "{\"mediaType\":\"application/vnd.example.future+json\",\"digest\":\"sha999:xyz\",\"size\":-1},"
@@ -199,10 +204,7 @@ class ForeignArchivesTest {
   void skipsBuildKitsAttestationManifestsInAnIndex() throws IOException {
     byte[] layer = layer();
     byte[] config = utf8(config(layer));
-    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-        + MediaType.OCI_CONFIG + "\",\"digest\":\"" + sha256(config) + "\",\"size\":" + config.length
-        + "},\"layers\":[{\"mediaType\":\"" + MediaType.OCI_LAYER + "\",\"digest\":\"" + sha256(layer) + "\",\"size\":"
-        + layer.length + "}]}";
+    String manifest = imageManifest(config, layer);
     byte[] statement = utf8("{\"_type\":\"https://in-toto.io/Statement/v0.1\"}");
     byte[] attestationConfig = utf8("{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{},\"rootfs\":{\"type\":"
         + "\"layers\",\"diff_ids\":[\"" + sha256(statement) + "\"]}}");
@@ -245,15 +247,12 @@ class ForeignArchivesTest {
   void skipsArtifactsThatOtherToolsListBesideImagesInALayout() throws IOException {
     byte[] layer = layer();
     byte[] config = utf8(config(layer));
-    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-        + MediaType.OCI_CONFIG + "\",\"digest\":\"" + sha256(config) + "\",\"size\":" + config.length
-        + "},\"layers\":[{\"mediaType\":\"" + MediaType.OCI_LAYER + "\",\"digest\":\"" + sha256(layer) + "\",\"size\":"
-        + layer.length + "}]}";
+    String manifest = imageManifest(config, layer);
     byte[] empty = utf8("{}");
     byte[] payload = utf8("{\"spdxVersion\":\"SPDX-2.3\"}");
     String subject = "{\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"digest\":\"" + sha256(utf8(manifest))
         + "\",\"size\":" + utf8(manifest).length + "}";
-    // An SBOM as oras attach stores it: an artifact manifest with the empty config and a subject.
+    // An SBOM stored as an OCI 1.1 referrer: an artifact manifest with the empty config and a subject.
     String referrer = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"artifactType\":"
         + "\"application/spdx+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\""
         + sha256(empty) + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/spdx+json\",\"digest\":\""
