@@ -49,6 +49,8 @@ final class MemoryRegistry {
   private final AtomicInteger ids = new AtomicInteger();
   private final AtomicInteger chunks = new AtomicInteger();
   volatile ChunkFault fault = (chunk, length) -> -1;
+  /** Whether this registry has the referrers API: it then answers a manifest put with a subject with {@code OCI-Subject}. */
+  volatile boolean referrersApi;
   final String host;
 
   MemoryRegistry(StubServers servers) throws IOException {
@@ -156,6 +158,12 @@ final class MemoryRegistry {
         manifestTypes.put(key, type);
         manifestTypes.put(m.group(1) + ":" + Sha256.of(body), type);
         e.getResponseHeaders().add("Docker-Content-Digest", Sha256.of(body).toString());
+        com.fasterxml.jackson.databind.JsonNode subject =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("subject").path("digest");
+        if (referrersApi && subject.isTextual()) {
+          // distribution-spec 1.1, "Pushing Manifests with Subject".
+          e.getResponseHeaders().add("OCI-Subject", subject.asText());
+        }
         return send(e, 201, new byte[0]);
       }
       byte[] manifest = manifests.get(key);
