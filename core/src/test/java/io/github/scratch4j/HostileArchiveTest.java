@@ -144,7 +144,8 @@ class HostileArchiveTest {
     Path p = HostileArchives.withDocuments(dir, Shape.OCI_ARCHIVE, Map.of(sha256(empty), empty), manifest,
         MediaType.OCI_MANIFEST);
     assertThatThrownBy(() -> Archive.read(p)).isInstanceOf(ImageFormatException.class)
-        .hasMessageContaining("application/vnd.oci.empty.v1+json").hasMessageContaining("which are not container images");
+        .hasMessageContaining("application/vnd.oci.empty.v1+json")
+        .hasMessageContaining("lists no container image, only artifacts");
   }
 
   private static void deleteAll(Path p) throws IOException {

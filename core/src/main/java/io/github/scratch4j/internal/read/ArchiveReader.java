@@ -173,8 +173,8 @@ public final class ArchiveReader {
       }
     }
     if (out.isEmpty() && !artifacts.isEmpty()) {
-      throw new ImageFormatException(where + " lists no container image, only artifacts, which are not container images: "
-          + String.join("; ", artifacts));
+      throw new ImageFormatException(
+          where + " lists no container image, only artifacts: " + String.join("; ", artifacts));
     }
     return out;
   }
