@@ -151,5 +151,20 @@ class ProgressTest {
     assertThat(Progress.size(1023)).isEqualTo("1023 B");
     assertThat(Progress.size(1536)).isEqualTo("1.5 KiB");
     assertThat(Progress.size(1L << 30)).isEqualTo("1.0 GiB");
+    // One decimal, rounded half up; the unit changes at 1024 of it, as before rounding.
+    assertThat(Progress.size(1280)).isEqualTo("1.3 KiB");
+    assertThat(Progress.size(1279)).isEqualTo("1.2 KiB");
+    assertThat(Progress.size((1L << 20) - 1)).isEqualTo("1024.0 KiB");
+    assertThat(Progress.size(536_880_128)).isEqualTo("512.0 MiB");
+    assertThat(Progress.size(5L << 50)).isEqualTo("5120.0 TiB");
+    assertThat(Progress.size(Long.MAX_VALUE)).isEqualTo("8388608.0 TiB");
+    // The text java.util.Formatter gave (bytes / 1024.0 is exact, so both round the same value).
+    for (long kib = 1; kib < 1024; kib += 3) {
+      for (long rest : new long[] {0, 51, 52, 102, 103, 512, 973, 1023}) {
+        long bytes = kib * 1024 + rest;
+        assertThat(Progress.size(bytes)).as("%d bytes", bytes)
+            .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0));
+      }
+    }
   }
 }
