@@ -49,6 +49,7 @@ final class ImagesWriter {
   static final String SPDX_JSON = "application/spdx+json";
 
   ImagesWriter(BlobTarget target, WriteOptions options) {
+    JsonDocuments.prepareInBackground();
     this.target = target;
     this.compression = options.compression();
     this.level = options.level().orElse(
