@@ -104,6 +104,10 @@ final class Build implements Command {
     if (output.isEmpty() && push.isEmpty() && !load) {
       throw new UsageException("build needs -o FILE, --push REFERENCE or --load (or several)");
     }
+    if (args.has("--sbom") && output.isEmpty() && push.isEmpty()) {
+      throw new UsageException("--sbom stores the SBOM in the archive or layout of -o, or in the registry of --push; "
+          + "the Docker engine of --load keeps no SBOM");
+    }
     // Made first: it readies the JDK's socket support while the image is built.
     Optional<DockerDaemon> daemon = load ? Optional.of(DockerDaemon.fromEnvironment()) : Optional.empty();
     if (push.isPresent()) {

@@ -243,6 +243,10 @@ class Scratch4jTest {
     assertThat(run(args("build", "--add", hello, "--entrypoint", "/hello", "-o", plain)).code()).isZero();
     assertThat(Files.size(archive)).isGreaterThan(Files.size(plain));
     assertThat(Archive.read(archive).images()).hasSize(1);
+    // With --load only there is nowhere to keep it: said before anything is built.
+    Result loadOnly = run(args("build", "--add", hello, "--entrypoint", "/hello", "--sbom", "--load"));
+    assertThat(loadOnly.code()).isEqualTo(Scratch4j.USAGE);
+    assertThat(loadOnly.err()).contains("--sbom", "--load keeps no SBOM");
   }
 
   @Test
