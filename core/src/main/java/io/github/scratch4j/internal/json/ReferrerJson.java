@@ -25,38 +25,33 @@ public final class ReferrerJson {
     w.writeStringField("mediaType", "application/vnd.oci.image.manifest.v1+json");
     w.writeStringField("artifactType", artifactType);
     w.writeFieldName("config");
-    descriptor(w, emptyConfig, null);
+    descriptor(w, emptyConfig);
     w.writeArrayFieldStart("layers");
-    descriptor(w, layer, null);
+    descriptor(w, layer);
     w.writeEndArray();
     w.writeFieldName("subject");
-    descriptor(w, subject, null);
+    descriptor(w, subject);
     w.writeEndObject();
     return w.toByteArray();
   }
 
-  /** The referrers-tag index: the entries it had (as they were), then the new one. */
-  public static byte[] index(List<String> existingEntries, Descriptor referrer, String artifactType) {
+  /** The referrers-tag index: the entries it had (as they were), then the new one, with its artifact type. */
+  public static byte[] index(List<String> existingEntries, Descriptor referrer) {
     JsonWriter w = new JsonWriter();
     w.writeStartObject();
     w.writeNumberField("schemaVersion", 2);
     w.writeStringField("mediaType", "application/vnd.oci.image.index.v1+json");
     w.writeArrayFieldStart("manifests");
     existingEntries.forEach(w::writeRawValue);
-    descriptor(w, referrer, artifactType);
+    descriptor(w, referrer);
     w.writeEndArray();
     w.writeEndObject();
     return w.toByteArray();
   }
 
-  private static void descriptor(JsonWriter w, Descriptor d, String artifactType) {
-    w.writeStartObject();
-    w.writeStringField("mediaType", d.mediaType());
-    w.writeStringField("digest", d.digest().toString());
-    w.writeNumberField("size", d.size());
-    if (artifactType != null) {
-      w.writeStringField("artifactType", artifactType);
-    }
-    w.writeEndObject();
+  /** Only what the referrer documents use: media type, digest, size and artifact type, in descriptor.md's order. */
+  private static void descriptor(JsonWriter w, Descriptor d) {
+    DescriptorJson.DESCRIPTOR.write(w, new Descriptor(d.mediaType(), d.digest(), d.size(), java.util.Map.of(),
+        java.util.Optional.empty(), d.artifactType()));
   }
 }

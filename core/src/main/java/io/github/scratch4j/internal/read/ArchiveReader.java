@@ -187,13 +187,14 @@ public final class ArchiveReader {
    */
   private static Optional<ReadImage> imageUnlessArtifact(Descriptor d, Blobs blobs, String where, ReadBudget budget,
       List<ImageReference> tags, List<String> skipped) throws IOException {
-    BlobFile manifestFile = blobs.get(d, where);
-    Optional<String> artifact = Documents.artifact(ArchiveScan.content(manifestFile), "manifest " + d.digest());
+    // Read (and its digest checked) once, for both questions.
+    byte[] manifestJson = ArchiveScan.content(blobs.get(d, where));
+    Optional<String> artifact = Documents.artifact(manifestJson, "manifest " + d.digest());
     if (artifact.isPresent()) {
       skipped.add(d.digest() + " (" + artifact.get() + ")");
       return Optional.empty();
     }
-    return Optional.of(image(d, blobs, where, budget, tags));
+    return Optional.of(image(d, manifestJson, blobs, budget, tags));
   }
 
   /**
@@ -229,9 +230,14 @@ public final class ArchiveReader {
   /** The image a manifest describes, with the given names; its blobs checked as they are read. */
   static ReadImage image(Descriptor d, Blobs blobs, String where, ReadBudget budget, List<ImageReference> tags)
       throws IOException {
-    BlobFile manifestFile = blobs.get(d, where);
+    return image(d, ArchiveScan.content(blobs.get(d, where)), blobs, budget, tags);
+  }
+
+  /** The image a manifest already read describes, with the given names. */
+  private static ReadImage image(Descriptor d, byte[] manifestJson, Blobs blobs, ReadBudget budget,
+      List<ImageReference> tags) throws IOException {
     String what = "manifest " + d.digest();
-    Manifest manifest = Documents.manifest(ArchiveScan.content(manifestFile), what);
+    Manifest manifest = Documents.manifest(manifestJson, what);
     BlobFile configFile = blobs.get(manifest.config(), what + " config");
     Documents.Config config = Documents.config(ArchiveScan.content(configFile), "config " + manifest.config().digest());
     if (config.diffIds().size() != manifest.layers().size()) {

@@ -73,7 +73,7 @@ public final class Referrers {
         }
       }
     }
-    put(client, ref, tag, MediaType.OCI_INDEX, ReferrerJson.index(entries, referrer, artifactType), scopes);
+    put(client, ref, tag, MediaType.OCI_INDEX, ReferrerJson.index(entries, referrer.withArtifactType(artifactType)), scopes);
     return new Attached(referrer.digest(), Optional.of(tag));
   }
 
