@@ -26,9 +26,19 @@ import java.util.concurrent.TimeUnit;
 public final class PassAlongside implements Closeable {
   /** Chunks in flight between the feeder and the pass: the feeder waits beyond this many. */
   private static final int DEPTH = 16;
-  private static final byte[] END = new byte[0];
+  /** The size of the arrays chunks are copied into and used again. */
+  private static final int PIECE = 64 << 10;
+  private static final Chunk END = new Chunk(new byte[0], 0);
 
-  private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(DEPTH);
+  /** Bytes handed to the pass: the first {@code length} of {@code bytes}. */
+  private record Chunk(byte[] bytes, int length) {}
+
+  private final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(DEPTH);
+  /**
+   * Arrays the pass has read, filled again by the feeder: a blob of any size costs about
+   * {@value #DEPTH} of them rather than its size in garbage.
+   */
+  private final java.util.Queue<byte[]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final FutureTask<BlobPass.Result> pass;
   private final Thread thread;
   private volatile boolean stopped;
@@ -104,8 +114,16 @@ public final class PassAlongside implements Closeable {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       java.util.Objects.checkFromIndexSize(off, len, b.length);
-      if (len > 0) {
-        hand(java.util.Arrays.copyOfRange(b, off, off + len));
+      while (len > 0) {
+        byte[] piece = free.poll();
+        if (piece == null) {
+          piece = new byte[PIECE];
+        }
+        int n = Math.min(len, PIECE);
+        System.arraycopy(b, off, piece, 0, n);
+        hand(new Chunk(piece, n));
+        off += n;
+        len -= n;
       }
     }
 
@@ -114,7 +132,7 @@ public final class PassAlongside implements Closeable {
       hand(END);
     }
 
-    private void hand(byte[] chunk) throws IOException {
+    private void hand(Chunk chunk) throws IOException {
       try {
         while (!stopped && !chunks.offer(chunk, 50, TimeUnit.MILLISECONDS)) {
           // The pass is behind: wait for it, unless it has stopped.
@@ -128,7 +146,7 @@ public final class PassAlongside implements Closeable {
 
   /** The pass's end of the chunks. */
   private final class Reading extends io.github.scratch4j.internal.io.ArrayReadInputStream {
-    private byte[] current = new byte[0];
+    private Chunk current = new Chunk(new byte[0], 0);
     private int at;
     private boolean ended;
 
@@ -138,9 +156,12 @@ public final class PassAlongside implements Closeable {
       if (len == 0) {
         return 0;
       }
-      while (at == current.length) {
+      while (at == current.length()) {
         if (ended) {
           return -1;
+        }
+        if (current.bytes().length == PIECE) {
+          free.add(current.bytes());
         }
         try {
           current = chunks.take();
@@ -152,8 +173,8 @@ public final class PassAlongside implements Closeable {
           ended = true;
         }
       }
-      int n = Math.min(len, current.length - at);
-      System.arraycopy(current, at, b, off, n);
+      int n = Math.min(len, current.length() - at);
+      System.arraycopy(current.bytes(), at, b, off, n);
       at += n;
       return n;
     }

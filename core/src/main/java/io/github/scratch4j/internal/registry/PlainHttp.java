@@ -65,6 +65,8 @@ final class PlainHttp {
   /** The most an answer's head may hold: its lines and their count. */
   static final int MAX_LINE = 64 << 10;
   static final int MAX_HEAD = 256 << 10;
+  /** The most of an answer's body handed to its subscriber at once. */
+  private static final int BODY_PIECE = 256 << 10;
 
   private static final class Conn {
     final String key;
@@ -414,7 +416,13 @@ final class PlainHttp {
     });
     try {
       InputStream body = head.chunked ? new ChunkedIn(c.in) : head.length >= 0 ? new FixedIn(c.in, head.length) : c.in;
-      byte[] buf = new byte[256 << 10];
+      // Each piece of the body is read into an array of its own, which the subscriber owns once it
+      // has it; a subscriber that gives arrays back once read (a TimedBody) gets them again, so a
+      // body of any size costs a few arrays instead of its size in garbage.
+      java.util.Queue<byte[]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      if (subscriber instanceof TimedBody timed) {
+        timed.giveBackTo(free, BODY_PIECE);
+      }
       while (true) {
         synchronized (lock) {
           while (demand[0] == 0 && !cancelled[0]) {
@@ -423,6 +431,10 @@ final class PlainHttp {
           if (cancelled[0]) {
             return;
           }
+        }
+        byte[] buf = free.poll();
+        if (buf == null) {
+          buf = new byte[BODY_PIECE];
         }
         int n = body.read(buf, 0, buf.length);
         if (n < 0) {
@@ -435,7 +447,7 @@ final class PlainHttp {
         synchronized (lock) {
           demand[0]--;
         }
-        subscriber.onNext(List.of(ByteBuffer.wrap(java.util.Arrays.copyOf(buf, n))));
+        subscriber.onNext(List.of(ByteBuffer.wrap(buf, 0, n)));
       }
       // The connection is free before the reader hears of the end: its next request may take it.
       if (head.keep) {

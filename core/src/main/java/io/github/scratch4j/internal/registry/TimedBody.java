@@ -48,6 +48,9 @@ final class TimedBody extends ArrayReadInputStream implements HttpResponse.BodyS
   private boolean ended;
   private boolean closed;
   private volatile TransferException failure;
+  /** Where read arrays of {@link #recycledLength} bytes go back to be filled again; null: nowhere. */
+  private java.util.Queue<byte[]> recycled;
+  private int recycledLength;
 
   /**
    * A body expected to hold at most {@code expected} bytes (the Content-Length, or the most that
@@ -60,6 +63,16 @@ final class TimedBody extends ArrayReadInputStream implements HttpResponse.BodyS
     this.allowed = Limits.forBytes(idle, expected);
     this.deadline = System.nanoTime() + allowed.toNanos();
     this.what = what;
+  }
+
+  /**
+   * Gives each array of {@code length} bytes that a buffer handed to this body wraps back to
+   * {@code free} once its bytes are read: for a publisher that fills its arrays again, and hands
+   * this body buffers over arrays that nothing else holds. Called before the first buffer.
+   */
+  void giveBackTo(java.util.Queue<byte[]> free, int length) {
+    recycled = free;
+    recycledLength = length;
   }
 
   /** The failure this stream raised, if it raised one: a transfer problem, not the reader's. */
@@ -106,6 +119,10 @@ final class TimedBody extends ArrayReadInputStream implements HttpResponse.BodyS
       return 0;
     }
     while (current == null || !current.hasRemaining()) {
+      if (current != null && recycled != null && current.hasArray() && current.array().length == recycledLength) {
+        recycled.add(current.array());
+      }
+      current = null;
       if (pending.hasNext()) {
         current = pending.next();
         continue;

@@ -59,8 +59,14 @@ class PullerTest {
 
   @BeforeEach
   void image() throws IOException {
-    Path layout = dir.resolve("layout");
-    byte[] data = new byte[300 << 10];
+    image(300 << 10);
+  }
+
+  /** Serves an image whose one layer holds a file of {@code size} random bytes. */
+  private void image(int size) throws IOException {
+    Path layout = Files.createTempDirectory(dir, "layout");
+    blobs.clear();
+    byte[] data = new byte[size];
     new Random(7).nextBytes(data);
     Image.fromScratch().add(Entry.file("/data", Source.of(data)))
         .writeTo(layout, WriteOptions.defaults().withFormat(WriteOptions.Format.OCI_LAYOUT));
@@ -286,5 +292,27 @@ class PullerTest {
       assertThat(left.map(p -> p.getFileName().toString())).filteredOn(n -> n.startsWith("."))
           .containsExactly(fresh.getFileName().toString());
     }
+  }
+
+  /**
+   * What a pull allocates does not grow with the blob: the download's buffers, and those that
+   * carry its bytes to the check beside it, are filled again rather than made for every piece, so
+   * a JVM with a default heap does not grow by the image's size.
+   */
+  @Test
+  void aPullAllocatesFarLessThanTheBlobItDownloads() throws Exception {
+    int size = 48 << 20;
+    image(size);
+    RawServer registry = registry((s, r, content, n) -> false);
+    pull(registry); // classes loaded and code run once, so that the measured pull is the transfer's
+    Files.walk(dir.resolve("cache")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalThreadAllocatedBytes();
+    assertThat(pull(registry).layers()).hasSize(1);
+    long allocated = threads.getTotalThreadAllocatedBytes() - before;
+    assertThat(before).as("this JVM counts what its threads allocate").isPositive();
+    // Each copy of the blob into new arrays would be its size again: one is too many.
+    assertThat(allocated).as("bytes allocated by a pull of a %d-byte blob", size).isLessThan(size / 4);
   }
 }
