@@ -11,7 +11,8 @@ import java.security.MessageDigest;
  * DigestInputStream, whose skip bypasses the digest).
  */
 public final class HashingInputStream extends FilterInputStream {
-  private final MessageDigest digest = Sha256.newDigest();
+  /** Null once this stream only counts. */
+  private MessageDigest digest = Sha256.newDigest();
   private byte[] skipBuffer;
   private long count;
 
@@ -20,11 +21,23 @@ public final class HashingInputStream extends FilterInputStream {
     super(in);
   }
 
+  /** From now on only counts: {@link #digest} is not to be called. */
+  public void stopHashing() {
+    digest = null;
+  }
+
+  /** Whether this stream still hashes what it reads. */
+  public boolean hashing() {
+    return digest != null;
+  }
+
   @Override
   public int read() throws IOException {
     int b = super.read();
     if (b >= 0) {
-      digest.update((byte) b);
+      if (digest != null) {
+        digest.update((byte) b);
+      }
       count++;
     }
     return b;
@@ -34,7 +47,9 @@ public final class HashingInputStream extends FilterInputStream {
   public int read(byte[] b, int off, int len) throws IOException {
     int n = super.read(b, off, len);
     if (n > 0) {
-      digest.update(b, off, n);
+      if (digest != null) {
+        digest.update(b, off, n);
+      }
       count += n;
     }
     return n;
@@ -61,6 +76,9 @@ public final class HashingInputStream extends FilterInputStream {
 
   /** The SHA-256 of what was read; call once, at the end. */
   public Digest digest() {
+    if (digest == null) {
+      throw new IllegalStateException("this stream stopped hashing");
+    }
     return Sha256.toDigest(digest.digest());
   }
 }

@@ -359,12 +359,12 @@ public final class ArchiveReader {
     Source content;
     if (asLayer.isPresent()) {
       // Stored as it is: the file is the layer blob.
-      d = Descriptor.of(LayerMediaTypes.oci(asLayer.get()), scan.fileDigest, scan.fileSize);
+      d = Descriptor.of(LayerMediaTypes.oci(asLayer.get()), scan.fileDigest(), scan.fileSize);
       content = scan.file.region(0, scan.fileSize);
     } else {
       // No layer media type names xz, bzip2 or lz4: the layer is the tar inside, decompressed
       // again whenever it is written (the scan computed its digest and size).
-      d = Descriptor.of(LayerMediaTypes.oci(Compression.NONE), scan.tarDigest, scan.tarSize);
+      d = Descriptor.of(LayerMediaTypes.oci(Compression.NONE), scan.tarDigest(), scan.tarSize);
       FileCompression outer = scan.outer;
       content = new DerivedSource(scan.file.whole(), in -> outer.decompress(in, scan.file.toString()), 0,
           scan.tarSize, what);
@@ -372,6 +372,6 @@ public final class ArchiveReader {
     // Every entry must be a valid layer entry: a name that escapes the root is refused here.
     List<io.github.scratch4j.Entry> entries =
         StoredLayerEntries.of(scan.headers, asLayer.orElse(Compression.NONE), content, what);
-    return new ReadImage(List.of(new ReadLayer(d, scan.tarDigest, content, entries)), ImageConfig.empty(), List.of());
+    return new ReadImage(List.of(new ReadLayer(d, scan.tarDigest(), content, entries)), ImageConfig.empty(), List.of());
   }
 }

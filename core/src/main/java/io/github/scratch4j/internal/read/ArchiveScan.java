@@ -48,10 +48,11 @@ final class ArchiveScan {
   static final int MAX_LINK_HOPS = 16;
   /** Every header of the archive tar, in order: for a root file system tarball, its layer's entries. */
   final List<TarEntry> headers = new ArrayList<>();
-  Digest fileDigest;
-  Digest tarDigest;
   long fileSize;
   long tarSize;
+  /** See {@link #fileDigest()}; null until asked. */
+  private Digest fileDigest;
+  private Digest tarDigest;
 
   private ArchiveScan(Stored file, FileCompression outer, ReadBudget budget) {
     this.file = file;
@@ -110,12 +111,21 @@ final class ArchiveScan {
           f = new BlobFile(name, false, 0, EMPTY, Compression.NONE, Optional.empty(), 0, Optional.empty(),
               Optional.empty(), Source.of(new byte[0]));
         } else {
+          if (raw.hashing() && namedLikeABlob(name)) {
+            // The whole file's digest is needed only for a root file system tarball, and a file
+            // named by a digest or an image ID marks an image archive: its entries are hashed one
+            // by one below, and hashing every byte a second time for the whole would double the
+            // cost of the read. (A root file system that holds such a name is read again, once.)
+            raw.stopHashing();
+            tar.stopHashing();
+          }
           int keepUpTo = kept < KEEP_TOTAL && e.size() <= JsonReader.MAX_DOCUMENT ? JsonReader.MAX_DOCUMENT : 0;
           BlobPass.Result r = BlobPass.read(reader.content(), what + " entry " + name, keepUpTo, mayBeLayer(name),
               budget);
           if (r.kept().isPresent()) {
             kept += r.size();
           }
+
           f = BlobFile.of(name, r, source(e, name));
         }
         if (files.put(name, f) != null) {
@@ -126,10 +136,79 @@ final class ArchiveScan {
       tar.transferTo(java.io.OutputStream.nullOutputStream());
       raw.transferTo(java.io.OutputStream.nullOutputStream());
     }
-    fileDigest = raw.digest();
     fileSize = raw.count();
-    tarDigest = tar == raw ? fileDigest : tar.digest();
     tarSize = tar.count();
+    if (raw.hashing()) {
+      fileDigest = raw.digest();
+      tarDigest = tar == raw ? fileDigest : tar.digest();
+    }
+  }
+
+  /**
+   * The digest of the file as it is stored: a root file system tarball's layer (the file, or the
+   * tar inside). The scan computes it unless it found a blob named by its digest, the mark of an
+   * image archive; if such an archive turns out to be a root file system after all, the file is
+   * read again for it.
+   *
+   * @throws IOException if the file no longer holds what the scan read
+   */
+  Digest fileDigest() throws IOException {
+    hashWhole();
+    return fileDigest;
+  }
+
+  /** The digest of the tar: the file's, or what it decompresses to. See {@link #fileDigest()}. */
+  Digest tarDigest() throws IOException {
+    hashWhole();
+    return tarDigest;
+  }
+
+  /** Whether the scan hashed the whole file as it went (else {@link #fileDigest()} reads it again). */
+  boolean hashedWhole() {
+    return fileDigest != null;
+  }
+
+  private void hashWhole() throws IOException {
+    if (fileDigest != null) {
+      return;
+    }
+    String what = file.toString();
+    HashingInputStream raw = new HashingInputStream(file.open());
+    // The scan found tarSize bytes inside: a file that decompresses to more was changed since.
+    HashingInputStream tar = outer == FileCompression.NONE ? raw
+        : new HashingInputStream(new io.github.scratch4j.internal.io.LimitedInputStream(outer.decompress(raw, what),
+            tarSize, () -> changed(what)));
+    try (raw; tar) {
+      tar.transferTo(java.io.OutputStream.nullOutputStream());
+      raw.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    if (raw.count() != fileSize || tar.count() != tarSize) {
+      throw changed(what);
+    }
+    fileDigest = raw.digest();
+    tarDigest = tar == raw ? fileDigest : tar.digest();
+  }
+
+  private IOException changed(String what) {
+    return new io.github.scratch4j.SourceChangedException(what + " changed while it was read: it no longer holds the " + fileSize
+        + " bytes (" + tarSize + " as a tar) that were read from it first");
+  }
+
+  /**
+   * Whether a name has a component of 64 lowercase hexadecimal digits, bare or before {@code
+   * .json} or {@code .tar}: how image archives name blobs ({@code blobs/sha256/<hex>}, OCI
+   * image-layout) and docker save's layers and configurations ({@code <id>/layer.tar},
+   * {@code <id>.json}).
+   */
+  static boolean namedLikeABlob(String name) {
+    for (String part : name.split("/")) {
+      String bare = part.endsWith(".json") ? part.substring(0, part.length() - 5)
+          : part.endsWith(".tar") ? part.substring(0, part.length() - 4) : part;
+      if (bare.length() == 64 && bare.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Source source(TarEntry e, String name) throws IOException {

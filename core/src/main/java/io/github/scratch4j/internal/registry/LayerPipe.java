@@ -2,6 +2,7 @@ package io.github.scratch4j.internal.registry;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.http.HttpRequest;
@@ -214,11 +215,64 @@ final class LayerPipe {
    * at once). {@code sent} is told of each buffer's size as it goes.
    */
   HttpRequest.BodyPublisher body(long limit, Executor executor, java.util.function.LongConsumer sent) {
+    return body(limit, executor, sent, -1, null);
+  }
+
+  /**
+   * A request body of exactly {@code length} bytes read from what {@code open} gives, on {@code
+   * executor}: read straight into the buffers the client is handed, each filled again once the
+   * client has written it, so a blob of any size costs a few buffers and no copy beside the read.
+   * Each subscription reads afresh; it can be sent once.
+   */
+  static HttpRequest.BodyPublisher reading(IoSupplier<InputStream> open, long length, Executor executor) {
+    LayerPipe pipe = new LayerPipe();
+    return pipe.body(length, executor, n -> {}, length, () -> {
+      try (InputStream in = open.get()) {
+        pipe.fill(in, length);
+      } catch (Throwable t) {
+        pipe.fail(t);
+      }
+    });
+  }
+
+  /** Opens a stream. */
+  @FunctionalInterface
+  interface IoSupplier<T> {
+    T get() throws IOException;
+  }
+
+  /**
+   * Puts the next {@code length} bytes of {@code in} into the pipe, read into its own buffers, then
+   * ends it: the generator's side, in place of {@link #output}.
+   */
+  private void fill(InputStream in, long length) throws IOException {
+    long left = length;
+    while (left > 0) {
+      ByteBuffer b = fresh();
+      int want = (int) Math.min(b.capacity(), left);
+      int n = in.readNBytes(b.array(), 0, want);
+      if (n < want) {
+        throw new EOFException("the blob ended " + (left - n) + " bytes before the " + length + " it was to send");
+      }
+      put(b.limit(n));
+      left -= n;
+    }
+    put(END);
+  }
+
+  /**
+   * The body of {@link #body(long, Executor, java.util.function.LongConsumer)}, of {@code
+   * contentLength} bytes (negative: unknown). With a {@code filler}, the subscription starts it on
+   * {@code executor} to fill the pipe, and the pipe is abandoned when the delivery ends, however it
+   * ends, so that a filler still waiting for room gives up.
+   */
+  private HttpRequest.BodyPublisher body(long limit, Executor executor, java.util.function.LongConsumer sent,
+      long contentLength, Runnable filler) {
     AtomicBoolean subscribed = new AtomicBoolean();
     return new HttpRequest.BodyPublisher() {
       @Override
       public long contentLength() {
-        return -1;
+        return contentLength;
       }
 
       @Override
@@ -234,8 +288,11 @@ final class LayerPipe {
           subscriber.onError(new IOException("a streamed chunk cannot be sent twice"));
           return;
         }
-        Delivery d = new Delivery(subscriber, limit, sent);
+        Delivery d = new Delivery(subscriber, limit, sent, filler != null);
         subscriber.onSubscribe(d);
+        if (filler != null) {
+          executor.execute(filler);
+        }
         executor.execute(d);
       }
     };
@@ -252,11 +309,15 @@ final class LayerPipe {
     private final java.util.ArrayDeque<ByteBuffer> handed = new java.util.ArrayDeque<>();
     private final java.util.ArrayDeque<Long> handedAt = new java.util.ArrayDeque<>();
     private long index;
+    /** Whether the pipe serves this delivery only, and is abandoned when it ends. */
+    private final boolean endsPipe;
 
-    Delivery(Flow.Subscriber<? super ByteBuffer> subscriber, long limit, java.util.function.LongConsumer sent) {
+    Delivery(Flow.Subscriber<? super ByteBuffer> subscriber, long limit, java.util.function.LongConsumer sent,
+        boolean endsPipe) {
       this.subscriber = subscriber;
       this.left = limit;
       this.sent = sent;
+      this.endsPipe = endsPipe;
     }
 
     @Override
@@ -316,6 +377,10 @@ final class LayerPipe {
         subscriber.onError(new InterruptedIOException("interrupted while sending a layer"));
       } catch (IOException | RuntimeException e) {
         subscriber.onError(e);
+      } finally {
+        if (endsPipe) {
+          abandon();
+        }
       }
     }
   }

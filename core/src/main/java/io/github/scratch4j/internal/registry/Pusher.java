@@ -16,7 +16,6 @@ import io.github.scratch4j.internal.io.LimitedInputStream;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -253,6 +252,9 @@ public final class Pusher {
       return new Content() {
         @Override
         public InputStream open(long offset, long length) throws IOException {
+          if (source instanceof io.github.scratch4j.internal.source.SubRegions regions) {
+            return regions.sub(offset, length).open();
+          }
           InputStream in = source.open();
           skip(in, offset);
           return LimitedInputStream.window(in, length);
@@ -727,13 +729,7 @@ public final class Pusher {
 
       @Override
       public HttpRequest.BodyPublisher publisher() {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-          try {
-            return content.open(offset, length);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }), length);
+        return LayerPipe.reading(() -> content.open(offset, length), length, GENERATORS);
       }
     };
   }

@@ -1,0 +1,138 @@
+package io.github.scratch4j.internal.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A blob of known size sent from what it is read from ({@link LayerPipe#reading}): every byte in
+ * order, through a few buffers whatever the size, a short read failing the body, and a body the
+ * client gives up closing what it reads.
+ */
+class LayerPipeTest {
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stop() {
+    executor.shutdownNow();
+  }
+
+  /** Takes a body the way the plain HTTP client does: one buffer at a time, asking for the next once it is written. */
+  private static final class Client implements Flow.Subscriber<ByteBuffer> {
+    final MessageDigest digest;
+    final Set<byte[]> arrays = Collections.newSetFromMap(new IdentityHashMap<>());
+    final CompletableFuture<Long> done = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+    private long bytes;
+
+    Client() throws Exception {
+      digest = MessageDigest.getInstance("SHA-256");
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(ByteBuffer b) {
+      arrays.add(b.array());
+      bytes += b.remaining();
+      digest.update(b);
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      done.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      done.complete(bytes);
+    }
+  }
+
+  @Test
+  void aBlobOfAnySizeIsSentInOrderThroughAFewBuffersFilledAgain() throws Exception {
+    byte[] blob = new byte[32 << 20];
+    new Random(5).nextBytes(blob);
+    HttpRequest.BodyPublisher body = LayerPipe.reading(() -> new ByteArrayInputStream(blob), blob.length, executor);
+    assertThat(body.contentLength()).isEqualTo(blob.length);
+    Client client = new Client();
+    body.subscribe(client);
+    assertThat(client.done.get(30, TimeUnit.SECONDS)).isEqualTo(blob.length);
+    assertThat(client.digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(blob));
+    // 128 buffers' worth of bytes: a new array for each would be 128.
+    assertThat(client.arrays).as("arrays the body was sent in").hasSizeLessThanOrEqualTo(12);
+  }
+
+  @Test
+  void aBlobThatEndsBeforeItsSizeFailsTheBodyNamingWhatIsMissing() throws Exception {
+    HttpRequest.BodyPublisher body = LayerPipe.reading(() -> new ByteArrayInputStream(new byte[1000]), 3000, executor);
+    Client client = new Client();
+    body.subscribe(client);
+    assertThat(client.done).failsWithin(30, TimeUnit.SECONDS).withThrowableThat()
+        .withMessageContaining("the blob ended 2000 bytes before the 3000 it was to send");
+  }
+
+  @Test
+  void aBodyTheClientCancelsStopsReadingAndClosesItsStream() throws Exception {
+    CountDownLatch closed = new CountDownLatch(1);
+    InputStream endless = new FilterInputStream(InputStream.nullInputStream()) {
+      @Override
+      public int read(byte[] b, int off, int len) {
+        return len; // zeros, for ever
+      }
+
+      @Override
+      public void close() throws IOException {
+        closed.countDown();
+      }
+    };
+    HttpRequest.BodyPublisher body = LayerPipe.reading(() -> endless, Long.MAX_VALUE, executor);
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+      private Flow.Subscription subscription;
+
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        s.request(1);
+      }
+
+      @Override
+      public void onNext(ByteBuffer item) {
+        subscription.cancel();
+        first.complete(null);
+      }
+
+      @Override
+      public void onError(Throwable throwable) {}
+
+      @Override
+      public void onComplete() {}
+    });
+    first.get(30, TimeUnit.SECONDS);
+    assertThat(closed.await(30, TimeUnit.SECONDS)).as("the blob's stream was closed").isTrue();
+  }
+}
