@@ -9,7 +9,8 @@
 # its digest computed beforehand. Beside it, the floor of a gzip push from Java (ProcessMains$PushFloor:
 # the file hashed twice with SHA-256, copied into a cache file and sent in one PUT over a plain
 # socket, with no tar, no deflate framing, no HTTP library; and the same with one SHA-256, the floor of
-# an uncompressed push). Then the pull of the same image (pushed beforehand, untimed) into
+# an uncompressed push). Beside them, `scratch4j push` of that docker-archive, which reads and checks the
+# archive, then sends its uncompressed layer as it is stored (the same bytes as curl's, in a tar). Then the pull of the same image (pushed beforehand, untimed) into
 # an empty cache (`scratch4j inspect REF`, which pulls every blob and checks it as a read does)
 # against `skopeo copy docker://… oci:DIR`. Prints the median wall time of RUNS runs, the peak RSS,
 # and each time as a ratio of scratch4j's. Then the same comparisons in pairs (PAIRS of them,
@@ -108,6 +109,8 @@ measure skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "d
 row "skopeo copy docker-archive -> registry (gzip)"
 measure java -jar "$samples" build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"
 row "scratch4j build --push --uncompressed"
+measure java -jar "$samples" push "$work/big.tar" "127.0.0.1:$port/bench/big:1"
+row "scratch4j push ARCHIVE (read, then sent as stored)"
 measure "$work/curl-put.sh" "$port" "$big" "$big_digest"
 row "curl -T of the raw file (POST + streamed PUT)"
 measure java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$PushFloor' "$big" "$big_digest" "$port" "$work/floor-cache"
@@ -165,6 +168,8 @@ if [ "$pairs" -gt 0 ]; then
   pair "A: scratch4j build --push --uncompressed" "B: curl -T"
   run_a() { timed java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$PushFloor' "$big" "$big_digest" "$port" "$work/floor-cache" uncompressed; }
   pair "A: Java floor, uncompressed" "B: curl -T"
+  run_a() { timed java -jar "$samples" push "$work/big.tar" "127.0.0.1:$port/bench/big:1"; }
+  pair "A: scratch4j push ARCHIVE" "B: curl -T"
   prepare=prepare_pull
   run_a() { timed env XDG_CACHE_HOME="$work/pull-cache" java -jar "$samples" inspect "127.0.0.1:$port/bench/big:1"; }
   run_b() { timed skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big:1" "oci:$work/pulled:1"; }

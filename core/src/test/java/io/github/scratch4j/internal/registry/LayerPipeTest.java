@@ -35,15 +35,25 @@ class LayerPipeTest {
     executor.shutdownNow();
   }
 
-  /** Takes a body the way the plain HTTP client does: one buffer at a time, asking for the next once it is written. */
+  /**
+   * Takes a body the way the plain HTTP client does: one buffer at a time, asking for the next
+   * once it is written; or, made to give up, cancels once the first buffer came.
+   */
   private static final class Client implements Flow.Subscriber<ByteBuffer> {
     final MessageDigest digest;
     final Set<byte[]> arrays = Collections.newSetFromMap(new IdentityHashMap<>());
     final CompletableFuture<Long> done = new CompletableFuture<>();
+    final CompletableFuture<Void> first = new CompletableFuture<>();
+    private final boolean givesUp;
     private Flow.Subscription subscription;
     private long bytes;
 
     Client() throws Exception {
+      this(false);
+    }
+
+    Client(boolean givesUp) throws Exception {
+      this.givesUp = givesUp;
       digest = MessageDigest.getInstance("SHA-256");
     }
 
@@ -55,6 +65,11 @@ class LayerPipeTest {
 
     @Override
     public void onNext(ByteBuffer b) {
+      if (givesUp) {
+        subscription.cancel();
+        first.complete(null);
+        return;
+      }
       arrays.add(b.array());
       bytes += b.remaining();
       digest.update(b);
@@ -110,29 +125,9 @@ class LayerPipeTest {
       }
     };
     HttpRequest.BodyPublisher body = LayerPipe.reading(() -> endless, Long.MAX_VALUE, executor);
-    CompletableFuture<Void> first = new CompletableFuture<>();
-    body.subscribe(new Flow.Subscriber<ByteBuffer>() {
-      private Flow.Subscription subscription;
-
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        s.request(1);
-      }
-
-      @Override
-      public void onNext(ByteBuffer item) {
-        subscription.cancel();
-        first.complete(null);
-      }
-
-      @Override
-      public void onError(Throwable throwable) {}
-
-      @Override
-      public void onComplete() {}
-    });
-    first.get(30, TimeUnit.SECONDS);
+    Client client = new Client(true);
+    body.subscribe(client);
+    client.first.get(30, TimeUnit.SECONDS);
     assertThat(closed.await(30, TimeUnit.SECONDS)).as("the blob's stream was closed").isTrue();
   }
 }
