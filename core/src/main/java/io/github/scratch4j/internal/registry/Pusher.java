@@ -698,7 +698,7 @@ public final class Pusher {
 
       @Override
       public HttpRequest.BodyPublisher publisher() {
-        return HttpRequest.BodyPublishers.ofByteArray(content);
+        return new BytesPublisher(content);
       }
     };
   }

@@ -162,17 +162,12 @@ public final class RegistryClient {
     this.apiHost = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
     this.options = options;
     this.store = store;
-    HttpClient.Builder builder = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(options.timeout())
-        .version(HttpClient.Version.HTTP_1_1);
-    // The context is made when the first TLS connection needs it: a registry that speaks plain
-    // HTTP never pays for it. Empty parameters leave each engine with the context's defaults.
-    builder.sslContext(tls).sslParameters(new SSLParameters());
-    this.builder = builder;
   }
 
-  private final HttpClient.Builder builder;
+  /**
+   * The JDK's client, made at the first HTTPS request: a registry that speaks plain HTTP never
+   * loads it (its builder alone initialises the client's internals, some 20 lambda classes).
+   */
   private volatile HttpClient http;
 
   private HttpClient http() {
@@ -181,7 +176,14 @@ public final class RegistryClient {
       synchronized (this) {
         h = http;
         if (h == null) {
-          h = builder.build();
+          // The context is made when the first TLS connection needs it. Empty parameters leave
+          // each engine with the context's defaults.
+          h = HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .connectTimeout(options.timeout())
+              .version(HttpClient.Version.HTTP_1_1)
+              .sslContext(tls).sslParameters(new SSLParameters())
+              .build();
           http = h;
         }
       }

@@ -1,0 +1,77 @@
+package io.github.scratch4j.internal.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Flow;
+import org.junit.jupiter.api.Test;
+
+/** A body of bytes in memory keeps the Flow contract the HTTP clients rely on. */
+class BytesPublisherTest {
+  /** Records what it is told, and asks as the test says. */
+  private static final class Recorder implements Flow.Subscriber<ByteBuffer> {
+    final List<String> heard = new ArrayList<>();
+    Flow.Subscription subscription;
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      heard.add("subscribed");
+    }
+
+    @Override
+    public void onNext(ByteBuffer item) {
+      byte[] b = new byte[item.remaining()];
+      item.get(b);
+      heard.add("next " + new String(b, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      heard.add("error " + t.getMessage());
+    }
+
+    @Override
+    public void onComplete() {
+      heard.add("complete");
+    }
+  }
+
+  private static Recorder subscribe(byte[] content) {
+    BytesPublisher body = new BytesPublisher(content);
+    assertThat(body.contentLength()).isEqualTo(content.length);
+    Recorder r = new Recorder();
+    body.subscribe(r);
+    return r;
+  }
+
+  @Test
+  void theBytesGoInOneBufferAtTheFirstRequestThenTheBodyEnds() {
+    Recorder r = subscribe("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+    assertThat(r.heard).containsExactly("subscribed");
+    r.subscription.request(1);
+    r.subscription.request(1);
+    assertThat(r.heard).containsExactly("subscribed", "next {\"a\":1}", "complete");
+  }
+
+  @Test
+  void anEmptyBodyEndsWithoutABuffer() {
+    Recorder r = subscribe(new byte[0]);
+    r.subscription.request(Long.MAX_VALUE);
+    assertThat(r.heard).containsExactly("subscribed", "complete");
+  }
+
+  @Test
+  void aCancelledBodySendsNothingAndANonPositiveRequestIsAnError() {
+    Recorder cancelled = subscribe(new byte[] {1});
+    cancelled.subscription.cancel();
+    cancelled.subscription.request(1);
+    assertThat(cancelled.heard).containsExactly("subscribed");
+    Recorder wrong = subscribe(new byte[] {1});
+    wrong.subscription.request(0);
+    assertThat(wrong.heard).containsExactly("subscribed", "error a subscriber asked for 0 buffers");
+  }
+}
