@@ -77,10 +77,9 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private final Deque<byte[]> freeBlocks = new ConcurrentLinkedDeque<>();
   private final Deque<byte[]> freeDictionaries = new ConcurrentLinkedDeque<>();
   private final java.util.Queue<byte[]> freeOutputs = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private static final ThreadLocal<byte[]> DEFLATED = ThreadLocal.withInitial(() -> new byte[64 << 10]);
 
   /** A compressed block, with the arrays it was made from, to be used again once it is written. */
-  private record Compressed(byte[] input, byte[] dictionary, byte[] output, int length, boolean reusable) {}
+  private record Compressed(byte[] input, byte[] dictionary, byte[] output, int length) {}
   private final ThreadLocal<Deflater> deflaters;
   private byte[] block;
   private int filled;
@@ -193,11 +192,11 @@ public final class ParallelGzipOutputStream extends OutputStream {
     if (level != Deflater.NO_COMPRESSION && looksRandom(input, inputLength)) {
       int size = storedSize(inputLength);
       byte[] out = freeOutputs.poll();
-      if (out == null || out.length != size) {
+      if (out == null || out.length < size) {
         out = new byte[size];
       }
       stored(input, inputLength, last, out);
-      return new Compressed(input, dict, out, size, true);
+      return new Compressed(input, dict, out, size);
     }
     Deflater d = deflaters.get();
     d.reset();
@@ -205,23 +204,37 @@ public final class ParallelGzipOutputStream extends OutputStream {
       d.setDictionary(dict);
     }
     d.setInput(input, 0, inputLength);
-    java.io.ByteArrayOutputStream result = new java.io.ByteArrayOutputStream(inputLength / 3 + 64);
-    byte[] buffer = DEFLATED.get();
+    // Deflated straight into an output array used again once written (grown when a block
+    // compresses poorly), not into a new one per block: the garbage would be a third of the input
+    // and more. zlib's output does not depend on how its output space is cut up.
+    byte[] out = freeOutputs.poll();
+    if (out == null) {
+      out = new byte[inputLength / 3 + 64];
+    }
+    int length = 0;
     if (last) {
       d.finish();
       while (!d.finished()) {
-        result.write(buffer, 0, d.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH));
+        out = roomIn(out, length);
+        length += d.deflate(out, length, out.length - length, Deflater.NO_FLUSH);
       }
     } else {
-      // SYNC_FLUSH until the output buffer is not filled: then everything is out, byte-aligned.
+      // SYNC_FLUSH until the output space is not filled: then everything is out, byte-aligned.
       int n;
+      int room;
       do {
-        n = d.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-        result.write(buffer, 0, n);
-      } while (n == buffer.length || !d.needsInput());
+        out = roomIn(out, length);
+        room = out.length - length;
+        n = d.deflate(out, length, room, Deflater.SYNC_FLUSH);
+        length += n;
+      } while (n == room || !d.needsInput());
     }
-    byte[] out = result.toByteArray();
-    return new Compressed(input, dict, out, out.length, false);
+    return new Compressed(input, dict, out, length);
+  }
+
+  /** {@code out}, or a larger copy of it when its first {@code used} bytes fill it. */
+  private static byte[] roomIn(byte[] out, int used) {
+    return used < out.length ? out : Arrays.copyOf(out, Math.max(64 << 10, out.length * 2));
   }
 
   /**
@@ -341,7 +354,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
       if (c.dictionary() != null && c.dictionary().length == DICTIONARY && freeDictionaries.size() < maxInFlight + 1) {
         freeDictionaries.push(c.dictionary());
       }
-      if (c.reusable() && freeOutputs.size() < maxInFlight + 1) {
+      if (freeOutputs.size() < maxInFlight + 1) {
         freeOutputs.offer(c.output());
       }
     } catch (ExecutionException e) {

@@ -286,4 +286,84 @@ class ParallelGzipOutputStreamTest {
     assertThat(list.exitCode()).as(list.stderr()).isZero();
     assertThat(list.stdout()).contains(Integer.toString(input.length));
   }
+
+  /** Bytes of 7 bits each: deflated, not stored, yet to no less than about 7/8 of their size. */
+  private static byte[] sevenBit(int size, long seed) {
+    byte[] b = random(size, seed);
+    for (int i = 0; i < b.length; i++) {
+      b[i] &= 0x7f;
+    }
+    return b;
+  }
+
+  /**
+   * What the stream must write, made block by block with one Deflater and an output space that
+   * holds each block whole: each block primed with the 32 KiB before it and sync-flushed, the
+   * last one finished.
+   */
+  private static byte[] reference(byte[] input, int level) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(GzipOutputStream.HEADER);
+    java.util.zip.Deflater d = new java.util.zip.Deflater(level, true);
+    byte[] space = new byte[2 * BLOCK + 1024];
+    for (int at = 0; ; at += BLOCK) {
+      int n = Math.min(BLOCK, input.length - at);
+      boolean last = at + n == input.length;
+      d.reset();
+      if (at > 0) {
+        d.setDictionary(input, at - ParallelGzipOutputStream.DICTIONARY, ParallelGzipOutputStream.DICTIONARY);
+      }
+      d.setInput(input, at, n);
+      if (last) {
+        d.finish();
+      }
+      int k = d.deflate(space, 0, space.length, last ? java.util.zip.Deflater.NO_FLUSH : java.util.zip.Deflater.SYNC_FLUSH);
+      assertThat(last ? d.finished() : d.needsInput()).as("one call deflated block at %d", at).isTrue();
+      out.write(space, 0, k);
+      if (last) {
+        break;
+      }
+    }
+    d.end();
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(input);
+    for (long v : new long[] {crc.getValue(), input.length}) {
+      for (int i = 0; i < 4; i++) {
+        out.write((int) (v >>> (8 * i)) & 0xff);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void blocksThatCompressWellAndBlocksThatCompressPoorlyGiveTheBytesOfOneDeflatePerBlock() throws Exception {
+    // Text first, so that the output arrays used again are small when the poorly compressing
+    // blocks need more room.
+    ByteArrayOutputStream input = new ByteArrayOutputStream();
+    input.writeBytes(text(6 * BLOCK));
+    input.writeBytes(sevenBit(6 * BLOCK + 777, 3));
+    input.writeBytes(text(2 * BLOCK));
+    byte[] bytes = input.toByteArray();
+    for (int threads : new int[] {1, 3}) {
+      assertThat(compress(bytes, 6, threads, 8192)).as("%d threads", threads).isEqualTo(reference(bytes, 6));
+    }
+  }
+
+  @Test
+  void whatCompressingAllocatesDoesNotGrowWithTheInput() throws Exception {
+    byte[] input = text(48 << 20);
+    compress(input, 1, 2, 1 << 20); // the code compiled and the arrays made once
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalThreadAllocatedBytes();
+    try (ParallelGzipOutputStream gz = new ParallelGzipOutputStream(java.io.OutputStream.nullOutputStream(), 1,
+        BLOCK, pool, 2)) {
+      for (int at = 0; at < input.length; at += 1 << 20) {
+        gz.write(input, at, 1 << 20);
+      }
+    }
+    long allocated = threads.getTotalThreadAllocatedBytes() - before;
+    // A new array for each block's output, a fifth of its input or more here, would pass 9 MiB.
+    assertThat(allocated).as("bytes allocated compressing %d bytes", input.length).isLessThan(4L << 20);
+  }
 }
