@@ -68,8 +68,8 @@ public final class ArchiveWriting {
     }
     io.github.scratch4j.Digest pushed = pusher.finish();
     for (ImagesWriter.Sbom sbom : images.sboms()) {
-      io.github.scratch4j.internal.registry.Referrers.attach(
-          ref, sbom.subject(), ImagesWriter.SPDX_JSON, sbom.document(), options);
+      io.github.scratch4j.internal.registry.Referrers.attach(pusher, sbom.subject(), ImagesWriter.SPDX_JSON,
+          sbom.document());
     }
     if (options.signingKey().isPresent()) {
       io.github.scratch4j.internal.registry.CosignSignatures.sign(

@@ -106,6 +106,16 @@ public final class Pusher {
     return new Pusher(client, ref, options);
   }
 
+  /** The client this pusher sends with. */
+  RegistryClient client() {
+    return client;
+  }
+
+  /** Where this pusher pushes. */
+  ImageReference reference() {
+    return ref;
+  }
+
   /** Runs transfers side by side, as many as the options allow; a failure stops the others. */
   public <T> List<T> parallel(List<Callable<T>> tasks) throws IOException {
     return Parallel.run(tasks, options);

@@ -44,14 +44,29 @@ public final class Referrers {
         List.of("repository:" + ref.repository() + ":pull,push"));
   }
 
+  /**
+   * Attaches an artifact to a manifest that {@code pusher} has pushed, through the pusher's own
+   * connection and credentials: the artifacts of an index's images cost no new client each.
+   */
+  public static Attached attach(Pusher pusher, Descriptor subject, String artifactType, byte[] content)
+      throws IOException {
+    ImageReference ref = pusher.reference();
+    return attach(pusher.client(), pusher, ref, subject, artifactType, content,
+        List.of("repository:" + ref.repository() + ":pull,push"));
+  }
+
   private static Attached attach(RegistryClient client, ImageReference ref, Descriptor subject, String artifactType,
       byte[] content, RegistryOptions options, List<String> scopes) throws IOException {
+    Pusher pusher = Pusher.open(ref, options, client);
+    return attach(client, pusher, ref, subject, artifactType, content, scopes);
+  }
+
+  private static Attached attach(RegistryClient client, Pusher pusher, ImageReference ref, Descriptor subject,
+      String artifactType, byte[] content, List<String> scopes) throws IOException {
     Descriptor empty = Descriptor.of(ReferrerJson.EMPTY_TYPE, Sha256.of(ReferrerJson.EMPTY), ReferrerJson.EMPTY.length);
     Descriptor layer = Descriptor.of(artifactType, Sha256.of(content), content.length);
     byte[] manifest = ReferrerJson.manifest(artifactType, empty, layer, subject);
     Descriptor referrer = Descriptor.of(MediaType.OCI_MANIFEST, Sha256.of(manifest), manifest.length);
-    Pusher pusher = Pusher.open(new ImageReference(ref.registry(), ref.repository(), Optional.empty(),
-        Optional.of(referrer.digest())), options);
     pusher.blob(empty, ReferrerJson.EMPTY);
     pusher.blob(layer, content);
 

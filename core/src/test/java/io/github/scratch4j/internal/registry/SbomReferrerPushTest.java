@@ -84,4 +84,21 @@ class SbomReferrerPushTest {
     assertThat(referrer.manifest().at("/layers/0/digest").asText()).isEqualTo(Sha256.of(image.sbom()).toString());
     assertThat(registry.manifests).doesNotContainKey("it/app:" + pushed.algorithm() + "-" + pushed.hex());
   }
+
+  @Test
+  void anIndexAttachesEachImagesSbomThroughThePushsOwnConnection() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    io.github.scratch4j.ImageIndex index = io.github.scratch4j.ImageIndex.of(
+        image().platform(io.github.scratch4j.Platform.LINUX_AMD64), image().platform(io.github.scratch4j.Platform.LINUX_ARM64));
+    index.pushTo(registry.host + "/it/app:1", options());
+    JsonNode children = json.readTree(registry.manifests.get("it/app:1")).get("manifests");
+    assertThat(children).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      Digest manifest = Digest.parse(children.get(i).get("digest").asText());
+      assertThat(referrer(registry, manifest).manifest().at("/layers/0/digest").asText())
+          .isEqualTo(Sha256.of(index.images().get(i).sbom()).toString());
+    }
+    // One check of the registry's API root, by the push: the SBOMs went through its client.
+    assertThat(registry.requests("GET")).filteredOn(r -> r.path().equals("/v2/")).hasSize(1);
+  }
 }
