@@ -160,6 +160,32 @@ class SbomStorageTest {
     assertThat(Archive.read(layout).images()).hasSize(2);
   }
 
+  @Test
+  void anImageReplacedByNameTakesItsReferrerWithItUnlessAnotherNameStillListsIt() throws Exception {
+    Path layout = dir.resolve("layout");
+    WriteOptions options = WriteOptions.defaults().withFormat(WriteOptions.Format.OCI_LAYOUT).withSbom();
+    Image first = image("app:1", "a").tag("app:stable");
+    Image second = image("app:1", "b");
+    Image third = image("app:1", "c");
+    first.writeTo(layout, options);
+    second.writeTo(layout, options); // app:1 moves on; app:stable still lists the first image
+    third.writeTo(layout, options); // the second image is listed by no name any more
+    Map<String, byte[]> files = layoutFiles(layout);
+    List<JsonNode> images = images(files);
+    assertThat(images).extracting(e -> e.at("/annotations/org.opencontainers.image.ref.name").asText())
+        .containsExactlyInAnyOrder("docker.io/library/app:1", "docker.io/library/app:stable");
+    List<String> order = referrerOrder(files);
+    assertThat(order).as("the images the referrers refer to").containsExactlyInAnyOrder(
+        "docker.io/library/app:1", "docker.io/library/app:stable");
+    List<byte[]> sboms = new ArrayList<>();
+    List<JsonNode> subjects = new ArrayList<>();
+    for (String name : order) {
+      sboms.add(name.endsWith("app:1") ? third.sbom() : first.sbom());
+      subjects.add(images.stream().filter(e -> e.toString().contains(name)).findFirst().orElseThrow());
+    }
+    checkReferrers(files, sboms, subjects);
+  }
+
   /** The name of the image each referrer of a layout refers to, in index order. */
   private static List<String> referrerOrder(Map<String, byte[]> files) throws Exception {
     Map<String, String> names = new java.util.HashMap<>();
@@ -217,5 +243,13 @@ class SbomStorageTest {
     nested.get("manifests").forEach(children::add);
     checkReferrers(files, List.of(amd64.sbom(), arm64.sbom()), children);
     assertThat(Archive.read(layout).indexes()).hasSize(1);
+
+    // Another image written beside it: the index still reaches its images, which keep their SBOMs.
+    Image other = image("other:1", "x");
+    other.writeTo(layout, WriteOptions.defaults().withFormat(WriteOptions.Format.OCI_LAYOUT).withSbom());
+    Map<String, byte[]> after = layoutFiles(layout);
+    JsonNode otherEntry = images(after).stream().filter(e -> e.toString().contains("other:1")).findFirst().orElseThrow();
+    checkReferrers(after, List.of(amd64.sbom(), arm64.sbom(), other.sbom()),
+        List.of(children.get(0), children.get(1), otherEntry));
   }
 }

@@ -14,6 +14,7 @@ import io.github.scratch4j.internal.plan.PlannedImage;
 import io.github.scratch4j.internal.plan.PlannedIndex;
 import io.github.scratch4j.internal.io.AtomicFile;
 import io.github.scratch4j.internal.json.JsonDocuments;
+import io.github.scratch4j.internal.json.JsonReader;
 import io.github.scratch4j.internal.read.LayoutIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -81,9 +82,57 @@ final class OciLayoutWriter {
     }
     index.addAll(added);
     index.addAll(referrers);
+    index = withoutOrphanReferrers(layout, index, referrers);
     write(layout.resolve("oci-layout"), JsonDocuments.ociLayout());
     write(indexFile, JsonDocuments.index(MediaType.OCI_INDEX, index, Map.of()));
     return manifests;
+  }
+
+  /**
+   * The entries without the referrers listed before whose subject no image entry reaches any more
+   * (an image replaced by name takes its SBOM with it): otherwise a layout written again and again
+   * under one name would list one more referrer each time. Reached are the manifests the index
+   * lists, and those the indexes it lists list. A referrer whose manifest cannot be read, or that
+   * has no subject, is kept as it was.
+   */
+  private static List<Descriptor> withoutOrphanReferrers(Path layout, List<Descriptor> index, List<Descriptor> written) {
+    Set<String> reached = new HashSet<>();
+    for (Descriptor d : index) {
+      if (d.artifactType().isEmpty()) {
+        reached.add(d.digest().toString());
+        if (d.mediaType().equals(MediaType.OCI_INDEX) || d.mediaType().equals(MediaType.DOCKER_MANIFEST_LIST)) {
+          document(layout, d).ifPresent(i -> i.path("manifests").forEach(m -> reached.add(m.path("digest").asText())));
+        }
+      }
+    }
+    List<Descriptor> kept = new ArrayList<>();
+    for (Descriptor d : index) {
+      boolean orphan = d.artifactType().isPresent() && !written.contains(d)
+          && document(layout, d).map(m -> m.path("subject").path("digest"))
+              .filter(s -> s.isTextual() && !reached.contains(s.asText())).isPresent();
+      if (!orphan) {
+        kept.add(d);
+      }
+    }
+    return kept;
+  }
+
+  /** The JSON document a descriptor names in the layout, if it is there and reads as one. */
+  private static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> document(Path layout, Descriptor d) {
+    if (!d.digest().algorithm().equals("sha256") || d.size() > JsonReader.MAX_DOCUMENT) {
+      return java.util.Optional.empty();
+    }
+    try {
+      // The digest was checked when index.json was read: a safe file name.
+      Path file = layout.resolve("blobs").resolve("sha256").resolve(d.digest().hex());
+      if (Files.size(file) > JsonReader.MAX_DOCUMENT) {
+        return java.util.Optional.empty();
+      }
+      byte[] json = Files.readAllBytes(file);
+      return java.util.Optional.of(JsonReader.parse(json, d.digest().toString()));
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private static void write(Path file, byte[] content) throws IOException {
