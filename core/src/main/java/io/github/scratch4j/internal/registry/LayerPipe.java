@@ -222,17 +222,28 @@ final class LayerPipe {
    * A request body of exactly {@code length} bytes read from what {@code open} gives, on {@code
    * executor}: read straight into the buffers the client is handed, each filled again once the
    * client has written it, so a blob of any size costs a few buffers and no copy beside the read.
-   * Each subscription reads afresh; it can be sent once.
+   * Each subscription reads afresh into a pipe of its own, so a client that sends the request
+   * again on a new connection can subscribe again.
    */
   static HttpRequest.BodyPublisher reading(IoSupplier<InputStream> open, long length, Executor executor) {
-    LayerPipe pipe = new LayerPipe();
-    return pipe.body(length, executor, n -> {}, length, () -> {
-      try (InputStream in = open.get()) {
-        pipe.fill(in, length);
-      } catch (Throwable t) {
-        pipe.fail(t);
+    return new HttpRequest.BodyPublisher() {
+      @Override
+      public long contentLength() {
+        return length;
       }
-    });
+
+      @Override
+      public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+        LayerPipe pipe = new LayerPipe();
+        pipe.body(length, executor, n -> {}, length, () -> {
+          try (InputStream in = open.get()) {
+            pipe.fill(in, length);
+          } catch (Throwable t) {
+            pipe.fail(t);
+          }
+        }).subscribe(subscriber);
+      }
+    };
   }
 
   /** Opens a stream. */

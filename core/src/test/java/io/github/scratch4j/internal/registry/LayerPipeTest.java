@@ -99,6 +99,11 @@ class LayerPipeTest {
     assertThat(client.digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(blob));
     // 128 buffers' worth of bytes: a new array for each would be 128.
     assertThat(client.arrays).as("arrays the body was sent in").hasSizeLessThanOrEqualTo(12);
+    // A client that sends the request again subscribes again, and gets every byte again.
+    Client again = new Client();
+    body.subscribe(again);
+    assertThat(again.done.get(30, TimeUnit.SECONDS)).isEqualTo(blob.length);
+    assertThat(again.digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(blob));
   }
 
   @Test
