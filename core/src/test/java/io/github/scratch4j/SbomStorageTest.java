@@ -186,6 +186,40 @@ class SbomStorageTest {
     checkReferrers(files, sboms, subjects);
   }
 
+  @Test
+  void aReferrerOfAReferrerStaysWhileItsSubjectStaysAndGoesWithIt() throws Exception {
+    Path layout = dir.resolve("layout");
+    WriteOptions options = WriteOptions.defaults().withFormat(WriteOptions.Format.OCI_LAYOUT).withSbom();
+    Image first = image("app:1", "a");
+    first.writeTo(layout, options);
+    // A signature of the SBOM referrer, as another tool would list it beside it.
+    JsonNode sbomEntry = checkReferrers(layoutFiles(layout), List.of(first.sbom()), images(layoutFiles(layout))).get(0);
+    String signature = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        + "\"artifactType\":\"application/vnd.example.signature\",\"config\":{\"mediaType\":"
+        + "\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + sha256("{}".getBytes(StandardCharsets.UTF_8))
+        + "\",\"size\":2},\"layers\":[],\"subject\":" + sbomEntry + "}";
+    byte[] signatureBytes = signature.getBytes(StandardCharsets.UTF_8);
+    String signatureDigest = sha256(signatureBytes);
+    Files.write(layout.resolve("blobs/sha256/" + signatureDigest.substring(7)), signatureBytes);
+    com.fasterxml.jackson.databind.node.ObjectNode index =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(layout.resolve("index.json").toFile());
+    ((com.fasterxml.jackson.databind.node.ArrayNode) index.get("manifests")).addObject()
+        .put("mediaType", MediaType.OCI_MANIFEST).put("digest", signatureDigest).put("size", signatureBytes.length)
+        .put("artifactType", "application/vnd.example.signature");
+    Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(index));
+
+    image("other:1", "b").writeTo(layout, options);
+    assertThat(JSON.readTree(layout.resolve("index.json").toFile()).toString()).as("its subject is still listed")
+        .contains(signatureDigest);
+    Image replacement = image("app:1", "c");
+    replacement.writeTo(layout, options);
+    String after = JSON.readTree(layout.resolve("index.json").toFile()).toString();
+    assertThat(after).as("the first image's SBOM went, and the signature of it with it")
+        .doesNotContain(sbomEntry.get("digest").asText()).doesNotContain(signatureDigest);
+    assertThat(referrerOrder(layoutFiles(layout))).containsExactlyInAnyOrder("docker.io/library/app:1",
+        "docker.io/library/other:1");
+  }
+
   /** The name of the image each referrer of a layout refers to, in index order. */
   private static List<String> referrerOrder(Map<String, byte[]> files) throws Exception {
     Map<String, String> names = new java.util.HashMap<>();

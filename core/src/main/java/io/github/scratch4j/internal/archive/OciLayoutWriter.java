@@ -89,32 +89,33 @@ final class OciLayoutWriter {
   }
 
   /**
-   * The entries without the referrers listed before whose subject no image entry reaches any more
-   * (an image replaced by name takes its SBOM with it): otherwise a layout written again and again
-   * under one name would list one more referrer each time. Reached are the manifests the index
-   * lists, and those the indexes it lists list. A referrer whose manifest cannot be read, or that
-   * has no subject, is kept as it was.
+   * The entries without the referrers listed before whose subject the index no longer reaches (an
+   * image replaced by name takes its SBOM with it): otherwise a layout written again and again
+   * under one name would list one more referrer each time. Reached are the entries the index
+   * lists and the manifests of the indexes it lists; a referrer of a referrer (a signature of an
+   * SBOM) goes when its subject goes. A referrer whose manifest cannot be read, or that has no
+   * subject, is kept as it was.
    */
   private static List<Descriptor> withoutOrphanReferrers(Path layout, List<Descriptor> index, List<Descriptor> written) {
-    Set<String> reached = new HashSet<>();
+    Map<Descriptor, String> subjects = new java.util.HashMap<>();
+    Set<String> children = new HashSet<>();
     for (Descriptor d : index) {
-      if (d.artifactType().isEmpty()) {
-        reached.add(d.digest().toString());
-        if (d.mediaType().equals(MediaType.OCI_INDEX) || d.mediaType().equals(MediaType.DOCKER_MANIFEST_LIST)) {
-          document(layout, d).ifPresent(i -> i.path("manifests").forEach(m -> reached.add(m.path("digest").asText())));
-        }
+      if (d.artifactType().isPresent() && !written.contains(d)) {
+        document(layout, d).map(m -> m.path("subject").path("digest")).filter(s -> s.isTextual())
+            .ifPresent(s -> subjects.put(d, s.asText()));
+      } else if (d.mediaType().equals(MediaType.OCI_INDEX) || d.mediaType().equals(MediaType.DOCKER_MANIFEST_LIST)) {
+        document(layout, d).ifPresent(i -> i.path("manifests").forEach(m -> children.add(m.path("digest").asText())));
       }
     }
-    List<Descriptor> kept = new ArrayList<>();
-    for (Descriptor d : index) {
-      boolean orphan = d.artifactType().isPresent() && !written.contains(d)
-          && document(layout, d).map(m -> m.path("subject").path("digest"))
-              .filter(s -> s.isTextual() && !reached.contains(s.asText())).isPresent();
-      if (!orphan) {
-        kept.add(d);
-      }
-    }
-    return kept;
+    List<Descriptor> kept = index;
+    int before;
+    do {
+      before = kept.size();
+      Set<String> reached = new HashSet<>(children);
+      kept.forEach(d -> reached.add(d.digest().toString()));
+      kept = kept.stream().filter(d -> !subjects.containsKey(d) || reached.contains(subjects.get(d))).toList();
+    } while (kept.size() != before);
+    return new ArrayList<>(kept);
   }
 
   /** The JSON document a descriptor names in the layout, if it is there and reads as one. */
