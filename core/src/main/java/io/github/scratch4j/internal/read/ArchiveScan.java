@@ -139,15 +139,19 @@ final class ArchiveScan {
     fileSize = raw.count();
     tarSize = tar.count();
     if (raw.hashing()) {
-      fileDigest = raw.digest();
-      tarDigest = tar == raw ? fileDigest : tar.digest();
+      keepDigests(raw, tar);
     }
+  }
+
+  private void keepDigests(HashingInputStream raw, HashingInputStream tar) {
+    fileDigest = raw.digest();
+    tarDigest = tar == raw ? fileDigest : tar.digest();
   }
 
   /**
    * The digest of the file as it is stored: a root file system tarball's layer (the file, or the
-   * tar inside). The scan computes it unless it found a blob named by its digest, the mark of an
-   * image archive; if such an archive turns out to be a root file system after all, the file is
+   * tar inside). The scan computes it unless a file named like a blob marked an image archive
+   * ({@link #namedLikeABlob}); if such an archive turns out to be a root file system after all, the file is
    * read again for it.
    *
    * @throws IOException if the file no longer holds what the scan read
@@ -185,8 +189,7 @@ final class ArchiveScan {
     if (raw.count() != fileSize || tar.count() != tarSize) {
       throw changed(what);
     }
-    fileDigest = raw.digest();
-    tarDigest = tar == raw ? fileDigest : tar.digest();
+    keepDigests(raw, tar);
   }
 
   private IOException changed(String what) {
@@ -204,7 +207,7 @@ final class ArchiveScan {
     for (String part : name.split("/")) {
       String bare = part.endsWith(".json") ? part.substring(0, part.length() - 5)
           : part.endsWith(".tar") ? part.substring(0, part.length() - 4) : part;
-      if (bare.length() == 64 && bare.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+      if (LegacyDockerArchive.ID.matcher(bare).matches()) {
         return true;
       }
     }

@@ -31,8 +31,11 @@ import java.util.regex.Pattern;
  * and one history entry per legacy image.
  */
 final class LegacyDockerArchive {
-  /** A legacy image id: 64 lower-case hex digits, as Docker validated them (image/v1 ValidateID). */
-  private static final Pattern ID = Pattern.compile("[a-f0-9]{64}");
+  /**
+   * A legacy image id: 64 lower-case hex digits, as Docker validated them (image/v1 ValidateID);
+   * the shape of a sha256 digest's hex too, by which {@link ArchiveScan} tells an image archive.
+   */
+  static final Pattern ID = Pattern.compile("[a-f0-9]{64}");
   private static final Set<String> LEGACY_FIELDS = Set.of("id", "parent", "Size", "parent_id", "layer_id", "throwaway");
   /**
    * Most layers one image may have: Docker refused deeper images ("max depth exceeded") at 127;
