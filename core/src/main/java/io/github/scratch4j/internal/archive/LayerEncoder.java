@@ -16,26 +16,39 @@ import java.util.function.LongConsumer;
  */
 final class LayerEncoder {
   private final LayerTarWriter tar;
+  /** How much of a write the blob's hash passes on at a time. */
+  private final int slice;
 
   /** What a generated blob turned out to be. */
   record Encoded(Digest diffId, Digest digest, long size) {}
 
   LayerEncoder(int bufferSize) {
+    this(bufferSize, HashingOutputStream.SLICE);
+  }
+
+  /**
+   * @param slice the most bytes of a write the blob's hash passes on at a time, so that a sink
+   *     that writes as it gets them (a socket) starts before the whole write is hashed;
+   *     {@link HashingOutputStream#WHOLE} for a sink that gathers them anyway
+   */
+  LayerEncoder(int bufferSize, int slice) {
     this.tar = new LayerTarWriter(bufferSize);
+    this.slice = slice;
   }
 
   /** Writes the layer to {@code sink}, telling {@code meter} of its tar's bytes as they go. */
   Encoded encode(LayerPlan plan, Compression compression, int level, OutputStream sink, LongConsumer meter)
       throws IOException {
     if (compression == Compression.NONE) {
-      HashingOutputStream stored = new HashingOutputStream(sink, meter);
+      HashingOutputStream stored = new HashingOutputStream(sink, meter, slice);
       tar.write(plan, stored);
       Digest digest = stored.digest();
       return new Encoded(digest, digest, stored.count());
     }
-    HashingOutputStream stored = new HashingOutputStream(sink);
+    HashingOutputStream stored = new HashingOutputStream(sink, n -> { }, slice);
     OutputStream compressor = Codecs.compress(compression, level, stored);
-    HashingOutputStream uncompressed = new HashingOutputStream(compressor, meter);
+    // The compressor gathers what it is given into blocks: a write in pieces only costs calls.
+    HashingOutputStream uncompressed = new HashingOutputStream(compressor, meter, HashingOutputStream.WHOLE);
     tar.write(plan, uncompressed);
     compressor.close();
     return new Encoded(uncompressed.digest(), stored.digest(), stored.count());

@@ -7,6 +7,7 @@ import io.github.scratch4j.Source;
 import io.github.scratch4j.internal.archive.LayerEncoder.Encoded;
 import io.github.scratch4j.internal.archive.WriteProgress.Meter;
 import io.github.scratch4j.internal.compress.LayerMediaTypes;
+import io.github.scratch4j.internal.io.HashingOutputStream;
 import io.github.scratch4j.internal.layer.LayerPlan;
 import io.github.scratch4j.internal.layer.LayerTarWriter;
 import io.github.scratch4j.internal.registry.Pusher;
@@ -54,7 +55,9 @@ final class RegistryBlobTarget implements BlobTarget {
     Descriptor d = pusher.layer(LayerMediaTypes.oci(compression), LayerTarWriter.size(plan), out -> {
       // A generation after a failed chunk is not counted again: it only gets back to where it was.
       boolean first = passes.getAndIncrement() == 0;
-      Encoded e = new LayerEncoder(ArchiveWriting.BUFFER).encode(plan, compression, level, out, first ? meter : n -> { });
+      // The upload's pipe gathers bytes into whole buffers before it sends any.
+      Encoded e = new LayerEncoder(ArchiveWriting.BUFFER, HashingOutputStream.WHOLE)
+          .encode(plan, compression, level, out, first ? meter : n -> { });
       encoded.set(e);
       return e.digest();
     });

@@ -27,6 +27,11 @@ import java.util.zip.Deflater;
  * computed over the input as it arrives. The output depends only on the input, the level and the
  * block size, never on the number of threads.
  *
+ * <p>A task compresses {@value #BLOCKS_PER_TASK} consecutive blocks and hands their outputs on as
+ * one piece: the bytes are those of one task per block, while every stage downstream (the hash,
+ * the cache, the socket) is called a quarter as often, which on a short-lived JVM is JIT work not
+ * done, and the stream's memory stays a few tasks' worth.
+ *
  * <p>A block whose bytes look random (already compressed or encrypted data: an order-0 entropy
  * above {@value #STORE_ABOVE} bits per byte) is written as stored blocks without trying to
  * compress it. zlib would store such a block too, or save at most a fraction of a percent, after
@@ -47,23 +52,26 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private static final int WINDOW = 512;
   /** Longest stored block (RFC 1951 section 3.2.4: LEN is 16 bits). */
   private static final int MAX_STORED = 65535;
+  /** Blocks compressed by one task and written as one piece. */
+  static final int BLOCKS_PER_TASK = 4;
 
   private final OutputStream out;
   private final int level;
   private final ExecutorService pool;
   private final int maxInFlight;
   private final int blockSize;
+  private final int taskSize;
   private final CRC32 crc = new CRC32();
   /**
-   * The blocks submitted and not yet written, in order. Once a second block is submitted, a
+   * The tasks submitted and not yet written, in order. Once a second task is submitted, a
    * thread of {@link #WRITERS} writes them to {@code out} as they are done (and hashes them, when
-   * {@code out} does), beside the thread that feeds this stream; a one-block stream is written by
+   * {@code out} does), beside the thread that feeds this stream; a one-task stream is written by
    * the thread that finishes it.
    */
   private final BlockingQueue<Future<Compressed>> inFlight = new LinkedBlockingQueue<>();
-  /** Room for blocks in flight: taken by a submit, given back when the block is written. */
+  /** Room for tasks in flight: taken by a submit, given back when the task's output is written. */
   private final Semaphore room;
-  /** Done when the writing thread has written the last block, or failed. */
+  /** Done when the writing thread has written the last task's output, or failed. */
   private final CompletableFuture<Void> written = new CompletableFuture<>();
   private Future<?> writer;
   private static final Future<Compressed> END = CompletableFuture.completedFuture(null);
@@ -71,17 +79,18 @@ public final class ParallelGzipOutputStream extends OutputStream {
   /**
    * Arrays done with, used again: a layer of any size then costs a few blocks' worth of memory
    * instead of its size in garbage, which a JVM with a default heap repays in resident memory.
-   * Blocks and dictionaries are taken by the feeding thread and returned by the writing one;
+   * Inputs and dictionaries are taken by the feeding thread and returned by the writing one;
    * outputs are taken by the compressing threads.
    */
-  private final Deque<byte[]> freeBlocks = new ConcurrentLinkedDeque<>();
+  private final Deque<byte[]> freeInputs = new ConcurrentLinkedDeque<>();
   private final Deque<byte[]> freeDictionaries = new ConcurrentLinkedDeque<>();
   private final java.util.Queue<byte[]> freeOutputs = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  /** A compressed block, with the arrays it was made from, to be used again once it is written. */
+  /** A task's compressed blocks, with the arrays they were made from, to be used again once written. */
   private record Compressed(byte[] input, byte[] dictionary, byte[] output, int length) {}
   private final ThreadLocal<Deflater> deflaters;
-  private byte[] block;
+  /** The next task's input, {@link #BLOCKS_PER_TASK} blocks long, filled up to {@link #filled}. */
+  private byte[] input;
   private int filled;
   private byte[] dictionary;
   private long length;
@@ -101,10 +110,14 @@ public final class ParallelGzipOutputStream extends OutputStream {
     this.out = out;
     this.level = level;
     this.pool = pool;
-    this.maxInFlight = Math.max(1, threads) * 2;
+    int workers = Math.max(1, threads);
+    // Two tasks per thread keep every thread busy while the writer catches up; on many
+    // processors, one each and one more, so that the memory in flight stays a few MiB.
+    this.maxInFlight = Math.max(workers + 1, Math.min(2 * workers, 8));
     this.room = new Semaphore(maxInFlight);
     this.blockSize = blockSize;
-    this.block = new byte[blockSize];
+    this.taskSize = blockSize * BLOCKS_PER_TASK;
+    this.input = new byte[taskSize];
     this.deflaters = ThreadLocal.withInitial(() -> new Deflater(level, true));
     out.write(GzipOutputStream.HEADER);
   }
@@ -116,42 +129,46 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
+    if (finished) {
+      throw new IOException("the gzip stream is finished");
+    }
     crc.update(b, off, len);
     length += len;
     while (len > 0) {
-      int n = Math.min(len, block.length - filled);
-      System.arraycopy(b, off, block, filled, n);
+      int n = Math.min(len, input.length - filled);
+      System.arraycopy(b, off, input, filled, n);
       filled += n;
       off += n;
       len -= n;
-      if (filled == block.length) {
+      if (filled == input.length) {
         submit(false);
       }
     }
   }
 
+  /**
+   * Hands the filled input to a task. Only the last task (from {@link #finish}) is short; the
+   * others are whole blocks, so the next task's first block is primed with the last 32 KiB of
+   * this one's.
+   */
   private void submit(boolean last) throws IOException {
     takeRoom();
-    byte[] input = filled == block.length ? block : Arrays.copyOf(block, filled);
+    byte[] task = input;
     byte[] dict = dictionary;
-    int inputLength = filled;
-    inFlight.add(pool.submit(() -> compress(input, inputLength, dict, last)));
+    int taskLength = filled;
+    inFlight.add(pool.submit(() -> compress(task, taskLength, dict, last)));
     if (writer == null && !last) {
       writer = WRITERS.submit(this::writeInTurn);
     }
-    if (inputLength >= DICTIONARY) {
-      byte[] next = freeDictionaries.poll();
-      next = next != null ? next : new byte[DICTIONARY];
-      System.arraycopy(input, inputLength - DICTIONARY, next, 0, DICTIONARY);
-      dictionary = next;
-    } else if (inputLength > 0) {
-      byte[] joined = dict == null ? new byte[0] : dict;
-      byte[] next = Arrays.copyOf(joined, joined.length + inputLength);
-      System.arraycopy(input, 0, next, joined.length, inputLength);
-      dictionary = next.length > DICTIONARY ? Arrays.copyOfRange(next, next.length - DICTIONARY, next.length) : next;
+    if (last) {
+      return;
     }
-    byte[] free = freeBlocks.poll();
-    block = free != null ? free : new byte[block.length];
+    byte[] next = freeDictionaries.poll();
+    next = next != null ? next : new byte[DICTIONARY];
+    System.arraycopy(task, taskLength - DICTIONARY, next, 0, DICTIONARY);
+    dictionary = next;
+    byte[] free = freeInputs.poll();
+    input = free != null ? free : new byte[taskSize];
     filled = 0;
   }
 
@@ -188,48 +205,64 @@ public final class ParallelGzipOutputStream extends OutputStream {
     return t instanceof IOException io ? io : new IOException("writing compressed blocks failed: " + t, t);
   }
 
-  private Compressed compress(byte[] input, int inputLength, byte[] dict, boolean last) {
-    if (level != Deflater.NO_COMPRESSION && looksRandom(input, inputLength)) {
-      int size = storedSize(inputLength);
-      byte[] out = freeOutputs.poll();
-      if (out == null || out.length < size) {
-        out = new byte[size];
-      }
-      stored(input, inputLength, last, out);
-      return new Compressed(input, dict, out, size);
-    }
-    Deflater d = deflaters.get();
-    d.reset();
-    if (dict != null) {
-      d.setDictionary(dict);
-    }
-    d.setInput(input, 0, inputLength);
-    // Deflated straight into an output array used again once written (grown when a block
-    // compresses poorly), not into a new one per block: the garbage would be a third of the input
-    // and more. zlib's output does not depend on how its output space is cut up.
+  /**
+   * Compresses a task's blocks one after the other into one output: its whole blocks, then, in
+   * the last task, the rest (empty when the input ends on a block's edge) as the final block.
+   * Each block is what compressing it alone gives, primed with the 32 KiB before it.
+   */
+  private Compressed compress(byte[] task, int taskLength, byte[] dict, boolean last) {
     byte[] out = freeOutputs.poll();
     if (out == null) {
-      out = new byte[inputLength / 3 + 64];
+      out = new byte[taskLength / 3 + 64];
     }
     int length = 0;
-    if (last) {
-      d.finish();
-      while (!d.finished()) {
-        out = roomIn(out, length);
-        length += d.deflate(out, length, out.length - length, Deflater.NO_FLUSH);
+    int whole = taskLength / blockSize;
+    for (int b = 0; b <= whole; b++) {
+      int at = b * blockSize;
+      int n = b < whole ? blockSize : taskLength - at;
+      if (b == whole && !last) {
+        break;
       }
-    } else {
-      // SYNC_FLUSH until the output space is not filled: then everything is out, byte-aligned.
-      int n;
-      int room;
-      do {
-        out = roomIn(out, length);
-        room = out.length - length;
-        n = d.deflate(out, length, room, Deflater.SYNC_FLUSH);
-        length += n;
-      } while (n == room || !d.needsInput());
+      boolean end = b == whole;
+      if (level != Deflater.NO_COMPRESSION && looksRandom(task, at, n)) {
+        int size = storedSize(n);
+        if (out.length < length + size) {
+          out = Arrays.copyOf(out, Math.max(length + size, out.length * 2));
+        }
+        stored(task, at, n, end, out, length);
+        length += size;
+        continue;
+      }
+      Deflater d = deflaters.get();
+      d.reset();
+      if (at > 0) {
+        d.setDictionary(task, at - DICTIONARY, DICTIONARY);
+      } else if (dict != null) {
+        d.setDictionary(dict);
+      }
+      d.setInput(task, at, n);
+      // Deflated straight into an output array used again once written (grown when a block
+      // compresses poorly), not into a new one per task: the garbage would be a third of the input
+      // and more. zlib's output does not depend on how its output space is cut up.
+      if (end) {
+        d.finish();
+        while (!d.finished()) {
+          out = roomIn(out, length);
+          length += d.deflate(out, length, out.length - length, Deflater.NO_FLUSH);
+        }
+      } else {
+        // SYNC_FLUSH until the output space is not filled: then everything is out, byte-aligned.
+        int written;
+        int room;
+        do {
+          out = roomIn(out, length);
+          room = out.length - length;
+          written = d.deflate(out, length, room, Deflater.SYNC_FLUSH);
+          length += written;
+        } while (written == room || !d.needsInput());
+      }
     }
-    return new Compressed(input, dict, out, length);
+    return new Compressed(task, dict, out, length);
   }
 
   /** {@code out}, or a larger copy of it when its first {@code used} bytes fill it. */
@@ -248,11 +281,16 @@ public final class ParallelGzipOutputStream extends OutputStream {
    * {@link StrictMath} keeps the verdict, and so the output, the same on every JVM.
    */
   static boolean looksRandom(byte[] input, int length) {
+    return looksRandom(input, 0, length);
+  }
+
+  /** {@link #looksRandom(byte[], int)} of the {@code length} bytes at {@code from}. */
+  static boolean looksRandom(byte[] input, int from, int length) {
     if (length < MIN_STORED) {
       return false;
     }
     int[] counts = new int[256];
-    for (int i = 0; i < FIRST; i++) {
+    for (int i = from; i < from + FIRST; i++) {
       counts[input[i] & 0xff]++;
     }
     if (entropy(counts, FIRST) < STORE_ABOVE - 0.2) {
@@ -267,7 +305,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
       int[] c3 = new int[256];
       long stride = rest / SAMPLES;
       for (int w = 0; w < SAMPLES; w++) {
-        int at = FIRST + (int) (w * stride);
+        int at = from + FIRST + (int) (w * stride);
         for (int i = at, end = at + WINDOW; i < end; i += 4) {
           counts[input[i] & 0xff]++;
           c1[input[i + 1] & 0xff]++;
@@ -309,28 +347,21 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
-  /**
-   * The block as stored deflate blocks (RFC 1951 section 3.2.4): a header byte (BFINAL on the last
-   * one of the stream, BTYPE 00; the stream is byte-aligned here, so the padding is in the byte),
-   * LEN and its complement NLEN, little-endian, then the bytes. Byte-aligned at the end, like a
-   * sync flush.
-   */
-  static byte[] stored(byte[] input, int length, boolean last) {
-    byte[] out = new byte[storedSize(length)];
-    stored(input, length, last, out);
-    return out;
-  }
-
+  /** The size of {@code length} bytes as stored blocks. */
   private static int storedSize(int length) {
     return length + 5 * Math.max(1, (length + MAX_STORED - 1) / MAX_STORED);
   }
 
-  /** {@link #stored(byte[], int, boolean)} into {@code out}, of {@link #storedSize} bytes. */
-  private static void stored(byte[] input, int length, boolean last, byte[] out) {
+  /**
+   * The {@code length} bytes at {@code from} as stored deflate blocks (RFC 1951 section 3.2.4),
+   * {@link #storedSize} bytes written at {@code at}: a header byte (BFINAL on the last one of the
+   * stream, BTYPE 00; the stream is byte-aligned here, so the padding is in the byte), LEN and its
+   * complement NLEN, little-endian, then the bytes. Byte-aligned at the end, like a sync flush.
+   */
+  private static void stored(byte[] input, int from, int length, boolean last, byte[] out, int at) {
     int pieces = Math.max(1, (length + MAX_STORED - 1) / MAX_STORED);
-    int at = 0;
-    for (int p = 0, off = 0; p < pieces; p++) {
-      int n = Math.min(MAX_STORED, length - off);
+    for (int p = 0, off = from; p < pieces; p++) {
+      int n = Math.min(MAX_STORED, from + length - off);
       out[at++] = (byte) (last && p == pieces - 1 ? 1 : 0);
       out[at++] = (byte) n;
       out[at++] = (byte) (n >>> 8);
@@ -348,8 +379,8 @@ public final class ParallelGzipOutputStream extends OutputStream {
       out.write(c.output(), 0, c.length());
       room.release();
       // Written (an OutputStream keeps no reference to what it was given): the arrays are free.
-      if (c.input().length == blockSize && freeBlocks.size() < maxInFlight + 1) {
-        freeBlocks.push(c.input());
+      if (c.input().length == taskSize && freeInputs.size() < maxInFlight + 1) {
+        freeInputs.push(c.input());
       }
       if (c.dictionary() != null && c.dictionary().length == DICTIONARY && freeDictionaries.size() < maxInFlight + 1) {
         freeDictionaries.push(c.dictionary());
@@ -358,7 +389,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
         freeOutputs.offer(c.output());
       }
     } catch (ExecutionException e) {
-      throw new IOException("compressing a block failed: " + e.getCause(), e.getCause());
+      throw new IOException("compressing blocks failed: " + e.getCause(), e.getCause());
     }
   }
 

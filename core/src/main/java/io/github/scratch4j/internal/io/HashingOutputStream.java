@@ -13,11 +13,14 @@ import java.util.function.LongConsumer;
  */
 public final class HashingOutputStream extends BulkOutput {
   private static final LongConsumer UNMETERED = n -> {};
-  /** The most bytes hashed before they are passed on. */
-  static final int SLICE = 1 << 16;
+  /** The most bytes hashed before they are passed on, unless told otherwise. */
+  public static final int SLICE = 1 << 16;
+  /** A slice no write exceeds: each write is hashed whole, then passed on whole. */
+  public static final int WHOLE = Integer.MAX_VALUE;
 
   private final OutputStream out;
   private final LongConsumer meter;
+  private final int slice;
   private final MessageDigest digest = Sha256.newDigest();
   private long count;
 
@@ -31,8 +34,21 @@ public final class HashingOutputStream extends BulkOutput {
    * the meter throws ends the write it is called from.
    */
   public HashingOutputStream(OutputStream out, LongConsumer meter) {
+    this(out, meter, SLICE);
+  }
+
+  /**
+   * Hashes and forwards to {@code out} at most {@code slice} bytes at a time: {@link #WHOLE} where
+   * what comes after gains nothing from taking a write in pieces (a compressor or a pipe that
+   * hands on whole buffers anyway), and each piece would only be one more call down the line.
+   */
+  public HashingOutputStream(OutputStream out, LongConsumer meter, int slice) {
+    if (slice <= 0) {
+      throw new IllegalArgumentException("slice " + slice);
+    }
     this.out = out;
     this.meter = meter;
+    this.slice = slice;
   }
 
   /** Hashes and discards: for a pass that only needs the digest and size. */
@@ -49,7 +65,7 @@ public final class HashingOutputStream extends BulkOutput {
   }
 
   /**
-   * Hashes and forwards a slice of at most {@link #SLICE} bytes at a time, so that what comes after
+   * Hashes and forwards a slice of at most {@code slice} bytes at a time, so that what comes after
    * this stream (a socket, a compressor, a copier thread) takes the first slice while the next is
    * hashed, rather than waiting for the hash of a whole large write.
    */
@@ -57,7 +73,7 @@ public final class HashingOutputStream extends BulkOutput {
   public void write(byte[] b, int off, int len) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     for (int at = off, end = off + len; at < end; ) {
-      int n = Math.min(SLICE, end - at);
+      int n = Math.min(slice, end - at);
       digest.update(b, at, n);
       count += n;
       out.write(b, at, n);

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * HTTP client as they are, without another copy.
  */
 final class LayerPipe {
-  static final int BUFFER = 256 << 10;
+  static final int BUFFER = 512 << 10;
   private static final int DEPTH = 4;
   private static final ByteBuffer END = ByteBuffer.allocate(0);
 

@@ -299,7 +299,8 @@ class ParallelGzipOutputStreamTest {
   /**
    * What the stream must write, made block by block with one Deflater and an output space that
    * holds each block whole: each block primed with the 32 KiB before it and sync-flushed, the
-   * last one finished.
+   * last one (shorter than a block, empty when the input ends on a block's edge) finished; a
+   * block that looks random is stored instead.
    */
   private static byte[] reference(byte[] input, int level) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -308,7 +309,20 @@ class ParallelGzipOutputStreamTest {
     byte[] space = new byte[2 * BLOCK + 1024];
     for (int at = 0; ; at += BLOCK) {
       int n = Math.min(BLOCK, input.length - at);
-      boolean last = at + n == input.length;
+      boolean last = n < BLOCK;
+      if (ParallelGzipOutputStream.looksRandom(input, at, n)) {
+        // Stored blocks of at most 65535 bytes (RFC 1951 section 3.2.4), BFINAL on the stream's last.
+        for (int p = at, end = at + n; p < end; p += 65535) {
+          int k = Math.min(65535, end - p);
+          out.write(last && p + k == end ? 1 : 0);
+          out.write(new byte[] {(byte) k, (byte) (k >>> 8), (byte) ~k, (byte) (~k >>> 8)});
+          out.write(input, p, k);
+        }
+        if (last) {
+          break;
+        }
+        continue;
+      }
       d.reset();
       if (at > 0) {
         d.setDictionary(input, at - ParallelGzipOutputStream.DICTIONARY, ParallelGzipOutputStream.DICTIONARY);
@@ -365,5 +379,60 @@ class ParallelGzipOutputStreamTest {
     long allocated = threads.getTotalThreadAllocatedBytes() - before;
     // A new array for each block's output, a fifth of its input or more here, would pass 9 MiB.
     assertThat(allocated).as("bytes allocated compressing %d bytes", input.length).isLessThan(4L << 20);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, ParallelGzipOutputStream.BLOCKS_PER_TASK, ParallelGzipOutputStream.BLOCKS_PER_TASK + 1,
+      3 * ParallelGzipOutputStream.BLOCKS_PER_TASK - 1})
+  void blocksCompressedSeveralToATaskGiveTheBytesOfOneDeflatePerBlockWhereverTheInputEnds(int blocks)
+      throws Exception {
+    // Random and text blocks alternate, so stored and deflated blocks meet inside a task and
+    // across tasks; the input ends on a block's edge, a task's edge, and a byte after each.
+    for (int extra : new int[] {0, 1}) {
+      ByteArrayOutputStream input = new ByteArrayOutputStream();
+      for (int b = 0; b < blocks; b++) {
+        input.writeBytes(b % 3 == 1 ? random(BLOCK, b) : text(BLOCK));
+      }
+      input.writeBytes(random(extra, 5));
+      byte[] bytes = input.toByteArray();
+      for (int threads : new int[] {1, 3}) {
+        byte[] gz = compress(bytes, 6, threads, 50_000);
+        assertThat(gz).as("%d blocks and %d bytes, %d threads", blocks, extra, threads).isEqualTo(reference(bytes, 6));
+        assertThat(gunzip(gz)).isEqualTo(bytes);
+      }
+    }
+  }
+
+  @Test
+  void aWriteAfterFinishIsRefused() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ParallelGzipOutputStream gz = new ParallelGzipOutputStream(out, 6, BLOCK, pool, 2);
+    gz.write(text(3 * BLOCK));
+    gz.finish();
+    assertThatThrownBy(() -> gz.write(new byte[1])).hasMessageContaining("finished");
+    gz.close();
+    assertThat(gunzip(out.toByteArray())).isEqualTo(text(3 * BLOCK));
+  }
+
+  @Test
+  void eachTasksBlocksAreWrittenAsOnePiece() throws Exception {
+    int blocks = 4 * ParallelGzipOutputStream.BLOCKS_PER_TASK;
+    List<Integer> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ByteArrayOutputStream all = new ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        writes.add(len);
+        super.write(b, off, len);
+      }
+    };
+    byte[] input = random(blocks * BLOCK, 21);
+    try (ParallelGzipOutputStream gz = new ParallelGzipOutputStream(all, 6, BLOCK, pool, 2)) {
+      gz.write(input);
+    }
+    // The header, one piece per task of stored blocks, the final empty block, the trailer: the
+    // blocks reach the output in a quarter as many writes as there are blocks.
+    assertThat(writes).hasSize(1 + blocks / 4 + 1 + 1);
+    assertThat(writes.subList(1, 5)).allMatch(n -> n > ParallelGzipOutputStream.BLOCKS_PER_TASK * BLOCK);
+    assertThat(gunzip(all.toByteArray())).isEqualTo(input);
   }
 }

@@ -49,4 +49,27 @@ class HashingOutputStreamTest {
     assertThatThrownBy(() -> hashing.write(new byte[4], 2, 3)).isInstanceOf(IndexOutOfBoundsException.class);
     assertThat(hashing.count()).isZero();
   }
+
+  @Test
+  void aWholeSliceHashesEachWriteAndPassesItOnInOnePiece() throws Exception {
+    byte[] content = new byte[(1 << 20) + 123];
+    new Random(17).nextBytes(content);
+    List<Integer> writes = new ArrayList<>();
+    List<Long> metered = new ArrayList<>();
+    ByteArrayOutputStream all = new ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        writes.add(len);
+        super.write(b, off, len);
+      }
+    };
+    HashingOutputStream hashing = new HashingOutputStream(all, metered::add, HashingOutputStream.WHOLE);
+    hashing.write(content, 0, 1 << 20);
+    hashing.write(content, 1 << 20, 123);
+    assertThat(writes).containsExactly(1 << 20, 123);
+    assertThat(metered).containsExactly((long) (1 << 20), 123L);
+    assertThat(all.toByteArray()).isEqualTo(content);
+    assertThat(hashing.digest()).isEqualTo(Sha256.of(content));
+    assertThatThrownBy(() -> new HashingOutputStream(all, n -> { }, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
 }
