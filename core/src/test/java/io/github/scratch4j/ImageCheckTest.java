@@ -231,9 +231,10 @@ class ImageCheckTest {
       assertThat(p.fix()).contains("the runtime provides it");
       written(image.without(ImageCheck.RUNTIME_PATHS));
     }
-    // Mount points themselves are fine, as bases have them.
+    // Mount points themselves are fine, as bases have them, and so are names that only begin like them.
     written(Image.fromScratch().add(hello, "/hello").entrypoint("/hello").add(Entry.directory("/proc"))
-        .add(Entry.directory("/dev")).add(Entry.directory("/sys")));
+        .add(Entry.directory("/dev")).add(Entry.directory("/sys")).add(Entry.file("/sysroot/lib/a", text("x")))
+        .add(Entry.file("/devices", text("x"))).add(Entry.file("/etc/hosts.allow", text("x"))));
   }
 
   @Test

@@ -372,13 +372,12 @@ final class ImageChecks {
         continue;
       }
       for (Entry e : layer.entries()) {
-        if (e instanceof Whiteout || (e instanceof DirectoryEntry && layer.isImplied(e.path()))) {
+        String p = e.path();
+        if (e instanceof Whiteout || !(RUNTIME_FILES.contains(p) || underRuntimeMount(p))
+            || (e instanceof DirectoryEntry && layer.isImplied(p))) {
           continue;
         }
-        String p = e.path();
-        if (RUNTIME_FILES.contains(p) || RUNTIME_DIRECTORIES.stream().anyMatch(d -> p.startsWith(d + "/"))) {
-          found.add(p);
-        }
+        found.add(p);
       }
     }
     for (int i = 0; i < found.size() && i < MAX_LISTED; i++) {
@@ -394,6 +393,16 @@ final class ImageChecks {
               + (p.equals("/etc/resolv.conf") ? " (set DNS with docker run --dns)"
                   : p.equals("/etc/hosts") ? " (add names with docker run --add-host)" : "")));
     }
+  }
+
+  /** Whether the path is inside one of {@link #RUNTIME_DIRECTORIES}: checked for every entry of a layer. */
+  private static boolean underRuntimeMount(String path) {
+    for (String d : RUNTIME_DIRECTORIES) {
+      if (path.length() > d.length() && path.startsWith(d) && path.charAt(d.length()) == '/') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String mount(String path) {
