@@ -89,7 +89,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
   /** A task's compressed blocks, with the arrays they were made from, to be used again once written. */
   private record Compressed(byte[] input, byte[] dictionary, byte[] output, int length) {}
   private final ThreadLocal<Deflater> deflaters;
-  /** The next task's input, {@link #BLOCKS_PER_TASK} blocks long, filled up to {@link #filled}. */
+  /**
+   * The next task's input, filled up to {@link #filled}: one block long at first, then
+   * {@link #BLOCKS_PER_TASK} blocks once the stream has had more than one.
+   */
   private byte[] input;
   private int filled;
   private byte[] dictionary;
@@ -117,7 +120,8 @@ public final class ParallelGzipOutputStream extends OutputStream {
     this.room = new Semaphore(maxInFlight);
     this.blockSize = blockSize;
     this.taskSize = blockSize * BLOCKS_PER_TASK;
-    this.input = new byte[taskSize];
+    // One block to begin with: a small layer does not pay for a whole task's array.
+    this.input = new byte[blockSize];
     this.deflaters = ThreadLocal.withInitial(() -> new Deflater(level, true));
     out.write(GzipOutputStream.HEADER);
   }
@@ -140,8 +144,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
       filled += n;
       off += n;
       len -= n;
-      if (filled == input.length) {
+      if (filled == taskSize) {
         submit(false);
+      } else if (filled == input.length) {
+        input = Arrays.copyOf(input, taskSize);
       }
     }
   }
