@@ -29,8 +29,11 @@ import java.util.zip.Deflater;
  *
  * <p>A task compresses {@value #BLOCKS_PER_TASK} consecutive blocks and hands their outputs on as
  * one piece: the bytes are those of one task per block, while every stage downstream (the hash,
- * the cache, the socket) is called a quarter as often, which on a short-lived JVM is JIT work not
- * done, and the stream's memory stays a few tasks' worth.
+ * the cache, the socket) is called a third as often, which on a short-lived JVM is JIT work not
+ * done. A task's arrays (384 KiB of input, as much output for stored blocks) stay under half of
+ * G1's smallest region, 1 MiB, with which a 64 MiB heap is laid out: an array of half a region
+ * or more takes whole regions of its own, and three layers pushed side by side with 512 KiB
+ * tasks ran such a heap out of memory.
  *
  * <p>A block whose bytes look random (already compressed or encrypted data: an order-0 entropy
  * above {@value #STORE_ABOVE} bits per byte) is written as stored blocks without trying to
@@ -53,7 +56,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
   /** Longest stored block (RFC 1951 section 3.2.4: LEN is 16 bits). */
   private static final int MAX_STORED = 65535;
   /** Blocks compressed by one task and written as one piece. */
-  static final int BLOCKS_PER_TASK = 4;
+  static final int BLOCKS_PER_TASK = 3;
 
   private final OutputStream out;
   private final int level;

@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * HTTP client as they are, without another copy.
  */
 final class LayerPipe {
-  static final int BUFFER = 512 << 10;
+  /**
+   * A gzip task's worth (three 128 KiB blocks), and under half of G1's smallest region, so that
+   * a small heap holds these arrays without a whole region each (see {@code ParallelGzipOutputStream}).
+   */
+  static final int BUFFER = 384 << 10;
   private static final int DEPTH = 4;
   private static final ByteBuffer END = ByteBuffer.allocate(0);
 
