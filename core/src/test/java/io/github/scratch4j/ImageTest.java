@@ -306,6 +306,34 @@ class ImageTest {
   }
 
   @Test
+  void aSmallSourceRemovedAfterItWasAddedFailsNamingItAndLeavesNoFile() throws Exception {
+    Path data = Files.writeString(dir.resolve("data"), "12345");
+    Image image = Image.fromScratch().add(data);
+    Files.delete(data);
+    Path out = dir.resolve("out.tar");
+    assertThatThrownBy(() -> image.writeTo(out))
+        .isInstanceOf(SourceChangedException.class)
+        .hasMessageContaining("/data")
+        .hasMessageContaining("was removed after it was added")
+        .hasCauseInstanceOf(java.nio.file.NoSuchFileException.class);
+    assertNothingWrittenBeside(out);
+  }
+
+  @Test
+  void aSmallSourceReplacedByADirectoryFailsAndLeavesNoFile() throws Exception {
+    Path data = Files.writeString(dir.resolve("data"), "12345");
+    Image image = Image.fromScratch().add(data);
+    Files.delete(data);
+    Files.createDirectory(data);
+    Path out = dir.resolve("out.tar");
+    assertThatThrownBy(() -> image.writeTo(out))
+        .isInstanceOf(SourceChangedException.class)
+        .hasMessageContaining("/data")
+        .hasMessageContaining("is no longer a regular file");
+    assertNothingWrittenBeside(out);
+  }
+
+  @Test
   void sourceThatGivesDifferentBytesOnTheSecondReadFailsAStreamWrite() {
     // Larger than the 4 MiB a stream target holds in memory, so the layer is read twice.
     int size = (4 << 20) + 1;
