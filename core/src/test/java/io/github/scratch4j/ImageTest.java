@@ -306,31 +306,38 @@ class ImageTest {
   }
 
   @Test
-  void aSmallSourceRemovedAfterItWasAddedFailsNamingItAndLeavesNoFile() throws Exception {
-    Path data = Files.writeString(dir.resolve("data"), "12345");
-    Image image = Image.fromScratch().add(data);
-    Files.delete(data);
-    Path out = dir.resolve("out.tar");
-    assertThatThrownBy(() -> image.writeTo(out))
+  void aSmallSourceRemovedOrReplacedByADirectoryFailsNamingItAndLeavesNoFile() throws Exception {
+    assertThat(writeFailureAfter(Files::delete))
         .isInstanceOf(SourceChangedException.class)
         .hasMessageContaining("/data")
         .hasMessageContaining("was removed after it was added")
         .hasCauseInstanceOf(java.nio.file.NoSuchFileException.class);
-    assertNothingWrittenBeside(out);
-  }
-
-  @Test
-  void aSmallSourceReplacedByADirectoryFailsAndLeavesNoFile() throws Exception {
-    Path data = Files.writeString(dir.resolve("data"), "12345");
-    Image image = Image.fromScratch().add(data);
-    Files.delete(data);
-    Files.createDirectory(data);
-    Path out = dir.resolve("out.tar");
-    assertThatThrownBy(() -> image.writeTo(out))
+    assertThat(writeFailureAfter(data -> {
+      Files.delete(data);
+      Files.createDirectory(data);
+    }))
         .isInstanceOf(SourceChangedException.class)
         .hasMessageContaining("/data")
         .hasMessageContaining("is no longer a regular file");
+  }
+
+  /** A change made to a file after it was added to an image. */
+  private interface FileChange {
+    void make(Path file) throws IOException;
+  }
+
+  /**
+   * What writing an image of the small file {@code data} fails with once {@code change} was made
+   * to it after it was added; the write leaves nothing beside its target.
+   */
+  private Throwable writeFailureAfter(FileChange change) throws IOException {
+    Path data = Files.writeString(dir.resolve("data"), "12345");
+    Image image = Image.fromScratch().add(data);
+    change.make(data);
+    Path out = dir.resolve("out.tar");
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> image.writeTo(out));
     assertNothingWrittenBeside(out);
+    return thrown;
   }
 
   @Test
