@@ -226,18 +226,15 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
     int length = 0;
     int whole = taskLength / blockSize;
-    for (int b = 0; b <= whole; b++) {
+    // Only the last task is short; it ends with the rest, empty or not, as the final block.
+    int blocks = last ? whole + 1 : whole;
+    for (int b = 0; b < blocks; b++) {
       int at = b * blockSize;
-      int n = b < whole ? blockSize : taskLength - at;
-      if (b == whole && !last) {
-        break;
-      }
+      int n = Math.min(blockSize, taskLength - at);
       boolean end = b == whole;
       if (level != Deflater.NO_COMPRESSION && looksRandom(task, at, n)) {
         int size = storedSize(n);
-        if (out.length < length + size) {
-          out = Arrays.copyOf(out, Math.max(length + size, out.length * 2));
-        }
+        out = roomFor(out, length, size);
         stored(task, at, n, end, out, length);
         length += size;
         continue;
@@ -276,7 +273,13 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
   /** {@code out}, or a larger copy of it when its first {@code used} bytes fill it. */
   private static byte[] roomIn(byte[] out, int used) {
-    return used < out.length ? out : Arrays.copyOf(out, Math.max(64 << 10, out.length * 2));
+    return roomFor(out, used, 1);
+  }
+
+  /** {@code out}, or a larger copy of it when it has no room for {@code needed} bytes after its first {@code used}. */
+  private static byte[] roomFor(byte[] out, int used, int needed) {
+    return out.length - used >= needed ? out
+        : Arrays.copyOf(out, Math.max(used + needed, Math.max(64 << 10, out.length * 2)));
   }
 
   /**

@@ -125,7 +125,6 @@ final class ArchiveScan {
           if (r.kept().isPresent()) {
             kept += r.size();
           }
-
           f = BlobFile.of(name, r, source(e, name));
         }
         if (files.put(name, f) != null) {
