@@ -10,7 +10,9 @@
 # the file hashed twice with SHA-256, copied into a cache file and sent in one PUT over a plain
 # socket, with no tar, no deflate framing, no HTTP library; and the same with one SHA-256, the floor of
 # an uncompressed push). Beside them, `scratch4j push` of that docker-archive, which reads and checks the
-# archive, then sends its uncompressed layer as it is stored (the same bytes as curl's, in a tar). Then the pull of the same image (pushed beforehand, untimed) into
+# archive, then sends its uncompressed layer as it is stored (the same bytes as curl's, in a tar). The
+# gzip and uncompressed pushes run a second time through the launcher samples/target/scratch4j, the
+# command line as it ships, which starts the JVM with a class-data archive. Then the pull of the same image (pushed beforehand, untimed) into
 # an empty cache (`scratch4j inspect REF`, which pulls every blob and checks it as a read does)
 # against `skopeo copy docker://… oci:DIR`. Prints the median wall time of RUNS runs, the peak RSS,
 # and each time as a ratio of scratch4j's. Then the same comparisons in pairs (PAIRS of them,
@@ -27,12 +29,17 @@ pairs=${PAIRS:-7}
 export LC_ALL=C  # a decimal point in $EPOCHREALTIME and bc
 work=${BENCH_DIR:-$PWD/jmh-benchmarks/target/push-bench}
 samples=$PWD/samples/target/scratch4j-samples.jar
+launcher=$PWD/samples/target/scratch4j
 benchjar=$PWD/jmh-benchmarks/target/benchmarks.jar
 for tool in docker-registry skopeo curl sha256sum /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "push-bench needs $tool" >&2; exit 1; }
 done
-if [ ! -f "$samples" ] || [ ! -f "$benchjar" ]; then mvn -q -DskipTests package; fi
+if [ ! -f "$samples" ] || [ ! -f "$launcher" ] || [ ! -f "$benchjar" ]; then mvn -q -DskipTests package; fi
 mkdir -p "$work"
+# The command line as it ships: the launcher, with the class-data archive its first run makes (a
+# measurement's warm-up run makes it here, untimed). Its blob cache is in the same folder.
+rm -rf "$work/launcher-cache"
+cds() { env XDG_CACHE_HOME="$work/launcher-cache" "$launcher" "$@"; }
 mapfile -t inputs < <(java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$MakeInputs' "$work/inputs")
 big=${inputs[0]}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -105,6 +112,8 @@ measure java -jar "$samples" build --add "$big" --no-dependency-check --push "12
 base=$median
 printf '%-44s %10s %10s %12s\n' "scratch4j build --push (gzip)" "$median" "$rss" 1.00
 row() { printf '%-44s %10s %10s %12.2f\n' "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
+measure env XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"
+row "scratch4j launcher (AppCDS) build --push"
 measure skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
 row "skopeo copy docker-archive -> registry (gzip)"
 measure java -jar "$samples" build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"
@@ -170,6 +179,14 @@ if [ "$pairs" -gt 0 ]; then
   pair "A: Java floor, uncompressed" "B: curl -T"
   run_a() { timed java -jar "$samples" push "$work/big.tar" "127.0.0.1:$port/bench/big:1"; }
   pair "A: scratch4j push ARCHIVE" "B: curl -T"
+  # The same three through the launcher (class-data archive), the command line as it ships.
+  run_a() { timed cds build --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"; }
+  run_b() { timed skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"; }
+  pair "A: launcher build --push (gzip)" "B: skopeo copy (gzip)"
+  run_b() { timed "$work/curl-put.sh" "$port" "$big" "$big_digest"; }
+  pair "A: launcher build --push (gzip)" "B: curl -T"
+  run_a() { timed cds build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"; }
+  pair "A: launcher build --push --uncompressed" "B: curl -T"
   prepare=prepare_pull
   run_a() { timed env XDG_CACHE_HOME="$work/pull-cache" java -jar "$samples" inspect "127.0.0.1:$port/bench/big:1"; }
   run_b() { timed skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/big:1" "oci:$work/pulled:1"; }
