@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process benchmark: times the samples' command line, `scratch4j build`, of each input
 # against `tar | openssl dgst -sha256`, the JDK's SHA-256 alone, Jib-core 0.27.3, and
-# `docker build` (legacy builder, --no-cache) + `docker save` when a Docker engine answers; and,
+# `docker build` (legacy builder, --no-cache) + `docker save` when a Docker engine answers, also on
+# Temurin 25 (plainly, through the launcher's AOT cache, and its SHA-256 alone); and,
 # for hello, the image loaded into the engine (build --load) against docker build alone, and
 # the launcher on JDK 25 against docker build again, paired run by run.
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
@@ -98,6 +99,13 @@ for name in "${selected[@]}"; do
   # (AppCDS) per jar and JDK: class loading and linking are most of a short run. Its first run,
   # which makes the archive, is the warm-up run measure() does not count.
   measure scratch4j-cds env XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j launcher (AppCDS)"
+  # The same on Temurin 25 (JDK 25): plainly, and through the launcher with its AOT cache (JEP 483),
+  # beside a JDK 25 process that only hashes the file.
+  if [ -x "$jdk25/bin/java" ]; then
+    measure scratch4j-25 "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j build, JDK 25"
+    measure scratch4j-aot env JAVA_HOME="$jdk25" XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$src" --no-dependency-check -o "$work/out.tar"; row "launcher (AOT cache), JDK 25"
+    measure jdk-hash-25 "$jdk25/bin/java" -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK 25 SHA-256 alone"
+  fi
   measure tar-openssl sh -c "tar -cf - -C '$(dirname "$src")' '$(basename "$src")' | openssl dgst -sha256"; row "tar | openssl dgst"
   measure jdk-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK SHA-256 alone"
   measure bc-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFilesBouncyCastle' "$src"; row "Bouncy Castle SHA-256 alone"
