@@ -6,7 +6,9 @@
 # for hello, the image loaded into the engine (build --load) against docker build alone, and
 # the launcher on JDK 25 against docker build again, paired run by run.
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
-# a ratio of scratch4j's; then builds a 4 GiB layer under -Xmx64m and prints its peak RSS.
+# a ratio of scratch4j's; then, in turns (LOCAL_PAIRS pairs, default 9), the small files against
+# Jib and the large file against the hash alone, on JDK 17 and 25; then builds a 4 GiB layer under
+# -Xmx64m and prints its peak RSS.
 #
 # With log-256m, compares `gzip -6` with build --gzip on 256 MiB of log-like text.
 #
@@ -53,13 +55,16 @@ measure() {
 # paired A B N: runs the functions A and B in turn, N times each after one warm-up of each; sets
 # $a_median and $b_median (s, to the millisecond), $ratio, the median of the N ratios A/B, and
 # $a_won, in how many of the N pairs A took less time.
+# $before runs, untimed, before every timed run (cleanup: no output or cache left from the last).
+before=:
 paired() {
-  local a=$1 b=$2 ta=() tb=() r=() s m e
+  local a=$1 b=$2 ta=() tb=() r=() s m m2 e
   pairs=$3
-  "$a" >/dev/null 2>&1 && "$b" >/dev/null 2>&1 || { echo "paired $a $b: a warm-up run failed" >&2; return 1; }
+  $before; "$a" >/dev/null 2>&1 && { $before; "$b" >/dev/null 2>&1; } || { echo "paired $a $b: a warm-up run failed" >&2; return 1; }
   for _ in $(seq "$pairs"); do
-    s=$EPOCHREALTIME; "$a" >/dev/null 2>&1; m=$EPOCHREALTIME; "$b" >/dev/null 2>&1; e=$EPOCHREALTIME
-    ta+=("$(echo "$m - $s" | bc -l)"); tb+=("$(echo "$e - $m" | bc -l)"); r+=("$(echo "($m - $s) / ($e - $m)" | bc -l)")
+    $before; s=$EPOCHREALTIME; "$a" >/dev/null 2>&1; m=$EPOCHREALTIME
+    $before; m2=$EPOCHREALTIME; "$b" >/dev/null 2>&1; e=$EPOCHREALTIME
+    ta+=("$(echo "$m - $s" | bc -l)"); tb+=("$(echo "$e - $m2" | bc -l)"); r+=("$(echo "($m - $s) / ($e - $m2)" | bc -l)")
   done
   a_median=$(printf '%.3f' "$(median_of "${ta[@]}")")
   b_median=$(printf '%.3f' "$(median_of "${tb[@]}")")
@@ -113,6 +118,29 @@ for name in "${selected[@]}"; do
   if $have_docker; then
     measure docker bash -c "docker_build '$src'"; row "docker build + docker save"
   fi
+  # In turns (A B A B ...), the ratio taken pair by pair, so that the machine's drift during the
+  # run, which moves the rows above by more than their margins, moves both sides of a ratio alike:
+  # the small files against Jib, the large file against a process that only hashes it; on JDK 17
+  # and on JDK 25 (each against its own JDK's hash).
+  local_pair() {  # local_pair LABEL A B: paired A B, printed as a row
+    paired "$2" "$3" "${LOCAL_PAIRS:-9}"
+    printf '%-12s %-52s A %6s  B %6s  A/B %5s  (A faster in %s of %s)\n' "$name" "$1" "$a_median" "$b_median" "$ratio" "$a_won" "$pairs"
+  }
+  s4j_17() { java -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
+  s4j_25() { "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
+  jib_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; }
+  hash_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
+  hash_25() { "$jdk25/bin/java" -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
+  before=cleanup
+  case $name in
+    small-files)
+      local_pair "in turns: scratch4j = A, Jib-core = B" s4j_17 jib_17
+      [ ! -x "$jdk25/bin/java" ] || local_pair "in turns: scratch4j JDK 25 = A, Jib-core = B" s4j_25 jib_17 ;;
+    big-512m)
+      local_pair "in turns: scratch4j = A, SHA-256 alone = B" s4j_17 hash_17
+      [ ! -x "$jdk25/bin/java" ] || local_pair "in turns, JDK 25: scratch4j = A, SHA-256 alone = B" s4j_25 hash_25 ;;
+  esac
+  before=:
 done
 docker rmi -f scratch4j-bench:latest >/dev/null 2>&1 || true
 
