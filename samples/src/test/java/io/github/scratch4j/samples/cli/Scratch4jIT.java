@@ -168,6 +168,37 @@ class Scratch4jIT {
     }
   }
 
+  /**
+   * An archive holds only what the run that made it loaded, and is not made again: a first run of
+   * {@code --help}, which loads a dozen of scratch4j's classes, must not leave {@code build} with
+   * it. Each command gets its own.
+   */
+  @Test
+  void theLauncherKeepsAnArchivePerCommand() throws Exception {
+    Path cache = dir.resolve("command-cache");
+    Path out = dir.resolve("per-command.tar");
+    List<List<String>> runs = List.of(List.of("--help"), List.of("--help"),
+        List.of("build", "--add", hello.toString(), "--entrypoint", "/hello", "-o", out.toString()),
+        List.of("build", "--add", hello.toString(), "--entrypoint", "/hello", "-o", out.toString()));
+    List<String> last = List.of();
+    for (int i = 0; i < runs.size(); i++) {
+      Path classes = dir.resolve("command-classes-" + i + ".log");
+      List<String> command = new ArrayList<>(List.of("env", "XDG_CACHE_HOME=" + cache,
+          "JAVA_TOOL_OPTIONS=-Xlog:class+load:file=" + classes, Path.of("target/scratch4j").toString()));
+      command.addAll(runs.get(i));
+      Ran launched = exec(command);
+      assertThat(launched.code()).as(runs.get(i) + ": " + launched.err()).isZero();
+      last = Files.readAllLines(classes);
+    }
+    assertThat(last).as("the second build maps build's classes from an archive of its own")
+        .anyMatch(l -> l.contains(" io.github.scratch4j.Image source: shared objects file"))
+        .anyMatch(l -> l.contains(" io.github.scratch4j.internal.source.TreeCopier source: shared objects file"));
+    try (var made = Files.list(cache.resolve("scratch4j"))) {
+      assertThat(made.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("blobs")))
+          .as("one archive for --help, one for build").hasSize(2).noneMatch(n -> n.startsWith(".making"));
+    }
+  }
+
   @Test
   void theLauncherFindsItsJarAndTheJdkThroughSymbolicLinksAndThePath() throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
