@@ -92,6 +92,16 @@ docker_build_only() {  # docker_build_only SRC: the same image, left in the engi
 export -f docker_build docker_build_only
 export work
 
+# The runs the rows in turns compare, on the loop's $name and $src.
+local_pair() {  # local_pair LABEL A B: paired A B, printed as a row
+  paired "$2" "$3" "${LOCAL_PAIRS:-9}"
+  printf '%-12s %-52s A %6s  B %6s  A/B %5s  (A faster in %s of %s)\n' "$name" "$1" "$a_median" "$b_median" "$ratio" "$a_won" "$pairs"
+}
+s4j_17() { java -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
+s4j_25() { "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
+jib_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; }
+hash_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
+hash_25() { "$jdk25/bin/java" -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
 printf '%-12s %-28s %10s %10s %10s\n' input tool "median s" "RSS MiB" "x scratch4j"
 for name in "${selected[@]}"; do
   [ "$name" != log-256m ] || continue
@@ -122,15 +132,6 @@ for name in "${selected[@]}"; do
   # run, which moves the rows above by more than their margins, moves both sides of a ratio alike:
   # the small files against Jib, the large file against a process that only hashes it; on JDK 17
   # and on JDK 25 (each against its own JDK's hash).
-  local_pair() {  # local_pair LABEL A B: paired A B, printed as a row
-    paired "$2" "$3" "${LOCAL_PAIRS:-9}"
-    printf '%-12s %-52s A %6s  B %6s  A/B %5s  (A faster in %s of %s)\n' "$name" "$1" "$a_median" "$b_median" "$ratio" "$a_won" "$pairs"
-  }
-  s4j_17() { java -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
-  s4j_25() { "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
-  jib_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; }
-  hash_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
-  hash_25() { "$jdk25/bin/java" -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
   before=cleanup
   case $name in
     small-files)

@@ -12,8 +12,8 @@
 # an uncompressed push). Beside them, `scratch4j push` of that docker-archive, which reads and checks the
 # archive, then sends its uncompressed layer as it is stored (the same bytes as curl's, in a tar). The
 # gzip and uncompressed pushes run a second time through the launcher samples/target/scratch4j, the
-# command line as it ships, which starts the JVM with a class-data archive. Then the pull of the same image (pushed beforehand, untimed) into
-# an empty cache (`scratch4j inspect REF`, which pulls every blob and checks it as a read does)
+# command line as it ships, which starts the JVM with a class-data archive. Then the pull of the
+# same image (pushed beforehand, untimed) into an empty cache (`scratch4j inspect REF`, which pulls every blob and checks it as a read does)
 # against `skopeo copy docker://… oci:DIR`. Prints the median wall time of RUNS runs, the peak RSS,
 # and each time as a ratio of scratch4j's. Then the same comparisons in pairs (PAIRS of them,
 # default 7; 0 skips them): scratch4j and its peer run in turn, each on a fresh registry, and the
@@ -112,6 +112,7 @@ measure java -jar "$samples" build --add "$big" --no-dependency-check --push "12
 base=$median
 printf '%-44s %10s %10s %12s\n' "scratch4j build --push (gzip)" "$median" "$rss" 1.00
 row() { printf '%-44s %10s %10s %12.2f\n' "$1" "$median" "$rss" "$(echo "$median / $base" | bc -l)"; }
+# (/usr/bin/time runs a program, so the row spells out what cds does.)
 measure env XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"
 row "scratch4j launcher (AppCDS) build --push"
 measure skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
