@@ -169,6 +169,25 @@ class Scratch4jIT {
   }
 
   /**
+   * The command line's jar stores its entries rather than deflating them (a short command reads
+   * some 200 classes from it), its manifest first, where a reader of the jar as a stream looks.
+   */
+  @Test
+  void theJarStoresItsEntriesWithTheManifestFirst() throws Exception {
+    try (var zip = new java.util.zip.ZipFile(JAR.toFile())) {
+      List<? extends java.util.zip.ZipEntry> entries = java.util.Collections.list(zip.entries());
+      assertThat(entries).extracting(java.util.zip.ZipEntry::getMethod).containsOnly(java.util.zip.ZipEntry.STORED);
+      assertThat(entries).extracting(java.util.zip.ZipEntry::getName)
+          .contains("io/github/scratch4j/Image.class").doesNotHaveDuplicates();
+    }
+    try (var jar = new java.util.jar.JarInputStream(Files.newInputStream(JAR))) {
+      assertThat(jar.getManifest()).as("the manifest, read as a stream").isNotNull();
+      assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo(Scratch4j.class.getName());
+    }
+  }
+
+  /**
    * An archive holds only what the run that made it loaded, and is not made again: a first run of
    * {@code --help}, which loads a dozen of scratch4j's classes, must not leave {@code build} with
    * it. Each command gets its own.
