@@ -38,6 +38,7 @@ public final class RegistryOptions {
   private final WriteOptions layers;
   private final Optional<Platform> platform;
   private final Optional<Path> cacheDirectory;
+  private final long cacheLimit;
   private final Duration timeout;
   private final int attempts;
   private final Duration backoff;
@@ -62,6 +63,9 @@ public final class RegistryOptions {
     WriteOptions layers = WriteOptions.defaults().withCompression(Compression.GZIP);
     Optional<Platform> platform = Optional.empty();
     Optional<Path> cacheDirectory = Optional.empty();
+    // Every pushed layer is kept for the next pull: without a bound, a machine that pushes a
+    // large image a day fills its disk.
+    long cacheLimit = 10L << 30;
     Duration timeout = Duration.ofSeconds(60);
     int attempts = 5;
     Duration backoff = Duration.ofMillis(200);
@@ -85,6 +89,7 @@ public final class RegistryOptions {
     this.layers = f.layers;
     this.platform = f.platform;
     this.cacheDirectory = f.cacheDirectory;
+    this.cacheLimit = f.cacheLimit;
     this.timeout = f.timeout;
     this.attempts = f.attempts;
     this.backoff = f.backoff;
@@ -106,6 +111,7 @@ public final class RegistryOptions {
     f.layers = layers;
     f.platform = platform;
     f.cacheDirectory = cacheDirectory;
+    f.cacheLimit = cacheLimit;
     f.timeout = timeout;
     f.attempts = attempts;
     f.backoff = backoff;
@@ -121,7 +127,8 @@ public final class RegistryOptions {
 
   /**
    * Credentials from the usual files, HTTPS everywhere but on the loopback interface, three
-   * concurrent uploads, gzip layers, the platform Java runs on, the user's cache directory, a
+   * concurrent uploads, gzip layers, the platform Java runs on, the user's cache directory kept
+   * within 10 GiB (see {@link #withCacheLimit}), a
    * 60-second timeout (see {@link #withTimeout}), five attempts with backoff from 200 ms, and
    * each blob in one request (no chunk size).
    *
@@ -292,6 +299,26 @@ public final class RegistryOptions {
   public RegistryOptions withCacheDirectory(Path directory) {
     Optional<Path> next = Optional.of(directory);
     return with(f -> f.cacheDirectory = next);
+  }
+
+  /**
+   * A copy that keeps the cache directory within {@code bytes}. The cache holds the blobs pulled
+   * and the layers pushed (so that a pull after a push downloads nothing). After a pull or a push
+   * that leaves it larger, the blobs used longest ago are removed until it fits, except those used
+   * within the last hour (another build may be reading them): the cache can exceed the limit for
+   * that hour. A blob's use is a pull, a push or a lookup that finds it.
+   *
+   * @param bytes the most the cache's blobs may take, zero or more (zero: keep only what was used
+   *     within the hour)
+   * @return a copy with that limit
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   */
+  @CheckReturnValue
+  public RegistryOptions withCacheLimit(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("a cache limit cannot be negative: " + bytes + " bytes");
+    }
+    return with(f -> f.cacheLimit = bytes);
   }
 
   /**
@@ -520,6 +547,15 @@ public final class RegistryOptions {
   }
 
   /**
+   * The most the cache's blobs may take, beyond those used within the last hour.
+   *
+   * @return the limit in bytes; 10 GiB unless set
+   */
+  public long cacheLimit() {
+    return cacheLimit;
+  }
+
+  /**
    * The timeout for connecting, for an answer to begin, and for each pause in a transfer.
    *
    * @return a positive duration; 60 seconds unless set
@@ -593,7 +629,7 @@ public final class RegistryOptions {
     return o instanceof RegistryOptions r && r.credentials.equals(credentials)
         && r.insecureRegistries.equals(insecureRegistries) && r.authFiles.equals(authFiles)
         && r.concurrency == concurrency && r.layers.equals(layers) && r.platform.equals(platform)
-        && r.cacheDirectory.equals(cacheDirectory) && r.timeout.equals(timeout) && r.attempts == attempts
+        && r.cacheDirectory.equals(cacheDirectory) && r.cacheLimit == cacheLimit && r.timeout.equals(timeout) && r.attempts == attempts
         && r.backoff.equals(backoff) && r.chunkSize == chunkSize && r.progress.equals(progress)
         && r.read.equals(read) && r.executor.equals(executor) && r.signingKey.equals(signingKey)
         && r.requiredSignature.equals(requiredSignature);
@@ -602,7 +638,7 @@ public final class RegistryOptions {
   @Override
   public int hashCode() {
     return Objects.hash(credentials, insecureRegistries, authFiles, concurrency, layers, platform,
-        cacheDirectory, timeout, attempts, backoff, chunkSize, progress, read, executor, signingKey, requiredSignature);
+        cacheDirectory, cacheLimit, timeout, attempts, backoff, chunkSize, progress, read, executor, signingKey, requiredSignature);
   }
 
   /** The options, with the registries that have credentials named but the credentials not shown. */
@@ -612,7 +648,7 @@ public final class RegistryOptions {
         + insecureRegistries + ", authFiles=" + authFiles + ", concurrency=" + concurrency + ", compression="
         + layers.compression() + layers.level().stream().mapToObj(l -> " level " + l).findFirst().orElse("")
         + ", platform=" + platform.map(Platform::toString).orElse("host") + ", cache="
-        + cacheDirectory.map(Path::toString).orElse("default") + ", timeout=" + timeout + ", attempts=" + attempts
+        + cacheDirectory.map(Path::toString).orElse("default") + ", cacheLimit=" + cacheLimit + ", timeout=" + timeout + ", attempts=" + attempts
         + ", backoff=" + backoff + ", chunkSize=" + chunkSize + ", progress=" + progress.isPresent() + ", read=" + read
         + ", executor=" + executor.isPresent() + ", signs=" + signingKey.isPresent() + ", requiresSignature="
         + requiredSignature.isPresent() + "]";

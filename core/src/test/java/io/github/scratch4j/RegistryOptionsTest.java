@@ -35,11 +35,21 @@ class RegistryOptionsTest {
   }
 
   @Test
+  void theCacheIsBoundedUnlessToldOtherwise() {
+    RegistryOptions d = RegistryOptions.defaults();
+    assertThat(d.cacheLimit()).isEqualTo(10L << 30);
+    assertThat(d.withCacheLimit(0).cacheLimit()).isZero();
+    assertThat(d.withCacheLimit(1 << 20)).isEqualTo(d.withCacheLimit(1 << 20)).isNotEqualTo(d)
+        .hasToString(d.toString().replace("cacheLimit=" + (10L << 30), "cacheLimit=" + (1 << 20)));
+  }
+
+  @Test
   void refusesValuesThatCannotWork() {
     RegistryOptions d = RegistryOptions.defaults();
     assertThatThrownBy(() -> d.withConcurrency(0)).hasMessageContaining("at least 1, not 0");
     assertThatThrownBy(() -> d.withChunkSize(1000)).hasMessageContaining("at least 1 MiB, not 1000 bytes");
     assertThatThrownBy(() -> d.withTimeout(Duration.ZERO)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> d.withCacheLimit(-1)).hasMessageContaining("cannot be negative: -1 bytes");
     assertThatThrownBy(() -> d.withRetries(0, Duration.ZERO)).hasMessageContaining("at least one attempt");
     assertThatThrownBy(() -> d.withInsecureRegistry("host/path")).hasMessageContaining("'host/path'");
     assertThatThrownBy(() -> new RegistryCredentials("u", "p\nInjected: x")).hasMessageContaining("line breaks");

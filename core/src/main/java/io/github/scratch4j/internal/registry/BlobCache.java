@@ -10,6 +10,8 @@ import io.github.scratch4j.internal.io.TempSiblings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -19,10 +21,20 @@ import java.util.function.LongConsumer;
  * place, so what the cache holds was verified when it arrived.
  */
 final class BlobCache {
-  private final Path blobs;
+  /** Blobs used more recently than this are never removed to make room: another build may be reading them. */
+  static final java.time.Duration IN_USE = java.time.Duration.ofHours(1);
 
-  BlobCache(Path root) {
+  private final Path blobs;
+  private final long limit;
+
+  BlobCache(Path root, long limit) {
     this.blobs = root.resolve("blobs").resolve("sha256");
+    this.limit = limit;
+  }
+
+  /** The cache of {@code options}: its directory and its limit. */
+  static BlobCache of(io.github.scratch4j.RegistryOptions options) {
+    return new BlobCache(options.cacheDirectory().orElseGet(BlobCache::defaultRoot), options.cacheLimit());
   }
 
   /** {@code $XDG_CACHE_HOME/scratch4j}, or {@code ~/.cache/scratch4j}. */
@@ -45,9 +57,93 @@ final class BlobCache {
   /** The name the cache's temporary files stand for: any blob. */
   private static final String TEMPORARY = "blob";
 
+  /** The blob's file, if the cache has it with this size; finding it counts as a use. */
   Optional<Path> get(Digest d, long size) throws IOException {
     Path p = path(d);
-    return Files.isRegularFile(p) && Files.size(p) == size ? Optional.of(p) : Optional.empty();
+    if (Files.isRegularFile(p) && Files.size(p) == size) {
+      used(p);
+      return Optional.of(p);
+    }
+    return Optional.empty();
+  }
+
+  /** The blob's file, if the cache has it; finding it counts as a use. */
+  Optional<Path> get(Digest d) {
+    Path p = path(d);
+    if (Files.isRegularFile(p)) {
+      used(p);
+      return Optional.of(p);
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a name is a blob's: 64 lower-case hex digits (temporary files are named otherwise). */
+  private static boolean isHex64(String name) {
+    if (name.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = name.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Marks a blob used now (its modification time), so that {@link #trim} keeps it longest. */
+  private static void used(Path p) {
+    try {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    } catch (IOException | RuntimeException e) {
+      // A cache that cannot be written still serves; its blobs are then trimmed by their age.
+    }
+  }
+
+  /**
+   * Removes the blobs used longest ago until the cache's blobs take no more than its limit, but
+   * none used within {@link #IN_USE}. Temporary files are left to the sweep that knows their
+   * locks. A cache that cannot be read or written is left as it is: this never fails.
+   */
+  void trim() {
+    record Blob(Path path, long size, long used) {}
+    List<Blob> all = new ArrayList<>();
+    long total = 0;
+    try (java.nio.file.DirectoryStream<Path> dir = Files.newDirectoryStream(blobs)) {
+      for (Path p : dir) {
+        if (!isHex64(p.getFileName().toString())) {
+          continue;
+        }
+        try {
+          java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
+              java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          if (a.isRegularFile()) {
+            all.add(new Blob(p, a.size(), a.lastModifiedTime().toMillis()));
+            total += a.size();
+          }
+        } catch (IOException gone) {
+          // removed meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return;
+    }
+    if (total <= limit) {
+      return;
+    }
+    long keepFrom = System.currentTimeMillis() - IN_USE.toMillis();
+    all.sort(java.util.Comparator.comparingLong(Blob::used));
+    for (Blob b : all) {
+      if (total <= limit || b.used() >= keepFrom) {
+        return;
+      }
+      try {
+        Files.deleteIfExists(b.path());
+        total -= b.size();
+      } catch (IOException | RuntimeException e) {
+        // open elsewhere on a system that refuses, or not ours to remove: left
+      }
+    }
   }
 
   /** Forgets a blob that failed a later check. */
@@ -130,6 +226,9 @@ final class BlobCache {
     /** Keeps what was written as blob {@code d}, unless the cache has it already. */
     void keep(Digest d) throws IOException {
       out.flush();
+      if (Files.exists(path(d), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        used(path(d));
+      }
       temp.commitUnlessPresent(path(d));
     }
 

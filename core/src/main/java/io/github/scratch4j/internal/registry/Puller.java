@@ -63,7 +63,7 @@ public final class Puller {
 
   /** Pulls {@code ref} with the given options. */
   public static ReadImage pull(ImageReference ref, RegistryOptions options) throws IOException {
-    BlobCache cache = new BlobCache(options.cacheDirectory().orElseGet(BlobCache::defaultRoot));
+    BlobCache cache = BlobCache.of(options);
     return new Puller(RegistryClient.of(ref.registry(), options), ref, options, cache).pull();
   }
 
@@ -96,6 +96,8 @@ public final class Puller {
     }
     Descriptor manifestDescriptor = chosen.descriptor();
     fetched.put(manifestDescriptor.digest(), cache.path(manifestDescriptor.digest()));
+    // What this pull used was marked used just now, and stays.
+    cache.trim();
     FetchedImages.Fetch fetch = new FetchedImages.Fetch() {
       @Override
       public Path file(Descriptor d) throws IOException {
@@ -147,8 +149,9 @@ public final class Puller {
         known = head.header("Docker-Content-Digest").flatMap(Puller::parseDigest);
       }
     }
-    if (known.isPresent() && known.get().algorithm().equals("sha256") && Files.isRegularFile(cache.path(known.get()))) {
-      byte[] cached = Files.readAllBytes(cache.path(known.get()));
+    Optional<Path> inCache = known.filter(k -> k.algorithm().equals("sha256")).flatMap(cache::get);
+    if (inCache.isPresent()) {
+      byte[] cached = Files.readAllBytes(inCache.get());
       if (Sha256.of(cached).equals(known.get())) {
         return new Fetched(Descriptor.of(mediaType(cached, Optional.empty(), reference), known.get(), cached.length), cached);
       }

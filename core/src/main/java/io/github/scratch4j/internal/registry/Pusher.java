@@ -88,7 +88,7 @@ public final class Pusher {
     this.ref = ref;
     this.options = options;
     this.repo = ref.repository();
-    this.cache = new BlobCache(options.cacheDirectory().orElseGet(BlobCache::defaultRoot));
+    this.cache = BlobCache.of(options);
   }
 
   /**
@@ -222,6 +222,7 @@ public final class Pusher {
     }
     putManifest(heldDescriptor, heldContent,
         ref.tag().isPresent() || ref.digest().isEmpty() ? ref.tagOrLatest() : digest.toString());
+    cache.trim();
     return digest;
   }
 

@@ -115,12 +115,16 @@ class PullerTest {
   }
 
   private ReadImage pull(RawServer registry) throws IOException {
+    return pull(registry, Long.MAX_VALUE);
+  }
+
+  private ReadImage pull(RawServer registry, long cacheLimit) throws IOException {
     RegistryOptions options = RegistryOptions.defaults().withRetries(3, Duration.ofMillis(1))
         .withTimeout(Duration.ofMillis(300)).withCacheDirectory(dir.resolve("cache"));
     RegistryClient.rememberPlainHttp(registry.host());
     RegistryClient client = new RegistryClient(registry.host(), options, new CredentialStore(options, Map.of(), dir));
     return new Puller(client, ImageReference.parse(registry.host() + "/it/app:1"), options,
-        new BlobCache(dir.resolve("cache"))).pull();
+        new BlobCache(dir.resolve("cache"), cacheLimit)).pull();
   }
 
   private RegistryException pullFails(RawServer registry) {
@@ -234,7 +238,7 @@ class PullerTest {
     RegistryClient.rememberPlainHttp(registry.host());
     RegistryClient client = new RegistryClient(registry.host(), options, new CredentialStore(options, Map.of(), dir));
     return new Puller(client, ImageReference.parse(registry.host() + "/it/app:1"), options,
-        new BlobCache(dir.resolve("cache"))).pull();
+        new BlobCache(dir.resolve("cache"), Long.MAX_VALUE)).pull();
   }
 
   /** Serves {@code document} as the manifest of tag 1, with {@code contentType}. */
@@ -276,6 +280,27 @@ class PullerTest {
     // One layer: its entries are the image's file system.
     assertThat(pull(registry, io.github.scratch4j.ReadOptions.defaults()).layers().get(0).entries())
         .extracting(Entry::path).contains("/data");
+  }
+
+  @Test
+  void aPullKeepsTheCacheWithinItsLimitByRemovingWhatWasUsedLongestAgoButNotWhatItPulled() throws Exception {
+    Path blobsDir = Files.createDirectories(dir.resolve("cache").resolve("blobs").resolve("sha256"));
+    byte[] stale = new byte[100_000];
+    Path staleBlob = Files.write(blobsDir.resolve(io.github.scratch4j.internal.io.Sha256.of(stale).hex()), stale);
+    // Blobs this pull finds in the cache, last used long ago: finding them is a use.
+    String config = new ObjectMapper().readTree(blobs.get(top.digest().toString())).path("config").path("digest").asText();
+    Path cachedConfig = Files.write(blobsDir.resolve(config.substring("sha256:".length())), blobs.get(config));
+    for (Path p : List.of(staleBlob, cachedConfig)) {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+    }
+    RawServer registry = registry((s, r, content, n) -> false);
+
+    assertThat(pull(registry, 0).layers()).hasSize(1);
+
+    assertThat(staleBlob).doesNotExist();
+    assertThat(cachedConfig).exists();
+    assertThat(blobsDir.resolve(layer.substring("sha256:".length()))).exists();
+    assertThat(blobsDir.resolve(top.digest().hex())).exists();
   }
 
   @Test

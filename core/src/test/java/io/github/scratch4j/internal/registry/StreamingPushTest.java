@@ -270,6 +270,25 @@ class StreamingPushTest {
   }
 
   @Test
+  void aPushKeepsTheCacheWithinItsLimitByRemovingWhatWasUsedLongestAgoButNotWhatItPushed() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    Path blobs = Files.createDirectories(dir.resolve("cache/blobs/sha256"));
+    byte[] stale = random(100_000, 9);
+    Path staleBlob = Files.write(blobs.resolve(Sha256.of(stale).hex()), stale);
+    Files.setLastModifiedTime(staleBlob, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200)));
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 6))))
+        .add(Layer.builder().addFile("/small", Source.of(random(10_000, 7))).build());
+
+    assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options().withCacheLimit(0)));
+
+    assertThat(staleBlob).doesNotExist();
+    Manifest m = written(image, Compression.GZIP);
+    for (Descriptor blob : List.of(m.config(), m.layers().get(0), m.layers().get(1))) {
+      assertThat(blobs.resolve(blob.digest().hex())).hasSize(blob.size());
+    }
+  }
+
+  @Test
   void aSourceThatFailsWhileItsLayerStreamsFailsThePushWithItsOwnExceptionAndNoManifest() throws Exception {
     MemoryRegistry registry = new MemoryRegistry(servers);
     byte[] data = random(8 << 20, 8);

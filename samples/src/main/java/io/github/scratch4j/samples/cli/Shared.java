@@ -31,6 +31,8 @@ final class Shared {
               + "(then $REGISTRY_AUTH_FILE, containers auth.json, ~/.docker/config.json)"),
       Option.single("--concurrency", "N", "move up to N blobs at once (default 3)"),
       Option.single("--cache-dir", "DIR", "keep pulled blobs here (default ~/.cache/scratch4j)"),
+      Option.single("--cache-limit", "MIB",
+          "keep the cache within this many MiB, removing the blobs used longest ago\n(none used within the hour; default 10240)"),
       Option.single("--timeout", "SECONDS", "give up on a stalled request after this long (default 60)"));
 
   static final List<Option> CHECKS = List.of(
@@ -82,6 +84,12 @@ final class Shared {
     Optional<String> cache = args.value("--cache-dir");
     if (cache.isPresent()) {
       r = r.withCacheDirectory(Path.of(cache.get()));
+    }
+    Optional<String> limit = args.value("--cache-limit");
+    if (limit.isPresent()) {
+      long mib = integer("--cache-limit", limit.get());
+      final RegistryOptions base = r;
+      r = value("--cache-limit", limit.get(), v -> base.withCacheLimit(mib << 20));
     }
     Optional<String> timeout = args.value("--timeout");
     if (timeout.isPresent()) {

@@ -13,6 +13,14 @@ class CommandSpecTest {
           Option.flag("--tmp", "add /tmp"), Option.single("--output", "FILE", "where", "-o")));
 
   @Test
+  void theCacheLimitIsGivenInMebibytes() throws UsageException {
+    ParsedArgs parsed = new Push().spec().parse(List.of("--cache-limit", "5", "src", "ref"));
+    assertThat(Shared.registry(parsed, null).cacheLimit()).isEqualTo(5L << 20);
+    ParsedArgs none = new Push().spec().parse(List.of("src", "ref"));
+    assertThat(Shared.registry(none, null).cacheLimit()).isEqualTo(io.github.scratch4j.RegistryOptions.defaults().cacheLimit());
+  }
+
+  @Test
   void parsesEveryOptionOfBuildWithItsValue() throws UsageException {
     CommandSpec build = new Build().spec();
     List<String> args = new ArrayList<>();

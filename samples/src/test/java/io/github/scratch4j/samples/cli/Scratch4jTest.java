@@ -146,7 +146,7 @@ class Scratch4jTest {
   @ParameterizedTest
   @ValueSource(strings = {"--platform=linux", "--compression=brotli", "--env=NOVALUE", "--label==x", "--no-check=speed",
       "--tag=Not A Tag", "--format=zip", "--compression-level=fast", "--push=no spaces/x", "--concurrency=0",
-      "--non-root-user=nobody", "--timeout=-1"})
+      "--non-root-user=nobody", "--timeout=-1", "--cache-limit=-1", "--cache-limit=lots"})
   void badValueIsOneLineAndExitsTwo(String flag) {
     Result r = run(args("build", "--add", hello, "--entrypoint", "/hello", "-o", dir.resolve("x.tar"), flag));
     assertThat(r.code()).as(r.err()).isEqualTo(2);
