@@ -68,7 +68,7 @@ paired() {
   done
   a_median=$(printf '%.3f' "$(median_of "${ta[@]}")")
   b_median=$(printf '%.3f' "$(median_of "${tb[@]}")")
-  ratio=$(printf '%.2f' "$(median_of "${r[@]}")")
+  ratio=$(printf '%.3f' "$(median_of "${r[@]}")")
   a_won=$(printf '%s\n' "${r[@]}" | awk '$1 < 1' | wc -l)
 }
 median_of() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -95,7 +95,7 @@ export work
 # The runs the rows in turns compare, on the loop's $name and $src.
 local_pair() {  # local_pair LABEL A B: paired A B, printed as a row
   paired "$2" "$3" "${LOCAL_PAIRS:-9}"
-  printf '%-12s %-52s A %6s  B %6s  A/B %5s  (A faster in %s of %s)\n' "$name" "$1" "$a_median" "$b_median" "$ratio" "$a_won" "$pairs"
+  printf '%-12s %-52s A %6s  B %6s  A/B %6s  (A faster in %s of %s)\n' "$name" "$1" "$a_median" "$b_median" "$ratio" "$a_won" "$pairs"
 }
 s4j_17() { java -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
 s4j_25() { "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
