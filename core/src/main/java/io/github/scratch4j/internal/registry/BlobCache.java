@@ -212,20 +212,20 @@ final class BlobCache {
   /** See {@link #incoming()}. */
   final class Incoming implements java.io.Closeable {
     private final TempSiblings.TempFile temp;
-    private final OutputStream out;
 
     private Incoming(TempSiblings.TempFile temp) {
       this.temp = temp;
-      this.out = new java.io.BufferedOutputStream(temp.output(), 1 << 16);
     }
 
-    OutputStream output() {
-      return out;
+    /** Writes the buffer's remaining bytes (a direct buffer goes to the file without another copy). */
+    void write(java.nio.ByteBuffer bytes) throws IOException {
+      while (bytes.hasRemaining()) {
+        temp.channel().write(bytes);
+      }
     }
 
     /** Keeps what was written as blob {@code d}, unless the cache has it already. */
     void keep(Digest d) throws IOException {
-      out.flush();
       if (Files.exists(path(d), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         used(path(d));
       }

@@ -46,10 +46,52 @@ final class LayerPipe {
   private final java.util.ArrayDeque<ByteBuffer> front = new java.util.ArrayDeque<>();
   /** The reading end's current buffer: what is left of it. */
   private ByteBuffer current = ByteBuffer.allocate(0);
+  /**
+   * Direct buffers that pipes which ended knew to be written, for the next pipe: the memory of a
+   * direct buffer returns only when the garbage collector finds it unreachable, which an
+   * application that pushes often but collects rarely (or ignores {@code System.gc()}) may not do
+   * before its direct-memory limit.
+   */
+  static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(32);
+
+  /** Whether the buffers are direct (see {@link #LayerPipe(boolean)}). */
+  private final boolean direct;
+  /** The buffers this pipe made, by identity: those a delivery may hand back to be filled again. */
+  private final java.util.Set<ByteBuffer> own =
+      java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+  /** Where each filled buffer is also written before it is queued, if anywhere. */
+  private volatile Copy copy;
+
+  /** A pipe of heap buffers. */
+  LayerPipe() {
+    this(false);
+  }
+
+  /**
+   * A pipe of direct buffers when {@code direct}: the socket and a file channel take those without
+   * first copying them into a temporary direct buffer of their own, as they do an array.
+   */
+  LayerPipe(boolean direct) {
+    this.direct = direct;
+  }
+
+  /** A second destination of the bytes written to {@link #output}. */
+  @FunctionalInterface
+  interface Copy {
+    /** Takes the bytes from the buffer's position to its limit; the buffer is the pipe's again after. */
+    void write(ByteBuffer bytes) throws IOException;
+  }
+
+  /** Writes each buffer of {@link #output} to {@code copy} too, as it is filled, before it is queued. */
+  void copyTo(Copy copy) {
+    this.copy = copy;
+  }
 
   /** The writing end: its {@code close} ends the stream. */
   final OutputStream output = new OutputStream() {
-    private ByteBuffer filling = fresh();
+    // Taken at the first write: made with the pipe's fields, before its constructor has set them.
+    private ByteBuffer filling;
+    private boolean closed;
 
     @Override
     public void write(int b) throws IOException {
@@ -58,34 +100,59 @@ final class LayerPipe {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+      if (closed) {
+        throw new IOException("the pipe's stream is closed");
+      }
       while (len > 0) {
+        if (filling == null) {
+          filling = fresh();
+        }
         int n = Math.min(len, filling.remaining());
         filling.put(b, off, n);
         off += n;
         len -= n;
         if (!filling.hasRemaining()) {
-          put(filling.flip());
-          filling = fresh();
+          queue(filling.flip());
+          filling = null;
         }
       }
     }
 
     @Override
     public void close() throws IOException {
-      if (filling == null) {
+      if (closed) {
         return;
       }
-      if (filling.position() > 0) {
-        put(filling.flip());
+      closed = true;
+      if (filling != null && filling.position() > 0) {
+        queue(filling.flip());
       }
       filling = null;
       put(END);
     }
   };
 
+  private void queue(ByteBuffer filled) throws IOException {
+    Copy c = copy;
+    if (c != null) {
+      c.write(filled.duplicate());
+    }
+    put(filled);
+  }
+
   private ByteBuffer fresh() {
     ByteBuffer b = free.poll();
-    return b == null ? ByteBuffer.allocate(BUFFER) : b.clear();
+    if (b != null) {
+      return b.clear();
+    }
+    b = direct ? POOL.poll() : null;
+    if (b != null) {
+      own.add(b);
+      return b.clear();
+    }
+    b = direct ? ByteBuffer.allocateDirect(BUFFER) : ByteBuffer.allocate(BUFFER);
+    own.add(b);
+    return b;
   }
 
   private void put(ByteBuffer b) throws IOException {
@@ -210,6 +277,11 @@ final class LayerPipe {
   void abandon() {
     abandoned = true;
     queue.clear();
+    if (direct) {
+      for (ByteBuffer b; (b = free.poll()) != null; ) {
+        POOL.offer(b);
+      }
+    }
   }
 
   /**
@@ -377,8 +449,7 @@ final class LayerPipe {
           if (b == null) {
             break;
           }
-          if (b.capacity() == BUFFER && b.position() == 0 && b.remaining() == b.limit() && b.hasArray()
-              && b.array().length == BUFFER && b.arrayOffset() == 0) {
+          if (b.position() == 0 && own.contains(b)) {
             handed.addLast(b);
             handedAt.addLast(index);
           }

@@ -142,7 +142,9 @@ final class PlainHttp {
       }
     }
     String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    Socket s = new Socket();
+    // Through a channel: a body in direct buffers (a generated layer's) goes to the socket without
+    // the copy into a temporary direct buffer that a stream's write of an array makes.
+    Socket s = java.nio.channels.SocketChannel.open().socket();
     try {
       s.connect(new InetSocketAddress(h, port), connectMillis);
     } catch (java.net.SocketTimeoutException e) {
@@ -268,6 +270,12 @@ final class PlainHttp {
         if (b.hasArray()) {
           c.out.write(b.array(), b.arrayOffset() + b.position(), n);
           b.position(b.limit());
+        } else if (b.isDirect() && c.socket.getChannel() != null) {
+          c.out.flush();
+          java.nio.channels.SocketChannel ch = c.socket.getChannel();
+          while (b.hasRemaining()) {
+            ch.write(b);
+          }
         } else {
           while (b.hasRemaining()) {
             int k = Math.min(copy.length, b.remaining());

@@ -469,14 +469,15 @@ public final class Pusher {
 
   /** A layer being generated on its own thread into a pipe. */
   private static final class Generation {
-    final LayerPipe pipe = new LayerPipe();
+    final LayerPipe pipe = new LayerPipe(true);
     final CompletableFuture<Digest> result = new CompletableFuture<>();
 
     Generation(LayerBytes layer, BlobCache cache) {
       GENERATORS.execute(() -> {
-        Tee tee = new Tee(pipe.output, cache);
+        Tee tee = new Tee(cache);
+        pipe.copyTo(tee);
         try (tee) {
-          Digest d = layer.writeTo(tee);
+          Digest d = layer.writeTo(pipe.output);
           pipe.output.close();
           tee.keep(d);
           result.complete(d);
@@ -514,12 +515,10 @@ public final class Pusher {
    * A generated layer's bytes on their way to the registry, copied into the pull cache as they go.
    * The cache's troubles (a full disk, no permission) end the copy, never the push.
    */
-  private static final class Tee extends OutputStream {
-    private final OutputStream out;
+  private static final class Tee implements LayerPipe.Copy, java.io.Closeable {
     private BlobCache.Incoming copy;
 
-    Tee(OutputStream out, BlobCache cache) {
-      this.out = out;
+    Tee(BlobCache cache) {
       try {
         copy = cache.incoming();
       } catch (IOException | RuntimeException e) {
@@ -528,20 +527,14 @@ public final class Pusher {
     }
 
     @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
+    public void write(java.nio.ByteBuffer bytes) {
       if (copy != null) {
         try {
-          copy.output().write(b, off, len);
+          copy.write(bytes);
         } catch (IOException e) {
           drop();
         }
       }
-      out.write(b, off, len);
     }
 
     /** The layer is whole: the cache keeps it. */

@@ -42,6 +42,7 @@ class LayerPipeTest {
   private static final class Client implements Flow.Subscriber<ByteBuffer> {
     final MessageDigest digest;
     final Set<byte[]> arrays = Collections.newSetFromMap(new IdentityHashMap<>());
+    final Set<ByteBuffer> buffers = Collections.newSetFromMap(new IdentityHashMap<>());
     final CompletableFuture<Long> done = new CompletableFuture<>();
     final CompletableFuture<Void> first = new CompletableFuture<>();
     private final boolean givesUp;
@@ -70,7 +71,10 @@ class LayerPipeTest {
         first.complete(null);
         return;
       }
-      arrays.add(b.array());
+      if (b.hasArray()) {
+        arrays.add(b.array());
+      }
+      buffers.add(b);
       bytes += b.remaining();
       digest.update(b);
       subscription.request(1);
@@ -104,6 +108,52 @@ class LayerPipeTest {
     body.subscribe(again);
     assertThat(again.done.get(30, TimeUnit.SECONDS)).isEqualTo(blob.length);
     assertThat(again.digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(blob));
+  }
+
+  /** Writes {@code layer} into a direct pipe on a thread of its own and sends it; the copy gets it too. */
+  private Client generate(LayerPipe pipe, byte[] layer, MessageDigest copied, long[] copiedBytes) throws Exception {
+    pipe.copyTo(b -> {
+      copiedBytes[0] += b.remaining();
+      copied.update(b);
+    });
+    executor.execute(() -> {
+      try (java.io.OutputStream out = pipe.output) {
+        for (int off = 0; off < layer.length; off += 100_000) {
+          out.write(layer, off, Math.min(100_000, layer.length - off));
+        }
+      } catch (IOException e) {
+        pipe.fail(e);
+      }
+    });
+    Client client = new Client();
+    pipe.body(Long.MAX_VALUE, executor, n -> { }).subscribe(client);
+    assertThat(client.done.get(30, TimeUnit.SECONDS)).isEqualTo(layer.length);
+    assertThat(client.digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(layer));
+    return client;
+  }
+
+  @Test
+  void aGeneratedLayerGoesOutInAFewDirectBuffersFilledAgainWhichTheNextPipeTakesAndItsCopyGetsEveryByte()
+      throws Exception {
+    byte[] layer = new byte[(32 << 20) + 12345];
+    new Random(6).nextBytes(layer);
+    LayerPipe.POOL.clear();
+    MessageDigest copied = MessageDigest.getInstance("SHA-256");
+    long[] copiedBytes = new long[1];
+    LayerPipe pipe = new LayerPipe(true);
+
+    Client client = generate(pipe, layer, copied, copiedBytes);
+
+    assertThat(copiedBytes[0]).isEqualTo(layer.length);
+    assertThat(copied.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(layer));
+    // About 85 buffers' worth of bytes, sent from a dozen direct buffers (none copied to an array).
+    assertThat(client.buffers).hasSizeLessThanOrEqualTo(12).allMatch(ByteBuffer::isDirect);
+    assertThat(client.arrays).isEmpty();
+    pipe.abandon();
+    assertThat(LayerPipe.POOL).isNotEmpty().allMatch(client.buffers::contains);
+
+    Client next = generate(new LayerPipe(true), layer, MessageDigest.getInstance("SHA-256"), new long[1]);
+    assertThat(next.buffers).hasSizeLessThanOrEqualTo(12).anyMatch(client.buffers::contains);
   }
 
   @Test
