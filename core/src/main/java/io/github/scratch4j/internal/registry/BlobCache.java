@@ -91,10 +91,14 @@ final class BlobCache {
     return true;
   }
 
-  /** Marks a blob used now (its modification time), so that {@link #trim} keeps it longest. */
+  /**
+   * Marks a blob used now (its modification time), so that {@link #trim} keeps it longest; a
+   * symbolic link's own time, never that of a file elsewhere it points to.
+   */
   private static void used(Path p) {
     try {
-      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+      Files.getFileAttributeView(p, java.nio.file.attribute.BasicFileAttributeView.class,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(java.nio.file.attribute.FileTime.from(java.time.Instant.now()), null, null);
     } catch (IOException | RuntimeException e) {
       // A cache that cannot be written still serves; its blobs are then trimmed by their age.
     }

@@ -100,6 +100,17 @@ class BlobCacheTest {
   }
 
   @Test
+  void findingABlobThatIsALinkMarksTheLinkNotTheFileItPointsTo() throws IOException {
+    byte[] content = new byte[1000];
+    Path elsewhere = Files.write(dir.resolve("elsewhere"), content);
+    FileTime before = FileTime.from(Instant.now().minus(Duration.ofDays(3)));
+    Files.setLastModifiedTime(elsewhere, before);
+    Path link = Files.createSymbolicLink(blobs().resolve(Sha256.of(content).hex()), elsewhere);
+    assertThat(new BlobCache(dir, 0).get(Sha256.of(content), 1000)).contains(link);
+    assertThat(Files.getLastModifiedTime(elsewhere)).isEqualTo(before);
+  }
+
+  @Test
   void aCacheThatDoesNotExistYetIsNoFailure() {
     new BlobCache(dir.resolve("none"), 0).trim();
     assertThat(dir.resolve("none")).doesNotExist();
