@@ -77,18 +77,14 @@ final class BlobCache {
     return Optional.empty();
   }
 
-  /** Whether a name is a blob's: 64 lower-case hex digits (temporary files are named otherwise). */
-  private static boolean isHex64(String name) {
-    if (name.length() != 64) {
+  /** Whether a name is a blob's, a sha256 digest's hex (temporary files are named otherwise). */
+  private static boolean isBlobName(String name) {
+    try {
+      Digest.parse("sha256:" + name);
+      return true;
+    } catch (IllegalArgumentException e) {
       return false;
     }
-    for (int i = 0; i < 64; i++) {
-      char c = name.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -115,7 +111,7 @@ final class BlobCache {
     long total = 0;
     try (java.nio.file.DirectoryStream<Path> dir = Files.newDirectoryStream(blobs)) {
       for (Path p : dir) {
-        if (!isHex64(p.getFileName().toString())) {
+        if (!isBlobName(p.getFileName().toString())) {
           continue;
         }
         try {
