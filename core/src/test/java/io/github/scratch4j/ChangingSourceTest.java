@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.scratch4j.internal.io.CopyProbe;
-import io.github.scratch4j.internal.io.MappedReadFault;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,13 +36,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link SourceChangedException} naming the file and the change, whatever the target, and leaves a
  * file or layout target as it was, with no temporary file behind. Large files take the fast paths:
  * into a file target read ahead in chunks by a copier thread that writes them while they are
- * hashed, elsewhere hashed from 32 MiB mappings. The changes are made at fixed points of the copy
- * through {@link CopyProbe}, on those real paths (a truncation once a window is mapped makes the
- * read of it fault), and also at random moments in a loop.
+ * hashed, elsewhere read in chunks by the writing thread. The changes are made at fixed points of
+ * the copy through {@link CopyProbe}, on those real paths, and also at random moments in a loop.
  */
 class ChangingSourceTest {
   private static final int BIG = (32 << 20) + (2 << 20);
-  private static final long WINDOW = 32L << 20;
+  /** Where the file is cut between chunks: the chunks before are read whole. */
+  private static final long CUT_AT = 32L << 20;
 
   @TempDir Path dir;
 
@@ -58,7 +57,7 @@ class ChangingSourceTest {
     FILE,
     /** Two layers into an archive file, generated side by side into reserved ranges. */
     FILE_TWO_LAYERS,
-    /** A gzipped archive file: mapped windows go through the compressor. */
+    /** A gzipped archive file: the chunks read go through the compressor. */
     FILE_GZIP,
     /** A stream: a layer larger than 4 MiB is generated twice, first only to hash it. */
     STREAM,
@@ -72,10 +71,8 @@ class ChangingSourceTest {
 
   /** What happens to the file, and when. */
   enum Change {
-    TRUNCATED_IN_A_MAPPED_WINDOW,
-    TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED,
-    TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD,
-    TRUNCATED_BEFORE_THE_READ_AHEAD,
+    TRUNCATED_BETWEEN_CHUNKS,
+    TRUNCATED_BEFORE_THE_COPY,
     GREW_AFTER_THE_COPY,
     REPLACED_WHILE_OPEN,
     MODIFIED_IN_PLACE,
@@ -86,13 +83,7 @@ class ChangingSourceTest {
     List<Arguments> all = new ArrayList<>();
     for (Target t : Target.values()) {
       for (Change c : Change.values()) {
-        // Uncompressed layers into an archive file are read ahead; every other target maps the file.
-        boolean readAhead = t == Target.FILE || t == Target.FILE_TWO_LAYERS;
-        boolean mapped = c == Change.TRUNCATED_IN_A_MAPPED_WINDOW || c == Change.TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED;
-        boolean read = c == Change.TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD || c == Change.TRUNCATED_BEFORE_THE_READ_AHEAD;
-        if (readAhead ? !mapped : !read) {
-          all.add(Arguments.of(t, c));
-        }
+        all.add(Arguments.of(t, c));
       }
     }
     return all.stream();
@@ -119,22 +110,16 @@ class ChangingSourceTest {
     assertThat(thrown).isInstanceOf(SourceChangedException.class)
         .hasMessageContaining("source of /big.bin (file " + big + ")");
     switch (change) {
-      case TRUNCATED_IN_A_MAPPED_WINDOW -> {
+      case TRUNCATED_BETWEEN_CHUNKS -> {
         assertThat(thrown).hasMessageContaining("shrank while it was archived: expected " + BIG + " bytes")
             .hasMessageContaining("got " + (10 << 20));
-        // The read of the lost pages faulted, and the fault is what revealed the change.
-        assertThat(thrown.getCause()).isInstanceOf(MappedReadFault.class);
-      }
-      case TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD -> {
-        assertThat(thrown).hasMessageContaining("shrank while it was archived: expected " + BIG + " bytes")
-            .hasMessageContaining("got " + (10 << 20));
-        // The copier's read ended early, and that is what revealed the change.
+        // The read ended early, and that is what revealed the change.
         assertThat(thrown.getCause()).isInstanceOf(java.io.EOFException.class)
-            .hasMessageContaining("ended after " + WINDOW + " of " + BIG + " bytes");
+            .hasMessageContaining("ended after " + CUT_AT + " of " + BIG + " bytes");
       }
-      case TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED, TRUNCATED_BEFORE_THE_READ_AHEAD ->
+      case TRUNCATED_BEFORE_THE_COPY ->
           assertThat(thrown).hasMessageContaining("shrank while it was archived: expected " + BIG + " bytes")
-              .hasMessageContaining("got " + (WINDOW + (1 << 20)));
+              .hasMessageContaining("got " + (CUT_AT + (1 << 20)));
       case GREW_AFTER_THE_COPY ->
           assertThat(thrown).hasMessageContaining("grew while it was archived: expected " + BIG + " bytes")
               .hasMessageContaining("got " + (BIG + 10));
@@ -241,10 +226,8 @@ class ChangingSourceTest {
 
   private static boolean isTheMoment(Change change, CopyProbe.Point point, long offset) {
     return switch (change) {
-      case TRUNCATED_IN_A_MAPPED_WINDOW -> point == CopyProbe.Point.WINDOW_MAPPED && offset == WINDOW;
-      case TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED -> point == CopyProbe.Point.WINDOW_MAPPED && offset == 0;
-      case TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD -> point == CopyProbe.Point.CHUNK_READ && offset == WINDOW;
-      case TRUNCATED_BEFORE_THE_READ_AHEAD -> point == CopyProbe.Point.COPY_STARTING;
+      case TRUNCATED_BETWEEN_CHUNKS -> point == CopyProbe.Point.CHUNK_READ && offset == CUT_AT;
+      case TRUNCATED_BEFORE_THE_COPY -> point == CopyProbe.Point.CHUNK_READ && offset == 0;
       case GREW_AFTER_THE_COPY, MODIFIED_IN_PLACE -> point == CopyProbe.Point.COPIED;
       case REPLACED_WHILE_OPEN, REMOVED_WHILE_OPEN -> point == CopyProbe.Point.OPENED;
     };
@@ -252,12 +235,10 @@ class ChangingSourceTest {
 
   private void act(Change change, Path big) throws IOException {
     switch (change) {
-      // The mapped window's pages past 10 MiB are gone: reading them faults.
-      case TRUNCATED_IN_A_MAPPED_WINDOW -> setLength(big, 10 << 20);
       // The chunks before 32 MiB were read whole; the next read finds the end.
-      case TRUNCATED_BETWEEN_CHUNKS_READ_AHEAD -> setLength(big, 10 << 20);
-      // The first window is still whole; the second cannot be mapped (or read) any more.
-      case TRUNCATED_BEFORE_A_WINDOW_IS_MAPPED, TRUNCATED_BEFORE_THE_READ_AHEAD -> setLength(big, WINDOW + (1 << 20));
+      case TRUNCATED_BETWEEN_CHUNKS -> setLength(big, 10 << 20);
+      // Nothing is read yet: the copy reads 33 MiB of the 34 it expects, then finds the end.
+      case TRUNCATED_BEFORE_THE_COPY -> setLength(big, CUT_AT + (1 << 20));
       case GREW_AFTER_THE_COPY -> Files.write(big, new byte[10], StandardOpenOption.APPEND);
       case REPLACED_WHILE_OPEN -> {
         // Same size, other bytes: a copy that reopened the name would read another file.

@@ -19,13 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The library prints nothing on a current JDK: a child JVM of the JDK that the build names
  * (system property {@code scratch4j.test.newJdk}, or this JVM's, which must then be Java 24 or
- * later, where the JDK warns on stderr about sun.misc.Unsafe's memory methods) builds images of a
- * file large enough to be mapped, and writes nothing to stderr and only its own line to stdout.
- * Without such a JDK the test is skipped with the reason, and fails in CI ({@code CI=true}).
- *
- * <p>Here, under Surefire, core is the classes directory, where the JDK applies no multi-release
- * rule, so the child gets {@code META-INF/versions/22} first on its class path, as the jar would
- * give it; {@link NewJdkQuietIT} runs the same test on the packaged jar.
+ * later, where the JDK warns on stderr about sun.misc.Unsafe's memory methods and more) builds
+ * images of a file large enough to be copied in bulk, and writes nothing to stderr and only its
+ * own line to stdout. Without such a JDK the test is skipped with the reason, and fails in CI
+ * ({@code CI=true}). {@link NewJdkQuietIT} runs the same test on the packaged jar.
  */
 class NewJdkQuietTest {
   private static final Pattern WRITTEN = Pattern.compile("written on Java (\\d+)\n");
@@ -33,10 +30,10 @@ class NewJdkQuietTest {
   @TempDir Path dir;
 
   @Test
-  void buildingWithAMappedFilePrintsNothingOnTheNewJdk() throws Exception {
+  void buildingWithALargeFilePrintsNothingOnTheNewJdk() throws Exception {
     Path java = newJava();
-    // The file must take the mapped path, which is the one that unmaps.
-    assertThat(4L << 20).isGreaterThanOrEqualTo(PathSource.MAP_THRESHOLD);
+    // The file takes the bulk path, where the library once mapped files and unmapped them.
+    assertThat(4L << 20).isGreaterThanOrEqualTo(PathSource.BULK_THRESHOLD);
 
     List<String> command = List.of(java.toString(), "-cp", childClassPath(), NewJdkQuietMain.class.getName(), dir.toString());
     Tools.Result r = Tools.run(command);
@@ -60,12 +57,12 @@ class NewJdkQuietTest {
     if (Runtime.version().feature() >= 24) {
       return Path.of(System.getProperty("java.home"), "bin", "java");
     }
-    Tools.unavailable("no JDK at " + named + " (system property scratch4j.test.newJdk, set by core/pom.xml from java22.jdk),"
+    Tools.unavailable("no JDK at " + named + " (system property scratch4j.test.newJdk, set by core/pom.xml from new.jdk),"
         + " and this JVM is older than Java 24");
     throw new AssertionError("unreachable");
   }
 
-  /** This JVM's class path, with each classes directory's Java 22 classes in front of it. */
+  /** This JVM's class path. */
   static String childClassPath() {
     Set<String> path = new LinkedHashSet<>();
     // Under Surefire the classes may be on the module path, the class path, or both.
@@ -73,10 +70,6 @@ class NewJdkQuietTest {
       for (String entry : System.getProperty(property, "").split(File.pathSeparator)) {
         if (entry.isEmpty()) {
           continue;
-        }
-        Path versioned = Path.of(entry, "META-INF", "versions", "22");
-        if (Files.isDirectory(versioned)) {
-          path.add(versioned.toString());
         }
         path.add(entry);
       }

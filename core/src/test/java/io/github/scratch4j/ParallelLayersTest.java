@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ParallelLayersTest {
   @TempDir Path dir;
 
-  /** Four layers: a large file (the mapped fast path), small files, a tree, and an empty one. */
+  /** Four layers: a large file (the bulk copy), small files, a tree, and an empty one. */
   private Image image() throws Exception {
     byte[] big = new byte[3 << 20];
     new Random(7).nextBytes(big);

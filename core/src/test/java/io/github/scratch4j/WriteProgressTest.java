@@ -128,8 +128,8 @@ class WriteProgressTest {
   @Test
   void reportsAGibibyteLayerInStepsUpToItsSize() throws Exception {
     Path big = sparse("big.bin", 1L << 30);
-    // One layer: generated in place in the file, the big file copied by the kernel while it is
-    // hashed from a mapping, a window at a time.
+    // One layer: generated in place in the file, the big file read ahead in chunks by a copier
+    // thread that writes them while they are hashed.
     Image image = Image.fromScratch().add(Layer.builder()
         .addFile("/hello", Source.of(new byte[] {1, 2, 3}), 0755)
         .addFile("/data/big.bin", Source.of(big), 0644).build()).entrypoint("/hello");

@@ -85,7 +85,7 @@ public final class HashingOutputStream extends BulkOutput {
   /**
    * Into a file target, a copier thread reads the content ahead and writes it into the target while
    * this thread hashes it ({@link ReadAhead}): the hash, the floor of the work, runs alone on its
-   * core. Elsewhere the file is mapped, copied once into {@code buffer}, hashed and forwarded.
+   * core. Elsewhere it is read into {@code buffer} a chunk at a time, hashed and forwarded.
    */
   @Override
   public void copyFile(java.nio.file.Path path, FileChannel file, long size, byte[] buffer) throws IOException {

@@ -40,8 +40,8 @@ import java.util.function.LongConsumer;
 public final class ReadAhead {
   static final int CHUNK = 256 << 10;
   static final int CHUNKS = 4;
-  /** The meter hears of the bytes hashed a window at a time, as it did when they were mapped. */
-  private static final long METER_STEP = BulkOutput.WINDOW;
+  /** The meter hears of the bytes hashed 32 MiB at a time, not at every chunk. */
+  private static final long METER_STEP = 32L << 20;
 
   private final ExecutorService copier;
   private final ConcurrentLinkedQueue<ByteBuffer[]> spare = new ConcurrentLinkedQueue<>();
@@ -159,25 +159,37 @@ public final class ReadAhead {
   private static void readAndWrite(
       Path path, FileChannel file, long size, RangeTarget target, long base,
       BlockingQueue<ByteBuffer> free, BlockingQueue<Chunk> read, Stop stop) throws IOException, InterruptedException {
-    CopyProbe.at(CopyProbe.Point.COPY_STARTING, path, 0);
     long at = 0;
     while (at < size && !stop.now) {
       ByteBuffer b = free.take();
       b.clear().limit((int) Math.min(b.capacity(), size - at));
-      CopyProbe.at(CopyProbe.Point.CHUNK_READ, path, at);
-      while (b.hasRemaining()) {
-        if (file.read(b, at + b.position()) < 0) {
-          free.add(b);
-          throw new EOFException(path + " ended after " + (at + b.position()) + " of " + size
-              + " bytes while it was copied");
-        }
+      try {
+        readChunk(path, file, size, b, at);
+      } catch (IOException | RuntimeException e) {
+        free.add(b);
+        throw e;
       }
-      b.flip();
       // The hashing thread reads the buffer while this one writes it out: both only read it.
       read.add(new Chunk(b, at));
       target.writeAt(b.duplicate(), base + at);
       at += b.limit();
     }
+  }
+
+  /**
+   * Fills {@code chunk} from its position to its limit with the bytes of {@code file} at
+   * {@code at}, and flips it; a file of {@code size} bytes (the one at {@code path}) that ends
+   * before is an {@link EOFException} saying where.
+   */
+  static void readChunk(Path path, FileChannel file, long size, ByteBuffer chunk, long at) throws IOException {
+    CopyProbe.at(CopyProbe.Point.CHUNK_READ, path, at);
+    while (chunk.hasRemaining()) {
+      if (file.read(chunk, at + chunk.position()) < 0) {
+        throw new EOFException(path + " ended after " + (at + chunk.position()) + " of " + size
+            + " bytes while it was copied");
+      }
+    }
+    chunk.flip();
   }
 
   /** Waits for the copier to end, even through an interrupt, which is then reported once it has. */

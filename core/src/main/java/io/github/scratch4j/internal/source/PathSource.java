@@ -21,9 +21,10 @@ import java.util.Optional;
 public record PathSource(Path path, long size) implements Source {
   /**
    * Files at least this large are copied in bulk: into a file target read ahead by a copier thread,
-   * which writes them while the caller hashes them; elsewhere mapped. Below it, one read is cheaper.
+   * which writes them while the caller hashes them; elsewhere read in chunks from one open. Below
+   * it, one read is cheaper.
    */
-  public static final long MAP_THRESHOLD = 1 << 20;
+  public static final long BULK_THRESHOLD = 1 << 20;
 
   /** Stats the file now. */
   public static PathSource of(Path file) {
@@ -65,7 +66,7 @@ public record PathSource(Path path, long size) implements Source {
    *     while it was copied: its message names the entry, the file and the change
    */
   public void copyTo(String entry, OutputStream out, byte[] buffer) throws IOException {
-    if (size >= MAP_THRESHOLD && out instanceof BulkOutput bulk) {
+    if (size >= BULK_THRESHOLD && out instanceof BulkOutput bulk) {
       copyBulk(entry, bulk, buffer);
     } else {
       copyRead(entry, out, buffer);
@@ -129,11 +130,10 @@ public record PathSource(Path path, long size) implements Source {
 
   /**
    * A large file is read in bulk from one open: into a file target by a copier thread that writes
-   * each chunk while this thread hashes it, elsewhere from mappings. It is checked before and
-   * after: the same file (device and inode), size and modification time. Anything that goes wrong
-   * in between is checked against the file too, so that a truncated mapping's fault, a read that
-   * ends early or a window past the new end all come out as the change that caused them, while a
-   * failure of the target (a full disk) stays what it is.
+   * each chunk while this thread hashes it, elsewhere by this thread in chunks. It is checked before
+   * and after: the same file (device and inode), size and modification time. Anything that goes
+   * wrong in between is checked against the file too, so that a read that ends early comes out as
+   * the change that caused it, while a failure of the target (a full disk) stays what it is.
    */
   private void copyBulk(String entry, BulkOutput out, byte[] buffer) throws IOException {
     BasicFileAttributes before = statForCopy(entry, "after it was added");

@@ -128,10 +128,10 @@ class ReadAheadTest {
     try (FileChannel channel = FileChannel.open(dir.resolve("t.bin"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         FileArchiveOutput out = new FileArchiveOutput(channel, 64 << 10, copier)) {
       HashingOutputStream hashing = new HashingOutputStream(out);
-      // Interrupted once the copier runs: the caller then waits only on the copier, never in a
-      // channel call, which an interrupt would close.
+      // Interrupted once the copier runs, before its first read: the caller then waits only on the
+      // copier, never in a channel call, which an interrupt would close.
       CopyProbe.install((point, file, offset) -> {
-        if (point == CopyProbe.Point.COPY_STARTING) {
+        if (point == CopyProbe.Point.CHUNK_READ && offset == 0) {
           caller.interrupt();
         } else if (point == CopyProbe.Point.CHUNK_READ) {
           readAfterTheInterrupt.incrementAndGet();
