@@ -7,7 +7,8 @@
 # the launcher on JDK 25 against docker build again, paired run by run.
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
 # a ratio of scratch4j's; then, in turns (LOCAL_PAIRS pairs, default 9), the small files against
-# Jib and the large file against the hash alone, on JDK 17 and 25; then builds a 4 GiB layer under
+# Jib and the large file against the hash alone (in each round the faster of a read hash and a
+# mapped one), on JDK 17 and 25; then builds a 4 GiB layer under
 # -Xmx64m and prints its peak RSS.
 #
 # With log-256m, compares `gzip -6` with build --gzip on 256 MiB of log-like text.
@@ -52,19 +53,29 @@ measure() {
   median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
   rss=$((peak / 1024))
 }
-# paired A B N: runs the functions A and B in turn, N times each after one warm-up of each; sets
+# paired A B N [C]: runs the functions A and B in turn, N times each after one warm-up of each; sets
 # $a_median and $b_median (s, to the millisecond), $ratio, the median of the N ratios A/B, and
-# $a_won, in how many of the N pairs A took less time.
+# $a_won, in how many of the N pairs A took less time. With C, a second way of doing B's work,
+# each round runs C too and B's time is the less of B's and C's in that round ($c_won: how many
+# rounds C was the faster).
 # $before runs, untimed, before every timed run (cleanup: no output or cache left from the last).
 before=:
 paired() {
-  local a=$1 b=$2 ta=() tb=() r=() s m m2 e
+  local a=$1 b=$2 c=${4:-} ta=() tb=() r=() s m m2 e tc
   pairs=$3
+  c_won=0
   $before; "$a" >/dev/null 2>&1 && { $before; "$b" >/dev/null 2>&1; } || { echo "paired $a $b: a warm-up run failed" >&2; return 1; }
+  [ -z "$c" ] || { $before; "$c" >/dev/null 2>&1; } || { echo "paired $a $c: a warm-up run failed" >&2; return 1; }
   for _ in $(seq "$pairs"); do
     $before; s=$EPOCHREALTIME; "$a" >/dev/null 2>&1; m=$EPOCHREALTIME
     $before; m2=$EPOCHREALTIME; "$b" >/dev/null 2>&1; e=$EPOCHREALTIME
-    ta+=("$(echo "$m - $s" | bc -l)"); tb+=("$(echo "$e - $m2" | bc -l)"); r+=("$(echo "($m - $s) / ($e - $m2)" | bc -l)")
+    ta+=("$(echo "$m - $s" | bc -l)"); tb+=("$(echo "$e - $m2" | bc -l)")
+    if [ -n "$c" ]; then
+      $before; s=$EPOCHREALTIME; "$c" >/dev/null 2>&1; e=$EPOCHREALTIME
+      tc=$(echo "$e - $s" | bc -l)
+      if [ "$(echo "$tc < ${tb[-1]}" | bc -l)" = 1 ]; then tb[-1]=$tc; c_won=$((c_won + 1)); fi
+    fi
+    r+=("$(echo "${ta[-1]} / ${tb[-1]}" | bc -l)")
   done
   a_median=$(printf '%.3f' "$(median_of "${ta[@]}")")
   b_median=$(printf '%.3f' "$(median_of "${tb[@]}")")
@@ -93,15 +104,19 @@ export -f docker_build docker_build_only
 export work
 
 # The runs the rows in turns compare, on the loop's $name and $src.
-local_pair() {  # local_pair LABEL A B: paired A B, printed as a row
-  paired "$2" "$3" "${LOCAL_PAIRS:-9}"
-  printf '%-12s %-52s A %6s  B %6s  A/B %6s  (A faster in %s of %s)\n' "$name" "$1" "$a_median" "$b_median" "$ratio" "$a_won" "$pairs"
+local_pair() {  # local_pair LABEL A B [C]: paired A B N [C], printed as a row
+  paired "$2" "$3" "${LOCAL_PAIRS:-9}" "${4:-}"
+  printf '%-12s %-52s A %6s  B %6s  A/B %6s  (A faster in %s of %s%s)\n' "$name" "$1" "$a_median" "$b_median" "$ratio" "$a_won" "$pairs" \
+    "$([ -z "${4:-}" ] || echo "; B mapped the faster in $c_won")"
 }
 s4j_17() { java -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
 s4j_25() { "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
 jib_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; }
+# The hash alone, read through a 1 MiB buffer and from mappings: the rows in turns take the faster.
 hash_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
 hash_25() { "$jdk25/bin/java" -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
+hash_mapped_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' --mapped "$src"; }
+hash_mapped_25() { "$jdk25/bin/java" -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' --mapped "$src"; }
 printf '%-12s %-28s %10s %10s %10s\n' input tool "median s" "RSS MiB" "x scratch4j"
 for name in "${selected[@]}"; do
   [ "$name" != log-256m ] || continue
@@ -120,9 +135,11 @@ for name in "${selected[@]}"; do
     measure scratch4j-25 "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; row "scratch4j build, JDK 25"
     measure scratch4j-aot env JAVA_HOME="$jdk25" XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$src" --no-dependency-check -o "$work/out.tar"; row "launcher (AOT cache), JDK 25"
     measure jdk-hash-25 "$jdk25/bin/java" -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK 25 SHA-256 alone"
+    measure jdk-hash-25-mapped "$jdk25/bin/java" -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' --mapped "$src"; row "JDK 25 SHA-256 alone, mapped"
   fi
   measure tar-openssl sh -c "tar -cf - -C '$(dirname "$src")' '$(basename "$src")' | openssl dgst -sha256"; row "tar | openssl dgst"
   measure jdk-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; row "JDK SHA-256 alone"
+  measure jdk-hash-mapped java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' --mapped "$src"; row "JDK SHA-256 alone, mapped"
   measure bc-hash java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFilesBouncyCastle' "$src"; row "Bouncy Castle SHA-256 alone"
   measure jib java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; row "Jib-core 0.27.3 (cold)"
   if $have_docker; then
@@ -130,16 +147,16 @@ for name in "${selected[@]}"; do
   fi
   # In turns (A B A B ...), the ratio taken pair by pair, so that the machine's drift during the
   # run, which moves the rows above by more than their margins, moves both sides of a ratio alike:
-  # the small files against Jib, the large file against a process that only hashes it; on JDK 17
-  # and on JDK 25 (each against its own JDK's hash).
+  # the small files against Jib, the large file against a process that only hashes it (read or
+  # mapped, whichever was faster in the round); on JDK 17 and on JDK 25 (each against its own JDK's hash).
   before=cleanup
   case $name in
     small-files)
       local_pair "in turns: scratch4j = A, Jib-core = B" s4j_17 jib_17
       [ ! -x "$jdk25/bin/java" ] || local_pair "in turns: scratch4j JDK 25 = A, Jib-core = B" s4j_25 jib_17 ;;
     big-512m)
-      local_pair "in turns: scratch4j = A, SHA-256 alone = B" s4j_17 hash_17
-      [ ! -x "$jdk25/bin/java" ] || local_pair "in turns, JDK 25: scratch4j = A, SHA-256 alone = B" s4j_25 hash_25 ;;
+      local_pair "in turns: scratch4j = A, SHA-256 alone = B" s4j_17 hash_17 hash_mapped_17
+      [ ! -x "$jdk25/bin/java" ] || local_pair "in turns, JDK 25: scratch4j = A, SHA-256 alone = B" s4j_25 hash_25 hash_mapped_25 ;;
   esac
   before=:
 done

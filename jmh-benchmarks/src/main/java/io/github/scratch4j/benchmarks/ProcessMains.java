@@ -27,17 +27,34 @@ public final class ProcessMains {
     }
   }
 
-  /** The JDK's SHA-256 over every regular file under a path, mapped: the hash alone. */
+  /**
+   * The JDK's SHA-256 over every regular file under a path: the hash alone. {@code HashFiles PATH}
+   * reads each file through one 1 MiB heap buffer (the in-JVM baseline of {@code
+   * LayerWriteBenchmark.jdkSha256Read}); {@code HashFiles --mapped PATH} hashes each file from
+   * read-only mappings of up to 32 MiB. Which one is faster depends on the machine (page faults
+   * against copies; a mapping per small file costs more than a read of it), so {@code bench.sh}
+   * times both and compares with the faster.
+   */
   public static final class HashFiles {
     public static void main(String[] args) throws Exception {
+      boolean mapped = args[0].equals("--mapped");
+      Path root = Path.of(args[mapped ? 1 : 0]);
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      try (Stream<Path> files = Files.walk(Path.of(args[0]))) {
+      byte[] buffer = mapped ? null : new byte[1 << 20];
+      try (Stream<Path> files = Files.walk(root)) {
         for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
           try (FileChannel ch = FileChannel.open(p)) {
-            long size = ch.size();
-            for (long at = 0; at < size; at += 32L << 20) {
-              MappedByteBuffer window = ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(32L << 20, size - at));
-              md.update(window);
+            if (mapped) {
+              long size = ch.size();
+              for (long at = 0; at < size; at += 32L << 20) {
+                MappedByteBuffer window = ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(32L << 20, size - at));
+                md.update(window);
+              }
+            } else {
+              java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(buffer);
+              while (ch.read(heap.clear()) >= 0) {
+                md.update(buffer, 0, heap.position());
+              }
             }
           }
         }
