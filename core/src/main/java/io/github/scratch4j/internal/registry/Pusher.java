@@ -76,6 +76,8 @@ public final class Pusher {
   private final BlobCache cache;
   private Descriptor heldDescriptor;
   private byte[] heldContent;
+  /** Generated layers being put in the cache after their upload was told their digest; see {@link #finish()}. */
+  private final java.util.Queue<CompletableFuture<Void>> caching = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** Writes a generated layer's stored bytes, the same every time, and says their digest. */
   @FunctionalInterface
@@ -155,7 +157,7 @@ public final class Pusher {
   public Descriptor layer(String mediaType, long tarSize, LayerBytes layer) throws IOException {
     long small = Math.min(options.chunkSize(), SMALL);
     for (int attempt = 1; ; attempt++) {
-      Generation g = new Generation(layer, cache);
+      Generation g = new Generation(layer, cache, caching);
       try {
         byte[] head = new byte[0];
         if (tarSize <= small) {
@@ -222,6 +224,10 @@ public final class Pusher {
     }
     putManifest(heldDescriptor, heldContent,
         ref.tag().isPresent() || ref.digest().isEmpty() ? ref.tagOrLatest() : digest.toString());
+    // What was pushed is in the cache once the push returns, so that pulling it back downloads nothing.
+    for (CompletableFuture<Void> kept; (kept = caching.poll()) != null; ) {
+      kept.join();
+    }
     cache.trim();
     return digest;
   }
@@ -472,18 +478,26 @@ public final class Pusher {
     final LayerPipe pipe = new LayerPipe(true);
     final CompletableFuture<Digest> result = new CompletableFuture<>();
 
-    Generation(LayerBytes layer, BlobCache cache) {
+    /** Generates {@code layer}; {@code caching} gets a future done once its copy in the cache is kept or dropped. */
+    Generation(LayerBytes layer, BlobCache cache, java.util.Queue<CompletableFuture<Void>> caching) {
+      CompletableFuture<Void> cached = new CompletableFuture<>();
+      caching.add(cached);
       GENERATORS.execute(() -> {
         Tee tee = new Tee(cache);
         pipe.copyTo(tee);
         try (tee) {
           Digest d = layer.writeTo(pipe.output);
           pipe.output.close();
-          tee.keep(d);
+          // The upload's last request needs only the digest. The cache's copy is kept after: when
+          // the cache has the blob already (a layer pushed again), the copy is removed, which for
+          // 512 MiB just written took 21 ms, and the request need not wait for that.
           result.complete(d);
+          tee.keep(d);
         } catch (Throwable t) {
           pipe.fail(t);
           result.completeExceptionally(t);
+        } finally {
+          cached.complete(null);
         }
       });
     }
@@ -582,7 +596,7 @@ public final class Pusher {
     /** Generates the layer again, skipping what the registry already holds. */
     private void reopen(long offset) throws IOException {
       generation.abandon();
-      generation = new Generation(layer, cache);
+      generation = new Generation(layer, cache, caching);
       generation.pipe.skip(offset);
       position = offset;
     }

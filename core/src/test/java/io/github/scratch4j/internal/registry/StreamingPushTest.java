@@ -270,6 +270,30 @@ class StreamingPushTest {
   }
 
   @Test
+  void aPushOfALayerTheCacheHasReturnsWithTheCacheAsItWasAndNoCopyLeftBehind() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 6))));
+    Path blobs = dir.resolve("cache/blobs/sha256");
+    assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options()));
+    Descriptor layer = written(image, Compression.GZIP).layers().get(0);
+    Path cached = blobs.resolve(layer.digest().hex());
+    assertThat(cached).hasSize(layer.size());
+    Object first = Files.readAttributes(cached, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+    // Pushed again (to another repository, so that it is sent again): the layer's copy made on the
+    // way is not needed, and is gone by the time the push returns; the cached blob is the first.
+    assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/other:1", options()));
+
+    try (Stream<Path> left = Files.list(blobs)) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("only blobs, no temporary copy")
+          .allMatch(name -> name.matches("[0-9a-f]{64}"));
+    }
+    assertThat(cached).hasSize(layer.size());
+    assertThat(Files.readAttributes(cached, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+        .as("the same file").isEqualTo(first);
+  }
+
+  @Test
   void aPushKeepsTheCacheWithinItsLimitByRemovingWhatWasUsedLongestAgoButNotWhatItPushed() throws Exception {
     MemoryRegistry registry = new MemoryRegistry(servers);
     Path blobs = Files.createDirectories(dir.resolve("cache/blobs/sha256"));
