@@ -482,7 +482,7 @@ public final class Pusher {
     Generation(LayerBytes layer, BlobCache cache, java.util.Queue<CompletableFuture<Void>> caching) {
       CompletableFuture<Void> cached = new CompletableFuture<>();
       caching.add(cached);
-      GENERATORS.execute(() -> {
+      Runnable generate = () -> {
         Tee tee = new Tee(cache);
         pipe.copyTo(tee);
         try (tee) {
@@ -499,7 +499,13 @@ public final class Pusher {
         } finally {
           cached.complete(null);
         }
-      });
+      };
+      try {
+        GENERATORS.execute(generate);
+      } catch (RuntimeException e) {
+        cached.complete(null);
+        throw e;
+      }
     }
 
     /** The generator's own failure, if it failed; a failed upload then fails with it, not with the request. */
