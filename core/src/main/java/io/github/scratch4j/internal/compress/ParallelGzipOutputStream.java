@@ -302,31 +302,17 @@ public final class ParallelGzipOutputStream extends OutputStream {
       return false;
     }
     int[] counts = new int[256];
-    for (int i = from; i < from + FIRST; i++) {
-      counts[input[i] & 0xff]++;
-    }
+    count(counts, input, from, from + FIRST);
     if (entropy(counts, FIRST) < STORE_ABOVE - 0.2) {
       return false;
     }
     int counted = FIRST;
     int rest = length - FIRST;
     if (rest >= SAMPLES * WINDOW) {
-      // Four tables, summed after: consecutive equal bytes then do not wait on each other's count.
-      int[] c1 = new int[256];
-      int[] c2 = new int[256];
-      int[] c3 = new int[256];
       long stride = rest / SAMPLES;
       for (int w = 0; w < SAMPLES; w++) {
         int at = from + FIRST + (int) (w * stride);
-        for (int i = at, end = at + WINDOW; i < end; i += 4) {
-          counts[input[i] & 0xff]++;
-          c1[input[i + 1] & 0xff]++;
-          c2[input[i + 2] & 0xff]++;
-          c3[input[i + 3] & 0xff]++;
-        }
-      }
-      for (int b = 0; b < 256; b++) {
-        counts[b] += c1[b] + c2[b] + c3[b];
+        count(counts, input, at, at + WINDOW);
       }
       counted += SAMPLES * WINDOW;
     }
@@ -336,6 +322,20 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
     double correction = (seen - 1) / (2.0 * counted * Logs.LN[2]);
     return entropy(counts, counted) + correction > STORE_ABOVE;
+  }
+
+  /**
+   * Counts each byte value in {@code input[from..to)}: one table and a plain loop, which C2
+   * compiles small and fast. The bytes that get here look random, so neighbours rarely hit the
+   * same count, which is what four tables summed after would have avoided. Measured against four
+   * tables: a random 128 KiB block judged in 8 µs against 24 µs once compiled (the block in
+   * cache), C2's time on this class during a 512 MiB gzip push 67-95 ms against 164-234 ms, and
+   * no difference on 64 MiB compressed on one thread (CompressionBenchmark).
+   */
+  private static void count(int[] counts, byte[] input, int from, int to) {
+    for (int i = from; i < to; i++) {
+      counts[input[i] & 0xff]++;
+    }
   }
 
   private static double entropy(int[] counts, int total) {
