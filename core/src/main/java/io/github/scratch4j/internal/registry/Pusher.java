@@ -256,13 +256,29 @@ public final class Pusher {
   private interface Content {
     InputStream open(long offset, long length) throws IOException;
 
+    /** The body of a request that sends {@code length} bytes from {@code offset}, read afresh for every attempt. */
+    default RegistryClient.Body body(long offset, long length) {
+      return known(this, offset, length);
+    }
+
     /** Why the registry refused the bytes, if they are not what the descriptor says; else empty. */
     default Optional<IOException> check() throws IOException {
       return Optional.empty();
     }
 
+    /** Bytes in memory, sent as they are: a config or a small layer needs no pipe or thread of its own. */
     static Content of(byte[] bytes) {
-      return (offset, length) -> new ByteArrayInputStream(bytes, (int) offset, (int) length);
+      return new Content() {
+        @Override
+        public InputStream open(long offset, long length) {
+          return new ByteArrayInputStream(bytes, (int) offset, (int) length);
+        }
+
+        @Override
+        public RegistryClient.Body body(long offset, long length) {
+          return bytes(bytes, (int) offset, (int) length);
+        }
+      };
     }
 
     static Content of(Descriptor d, Source source) {
@@ -353,7 +369,7 @@ public final class Pusher {
       throws IOException {
     RegistryClient.Call put = RegistryClient.Call.of("PUT", withDigest(location, d.digest()), scopes(Optional.empty()))
         .header("Content-Type", "application/octet-stream")
-        .body(counted(known(content, 0, d.size()), progress, 0))
+        .body(counted(content.body(0, d.size()), progress, 0))
         .once();
     return finish(put, d);
   }
@@ -403,7 +419,7 @@ public final class Pusher {
       RegistryClient.Call patch = RegistryClient.Call.of("PATCH", location, scopes(Optional.empty()))
           .header("Content-Type", "application/octet-stream")
           .header("Content-Range", offset + "-" + (offset + n - 1))
-          .body(counted(known(content, offset, n), progress, offset))
+          .body(counted(content.body(offset, n), progress, offset))
           .once();
       try {
         RegistryClient.Answer r = client.send(patch);
@@ -714,15 +730,20 @@ public final class Pusher {
   }
 
   static RegistryClient.Body bytes(byte[] content) {
+    return bytes(content, 0, content.length);
+  }
+
+  /** {@code length} bytes of {@code content} from {@code offset}, which must not change while they are sent. */
+  private static RegistryClient.Body bytes(byte[] content, int offset, int length) {
     return new RegistryClient.Body() {
       @Override
       public long length() {
-        return content.length;
+        return length;
       }
 
       @Override
       public HttpRequest.BodyPublisher publisher() {
-        return new BytesPublisher(content);
+        return new BytesPublisher(content, offset, length);
       }
     };
   }

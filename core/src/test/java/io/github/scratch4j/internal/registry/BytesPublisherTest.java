@@ -74,4 +74,50 @@ class BytesPublisherTest {
     wrong.subscription.request(0);
     assertThat(wrong.heard).containsExactly("subscribed", "error a subscriber asked for 0 buffers");
   }
+
+  @Test
+  void aLargerBodyGoesInPiecesAsTheyAreAskedFor() {
+    int piece = BytesPublisher.PIECE;
+    byte[] content = new byte[2 * piece + 10];
+    new java.util.Random(1).nextBytes(content);
+    BytesPublisher body = new BytesPublisher(content, 3, 2 * piece + 5);
+    assertThat(body.contentLength()).isEqualTo(2 * piece + 5);
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    List<String> heard = new ArrayList<>();
+    Flow.Subscription[] subscription = new Flow.Subscription[1];
+    body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        subscription[0] = s;
+      }
+
+      @Override
+      public void onNext(ByteBuffer item) {
+        heard.add("next " + item.remaining());
+        byte[] b = new byte[item.remaining()];
+        item.get(b);
+        got.writeBytes(b);
+        // Asked for from within onNext: handed over after this returns, not inside it.
+        if (heard.size() == 2) {
+          subscription[0].request(1);
+          heard.add("asked");
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        heard.add("error " + t);
+      }
+
+      @Override
+      public void onComplete() {
+        heard.add("complete");
+      }
+    });
+    subscription[0].request(1);
+    assertThat(heard).containsExactly("next " + piece);
+    subscription[0].request(1);
+    assertThat(heard).containsExactly("next " + piece, "next " + piece, "asked", "next 5", "complete");
+    assertThat(got.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(content, 3, 3 + 2 * piece + 5));
+  }
 }
