@@ -61,12 +61,19 @@ public final class ArchiveWriting {
     io.github.scratch4j.internal.registry.Pusher pusher = io.github.scratch4j.internal.registry.Pusher.open(ref, options);
     Planned artifact = planner.plan();
     ImagesWriter images = new ImagesWriter(new RegistryBlobTarget(pusher), options.layerOptions());
-    if (artifact instanceof io.github.scratch4j.internal.plan.PlannedImage image) {
-      images.write(image);
-    } else {
-      images.write((io.github.scratch4j.internal.plan.PlannedIndex) artifact);
+    io.github.scratch4j.Digest pushed;
+    try {
+      if (artifact instanceof io.github.scratch4j.internal.plan.PlannedImage image) {
+        images.write(image);
+      } else {
+        images.write((io.github.scratch4j.internal.plan.PlannedIndex) artifact);
+      }
+      pushed = pusher.finish();
+    } catch (Throwable t) {
+      // A layer's upload may still be going on: nothing is sent after the push has failed.
+      pusher.abandon();
+      throw t;
     }
-    io.github.scratch4j.Digest pushed = pusher.finish();
     for (ImagesWriter.Sbom sbom : images.sboms()) {
       io.github.scratch4j.internal.registry.Referrers.attach(pusher, sbom.subject(), ImagesWriter.SPDX_JSON,
           sbom.document());

@@ -87,6 +87,14 @@ final class LayerPipe {
     this.copy = copy;
   }
 
+  /** The bytes written to {@link #output}; the writer's thread only, or after it ends. */
+  private long written;
+
+  /** How many bytes were written to {@link #output}. */
+  long written() {
+    return written;
+  }
+
   /** The writing end: its {@code close} ends the stream. */
   final OutputStream output = new OutputStream() {
     // Taken at the first write: made with the pipe's fields, before its constructor has set them.
@@ -103,6 +111,7 @@ final class LayerPipe {
       if (closed) {
         throw new IOException("the pipe's stream is closed");
       }
+      written += len;
       while (len > 0) {
         if (filling == null) {
           filling = fresh();

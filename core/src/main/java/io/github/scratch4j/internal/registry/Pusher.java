@@ -46,9 +46,10 @@ import java.util.regex.Pattern;
  * larger one is sent as it is generated, in chunks of at most the chunk size, each one streamed,
  * and its digest is given in the final PUT. A chunk that fails is resumed from what the registry
  * says it holds: the layer, which comes out the same every time, is generated again and its
- * first bytes are skipped.
+ * first bytes are skipped. Once such a layer is generated and its digest known, the rest of its
+ * upload goes on by itself while the blobs given next (the config) go up beside it.
  *
- * <p>Manifests go up after their blobs; the last document given (an image's manifest, or an
+ * <p>Manifests go up after their blobs, every upload going on included; the last document given (an image's manifest, or an
  * index after its images' manifests, which go up by digest) is held until {@link #finish()}
  * pushes it to the reference.
  *
@@ -78,6 +79,8 @@ public final class Pusher {
   private byte[] heldContent;
   /** Generated layers being put in the cache after their upload was told their digest; see {@link #finish()}. */
   private final java.util.Queue<CompletableFuture<Void>> caching = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Streamed layers whose digest is known and whose upload may still go on; see {@link #layer}. */
+  private final java.util.Queue<Upload> uploads = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** Writes a generated layer's stored bytes, the same every time, and says their digest. */
   @FunctionalInterface
@@ -149,49 +152,59 @@ public final class Pusher {
    * Sends a generated layer as it is made, unless it is small and the repository has it. A layer
    * whose tar is small is held until its end, and when it stays small (with compression, a larger
    * tar may too), it goes up in one request once the repository is asked for it. A larger tar is
-   * sent from its first byte while the upload is opened, without waiting to see how it compresses.
+   * sent from its first byte while the upload is opened, without waiting to see how it compresses,
+   * and this returns once the layer is generated and its digest known: the rest of its upload (the
+   * last buffers, the request that closes it, any retry) goes on beside what the caller sends next,
+   * and every manifest waits for it (see {@link #abandon()} for a push that fails meanwhile).
    *
    * @param tarSize the size of the layer's uncompressed tar
    * @return its descriptor, with {@code mediaType}
    */
   public Descriptor layer(String mediaType, long tarSize, LayerBytes layer) throws IOException {
     long small = Math.min(options.chunkSize(), SMALL);
-    for (int attempt = 1; ; attempt++) {
-      Generation g = new Generation(layer, cache, caching);
-      try {
-        byte[] head = new byte[0];
-        if (tarSize <= small) {
-          head = g.pipe.read((int) small + 1);
-          if (head.length <= small) {
-            Descriptor d = Descriptor.of(mediaType, g.result(), head.length);
-            upload(d, Content.of(head));
-            return d;
-          }
-        }
-        RegistryClient.Call post = RegistryClient.Call.of("POST", "/v2/" + repo + "/blobs/uploads/", scopes(Optional.empty()));
-        String location = location(post, client.expect(post, 202));
-        Streamed s = new Streamed(layer, g, head);
-        g = null;
-        head = null; // the pipe's now: sent, then dropped
-        try {
-          Optional<RegistryException> lost = s.send(location, mediaType);
-          if (lost.isEmpty()) {
-            Progress.done(options.progress(), TransferEvent.Kind.UPLOADED, s.descriptor);
-            BlobLocations.seen(client.registry(), s.descriptor.digest(), repo);
-            return s.descriptor;
-          }
-          if (attempt >= options.attempts()) {
-            throw new RegistryException("uploading a layer to " + ref.registry() + "/" + repo + " failed " + attempt
-                + " times; the last time: " + lost.get().getMessage(), lost.get());
-          }
-        } finally {
-          s.generation.abandon();
-        }
-      } finally {
-        if (g != null) {
-          g.abandon();
+    Generation g = new Generation(layer, cache, caching);
+    byte[] head = new byte[0];
+    try {
+      if (tarSize <= small) {
+        head = g.pipe.read((int) small + 1);
+        if (head.length <= small) {
+          Descriptor d = Descriptor.of(mediaType, g.result(), head.length);
+          upload(d, Content.of(head));
+          return d;
         }
       }
+    } catch (IOException | RuntimeException | Error e) {
+      g.abandon();
+      throw e;
+    }
+    Upload u = new Upload(mediaType, layer, g, head);
+    uploads.add(u);
+    try {
+      u.task = GENERATORS.submit(u);
+    } catch (RuntimeException e) {
+      uploads.remove(u);
+      g.abandon();
+      throw e;
+    }
+    return u.known();
+  }
+
+  /**
+   * Stops the uploads of layers still going on, when the push has failed elsewhere: their
+   * generation ends and their requests are cancelled, so nothing goes on sending after the push's
+   * exception.
+   */
+  public void abandon() {
+    for (Upload u; (u = uploads.poll()) != null; ) {
+      u.abandon();
+    }
+  }
+
+  /** Waits for the uploads of layers still going on; the first that failed is thrown. */
+  private void awaitUploads() throws IOException {
+    for (Upload u; (u = uploads.peek()) != null; ) {
+      u.sent();
+      uploads.remove(u);
     }
   }
 
@@ -240,6 +253,8 @@ public final class Pusher {
   }
 
   private void putManifest(Descriptor d, byte[] content, String reference) throws IOException {
+    // A manifest names its blobs: each one is in the repository before it goes up.
+    awaitUploads();
     RegistryClient.Call put = RegistryClient.Call.of("PUT", "/v2/" + repo + "/manifests/" + reference, scopes(Optional.empty()))
         .header("Content-Type", d.mediaType())
         .body(bytes(content));
@@ -493,6 +508,8 @@ public final class Pusher {
   private static final class Generation {
     final LayerPipe pipe = new LayerPipe(true);
     final CompletableFuture<Digest> result = new CompletableFuture<>();
+    /** The layer's size, set before {@link #result} is completed. */
+    volatile long size;
 
     /** Generates {@code layer}; {@code caching} gets a future done once its copy in the cache is kept or dropped. */
     Generation(LayerBytes layer, BlobCache cache, java.util.Queue<CompletableFuture<Void>> caching) {
@@ -504,6 +521,7 @@ public final class Pusher {
         try (tee) {
           Digest d = layer.writeTo(pipe.output);
           pipe.output.close();
+          size = pipe.written();
           // The upload's last request needs only the digest. The cache's copy is kept after: when
           // the cache has the blob already (a layer pushed again), the copy is removed, which for
           // 512 MiB just written took 21 ms (one unlink, timed), and the request need not wait for that.
@@ -602,15 +620,145 @@ public final class Pusher {
     }
   }
 
+  /**
+   * The upload of a streamed layer on a thread of its own, from the POST that opens it to the
+   * request that closes it, and again from a new POST when the registry lost it.
+   */
+  private final class Upload implements Runnable {
+    private final String mediaType;
+    private final LayerBytes layer;
+    /** The layer's descriptor once a generation of it has ended, or the upload's failure before that. */
+    private final CompletableFuture<Descriptor> known = new CompletableFuture<>();
+    /** The layer's descriptor once the registry holds it, or why it does not. */
+    private final CompletableFuture<Descriptor> sent = new CompletableFuture<>();
+    private volatile Generation first;
+    private byte[] head;
+    private volatile Streamed streamed;
+    private volatile boolean abandoned;
+    volatile java.util.concurrent.Future<?> task;
+
+    Upload(String mediaType, LayerBytes layer, Generation first, byte[] head) {
+      this.mediaType = mediaType;
+      this.layer = layer;
+      this.first = first;
+      this.head = head;
+      watch(first);
+    }
+
+    /** A new generation of the layer, whose end makes the descriptor known too. */
+    Generation generate() {
+      Generation g = new Generation(layer, cache, caching);
+      watch(g);
+      return g;
+    }
+
+    private void watch(Generation g) {
+      g.result.thenAccept(d -> known.complete(Descriptor.of(mediaType, d, g.size)));
+    }
+
+    @Override
+    public void run() {
+      try {
+        Descriptor d = send();
+        known.complete(d);
+        sent.complete(d);
+      } catch (Throwable t) {
+        known.completeExceptionally(t);
+        sent.completeExceptionally(t);
+      }
+    }
+
+    private Descriptor send() throws IOException {
+      Generation g = first;
+      byte[] h = head;
+      head = null;
+      for (int attempt = 1; ; attempt++) {
+        if (abandoned) {
+          throw new InterruptedIOException("the push of a layer to " + ref.registry() + "/" + repo + " was abandoned");
+        }
+        if (g == null) {
+          g = generate();
+          h = new byte[0];
+        }
+        Streamed s;
+        String location;
+        try {
+          RegistryClient.Call post = RegistryClient.Call.of("POST", "/v2/" + repo + "/blobs/uploads/", scopes(Optional.empty()));
+          location = location(post, client.expect(post, 202));
+          s = new Streamed(this, g, h);
+          streamed = s;
+          first = null;
+          g = null;
+          h = null; // the pipe's now: sent, then dropped
+        } finally {
+          if (g != null) {
+            g.abandon();
+          }
+        }
+        try {
+          Optional<RegistryException> lost = s.send(location, mediaType);
+          if (lost.isEmpty()) {
+            Progress.done(options.progress(), TransferEvent.Kind.UPLOADED, s.descriptor);
+            BlobLocations.seen(client.registry(), s.descriptor.digest(), repo);
+            return s.descriptor;
+          }
+          if (attempt >= options.attempts()) {
+            throw new RegistryException("uploading a layer to " + ref.registry() + "/" + repo + " failed " + attempt
+                + " times; the last time: " + lost.get().getMessage(), lost.get());
+          }
+        } finally {
+          s.generation.abandon();
+        }
+      }
+    }
+
+    /** Waits for the layer's descriptor: its generation's end, or the upload's failure before it. */
+    Descriptor known() throws IOException {
+      return await(known);
+    }
+
+    /** Waits for the registry to hold the layer. */
+    Descriptor sent() throws IOException {
+      return await(sent);
+    }
+
+    private Descriptor await(CompletableFuture<Descriptor> f) throws IOException {
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while pushing a layer to " + ref.registry() + "/" + repo);
+      } catch (ExecutionException e) {
+        throw io.github.scratch4j.internal.exec.Tasks.asIOException(e.getCause(), e.getCause().toString());
+      }
+    }
+
+    void abandon() {
+      abandoned = true;
+      Generation f = first;
+      if (f != null) {
+        f.abandon();
+      }
+      Streamed s = streamed;
+      if (s != null) {
+        s.generation.abandon();
+      }
+      java.util.concurrent.Future<?> t = task;
+      if (t != null) {
+        t.cancel(true);
+      }
+    }
+  }
+
   /** One upload session of a layer sent as it is generated. */
   private final class Streamed {
-    private final LayerBytes layer;
-    Generation generation;
+    private final Upload upload;
+    volatile Generation generation;
     private long position;
     Descriptor descriptor;
 
-    Streamed(LayerBytes layer, Generation generation, byte[] head) {
-      this.layer = layer;
+    Streamed(Upload upload, Generation generation, byte[] head) {
+      this.upload = upload;
       this.generation = generation;
       generation.pipe.unread(head);
     }
@@ -618,7 +766,7 @@ public final class Pusher {
     /** Generates the layer again, skipping what the registry already holds. */
     private void reopen(long offset) throws IOException {
       generation.abandon();
-      generation = new Generation(layer, cache, caching);
+      generation = upload.generate();
       generation.pipe.skip(offset);
       position = offset;
     }

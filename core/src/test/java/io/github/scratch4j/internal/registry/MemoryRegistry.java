@@ -49,12 +49,25 @@ final class MemoryRegistry {
   private final AtomicInteger ids = new AtomicInteger();
   private final AtomicInteger chunks = new AtomicInteger();
   volatile ChunkFault fault = (chunk, length) -> -1;
+
+  /** Looks at a request once its body is read, before it is answered: it may wait, or say the status to answer instead (-1: as usual). */
+  @FunctionalInterface
+  interface Before {
+    int answer(String method, String path, String query) throws InterruptedException;
+  }
+
+  volatile Before before = (method, path, query) -> -1;
   /** Whether this registry has the referrers API: it then answers a manifest put with a subject with {@code OCI-Subject}. */
   volatile boolean referrersApi;
   final String host;
 
   MemoryRegistry(StubServers servers) throws IOException {
-    HttpServer s = servers.start("127.0.0.1");
+    this(servers, false);
+  }
+
+  /** With {@code concurrent}, requests are answered side by side, so that one held by {@link #before} does not hold the others. */
+  MemoryRegistry(StubServers servers, boolean concurrent) throws IOException {
+    HttpServer s = servers.start("127.0.0.1", concurrent);
     s.createContext("/", e -> {
       try {
         handle(e);
@@ -86,7 +99,14 @@ final class MemoryRegistry {
     String path = e.getRequestURI().getRawPath();
     String query = e.getRequestURI().getRawQuery() == null ? "" : e.getRequestURI().getRawQuery();
     byte[] body = e.getRequestBody().readAllBytes();
-    int status = answer(e, method, path, query, body);
+    int instead;
+    try {
+      instead = before.answer(method, path, query);
+    } catch (InterruptedException x) {
+      Thread.currentThread().interrupt();
+      throw new IOException(x);
+    }
+    int status = instead >= 0 ? send(e, instead, new byte[0]) : answer(e, method, path, query, body);
     received.add(new Received(method, path, query, body.length, status));
   }
 

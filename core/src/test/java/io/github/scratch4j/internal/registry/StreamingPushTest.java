@@ -152,6 +152,85 @@ class StreamingPushTest {
   }
 
   @Test
+  void aStreamedLayersLastRequestGoesOnBesideTheConfigsUploadAndTheManifestWaitsForIt() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers, true);
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 11))));
+    Manifest m = written(image, Compression.GZIP);
+    String layer = enc(m.layers().get(0).digest());
+    String config = enc(m.config().digest());
+    java.util.concurrent.CountDownLatch configIn = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean configWhileLayerOpen = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean layerAnswered = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean manifestAfterLayer = new java.util.concurrent.atomic.AtomicBoolean();
+    registry.before = (method, path, query) -> {
+      if (method.equals("PUT") && query.contains(config)) {
+        configIn.countDown();
+      } else if (method.equals("PUT") && query.contains(layer)) {
+        // The layer's last request is answered once the config is in, or after 5 s if it does not come.
+        configWhileLayerOpen.set(configIn.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        layerAnswered.set(true);
+      } else if (method.equals("PUT") && path.contains("/manifests/")) {
+        manifestAfterLayer.set(layerAnswered.get());
+      }
+      return -1;
+    };
+
+    Digest pushed = assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options()));
+
+    assertThat(pushed).isEqualTo(Sha256.of(m.toJson()));
+    assertThat(configWhileLayerOpen).as("the config went up while the layer's last request was open").isTrue();
+    assertThat(manifestAfterLayer).as("the manifest went up once the layer's last request was answered").isTrue();
+    assertThat(registry.blobs.get(m.layers().get(0).digest())).hasSize((int) m.layers().get(0).size());
+  }
+
+  @Test
+  void aStreamedLayerWhoseLastRequestIsRefusedAfterItsDigestIsKnownFailsThePushWithoutAManifest() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers, true);
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 12))));
+    String layer = enc(written(image, Compression.GZIP).layers().get(0).digest());
+    registry.before = (method, path, query) -> method.equals("PUT") && query.contains(layer) ? 400 : -1;
+
+    io.github.scratch4j.RegistryException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.github.scratch4j.RegistryException.class,
+        () -> assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options())));
+
+    assertThat(e.status()).hasValue(400);
+    assertThat(e).hasMessageContaining("PUT");
+    assertThat(registry.received).noneMatch(r -> r.path().contains("/manifests/"));
+  }
+
+  @Test
+  void aPushThatFailsWhileALayerIsStillUploadingStopsThatUpload() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers, true);
+    Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 13))));
+    String layer = enc(written(image, Compression.GZIP).layers().get(0).digest());
+    java.util.concurrent.CountDownLatch refused = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger posts = new AtomicInteger();
+    registry.before = (method, path, query) -> {
+      if (method.equals("POST") && posts.incrementAndGet() == 2) {
+        // The second upload opened is the config's: refused, which fails the push.
+        refused.countDown();
+        return 403;
+      }
+      if (method.equals("PATCH")) {
+        // The layer's bytes are all in; the answer waits until the push has failed (or 5 s).
+        refused.await(5, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      return -1;
+    };
+
+    io.github.scratch4j.RegistryException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.github.scratch4j.RegistryException.class,
+        () -> assertTimeoutPreemptively(HANG_GUARD, () -> image.pushTo(registry.host + "/it/app:1", options())));
+
+    assertThat(e.status()).hasValue(403);
+    Thread.sleep(500); // what an upload left going on would send meanwhile
+    assertThat(registry.received).as("the layer's upload was not closed after the push failed")
+        .noneMatch(r -> r.method().equals("PUT") && r.query().contains(layer));
+    assertThat(posts).as("nor opened again").hasValue(2);
+  }
+
+  @Test
   void aStoredLayerTheRepositoryHasCostsOneHeadAndIsNotRead() throws Exception {
     Path layout = Files.createTempDirectory(dir, "base");
     Manifest base = Image.fromScratch().add(Entry.file("/base", Source.of(random(1 << 20, 3)))).writeTo(layout,

@@ -17,15 +17,36 @@ final class StubServers implements AutoCloseable {
 
   /** A started server on {@code address} and a free port, stopped by {@link #close()}. */
   HttpServer start(String address) throws IOException {
+    return start(address, false);
+  }
+
+  /**
+   * A started server on {@code address} and a free port, stopped by {@link #close()}; with {@code
+   * concurrent}, each exchange is handled on a thread of its own, so that one a test holds does not
+   * hold the others.
+   */
+  HttpServer start(String address, boolean concurrent) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress(address, 0), 0);
+    if (concurrent) {
+      java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "stub-server");
+        t.setDaemon(true);
+        return t;
+      });
+      s.setExecutor(handlers);
+      executors.add(handlers);
+    }
     s.start();
     servers.add(s);
     return s;
   }
 
+  private final List<java.util.concurrent.ExecutorService> executors = new CopyOnWriteArrayList<>();
+
   @Override
   public void close() {
     servers.forEach(s -> s.stop(0));
+    executors.forEach(java.util.concurrent.ExecutorService::shutdownNow);
   }
 
   /** {@code address:port} of a server. */
