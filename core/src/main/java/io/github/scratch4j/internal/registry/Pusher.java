@@ -49,9 +49,9 @@ import java.util.regex.Pattern;
  * first bytes are skipped. Once such a layer is generated and its digest known, the rest of its
  * upload goes on by itself while the blobs given next (the config) go up beside it.
  *
- * <p>Manifests go up after their blobs, every upload going on included; the last document given (an image's manifest, or an
- * index after its images' manifests, which go up by digest) is held until {@link #finish()}
- * pushes it to the reference.
+ * <p>Manifests go up after their blobs, every upload going on included; the last document given
+ * (an image's manifest, or an index after its images' manifests, which go up by digest) is held
+ * until {@link #finish()} pushes it to the reference.
  *
  * <p>Thread-safe: blobs go up concurrently.
  */
