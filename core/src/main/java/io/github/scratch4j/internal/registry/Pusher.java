@@ -161,6 +161,7 @@ public final class Pusher {
    * @return its descriptor, with {@code mediaType}
    */
   public Descriptor layer(String mediaType, long tarSize, LayerBytes layer) throws IOException {
+    failedUpload();
     long small = Math.min(options.chunkSize(), SMALL);
     Generation g = new Generation(layer, cache, caching);
     byte[] head = new byte[0];
@@ -197,6 +198,15 @@ public final class Pusher {
   public void abandon() {
     for (Upload u; (u = uploads.poll()) != null; ) {
       u.abandon();
+    }
+  }
+
+  /** Throws the failure of a layer's upload that went on after its call returned, if one failed: nothing more is sent then. */
+  private void failedUpload() throws IOException {
+    for (Upload u : uploads) {
+      if (u.sent.isCompletedExceptionally()) {
+        u.sent();
+      }
     }
   }
 
@@ -327,6 +337,7 @@ public final class Pusher {
 
   /** Makes sure the repository holds a blob of known digest, uploading it only if it must. */
   private void upload(Descriptor d, Content content) throws IOException {
+    failedUpload();
     if (!done.add(d.digest())) {
       Progress.done(options.progress(), TransferEvent.Kind.PRESENT, d);
       return;

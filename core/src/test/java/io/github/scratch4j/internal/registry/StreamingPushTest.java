@@ -200,6 +200,40 @@ class StreamingPushTest {
   }
 
   @Test
+  void aLayerUploadThatFailedAfterItsCallReturnedStopsThePushBeforeTheNextImagesLayer() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers, true);
+    Image amd = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 14))))
+        .platform(io.github.scratch4j.Platform.LINUX_AMD64);
+    Image arm = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 15))))
+        .platform(io.github.scratch4j.Platform.LINUX_ARM64);
+    Manifest first = written(amd, Compression.GZIP);
+    String layer = enc(first.layers().get(0).digest());
+    String config = enc(first.config().digest());
+    java.util.concurrent.CountDownLatch refused = new java.util.concurrent.CountDownLatch(1);
+    registry.before = (method, path, query) -> {
+      if (method.equals("PUT") && query.contains(layer)) {
+        refused.countDown();
+        return 400;
+      }
+      if (method.equals("PUT") && query.contains(config)) {
+        // The first image's config is answered once its layer's last request was refused, and
+        // the refusal has had time to reach the client.
+        refused.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        Thread.sleep(200);
+      }
+      return -1;
+    };
+
+    io.github.scratch4j.RegistryException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.github.scratch4j.RegistryException.class, () -> assertTimeoutPreemptively(HANG_GUARD,
+            () -> io.github.scratch4j.ImageIndex.of(amd, arm).pushTo(registry.host + "/it/app:1", options())));
+
+    assertThat(e.status()).hasValue(400);
+    assertThat(registry.requests("PATCH")).as("the second image's layer is not sent").hasSize(1);
+    assertThat(registry.received).noneMatch(r -> r.path().contains("/manifests/"));
+  }
+
+  @Test
   void aPushThatFailsWhileALayerIsStillUploadingStopsThatUpload() throws Exception {
     MemoryRegistry registry = new MemoryRegistry(servers, true);
     Image image = Image.fromScratch().add(Entry.file("/big", Source.of(random(6 << 20, 13))));
