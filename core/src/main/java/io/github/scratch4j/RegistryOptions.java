@@ -438,8 +438,9 @@ public final class RegistryOptions {
    * executor instead of scratch4j's own daemon threads: at most {@link #concurrency()} tasks at
    * once, each handed over as another ends (a virtual-thread executor, a build tool's worker pool).
    * It must be able to run them while the calling thread waits for them. Work inside a transfer
-   * (compressing a layer's blocks, feeding its request) stays on scratch4j's own threads, so a
-   * small executor cannot deadlock a push or pull; what is sent does not depend on it.
+   * (compressing a layer's blocks, feeding its request, the requests of a layer sent as it is
+   * generated, whose last one may still be going on when its task ends) stays on scratch4j's own
+   * threads, so a small executor cannot deadlock a push or pull; what is sent does not depend on it.
    *
    * @param tasks where transfers run
    * @return a copy with that executor

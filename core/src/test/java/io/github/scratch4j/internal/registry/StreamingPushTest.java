@@ -361,6 +361,24 @@ class StreamingPushTest {
   }
 
   @Test
+  void aPushOfStreamedLayersCompletesOnACallersExecutorOfOneThread() throws Exception {
+    MemoryRegistry registry = new MemoryRegistry(servers);
+    Image image = Image.fromScratch().add(Entry.file("/one", Source.of(random(6 << 20, 16))))
+        .add(Layer.builder().addFile("/two", Source.of(random(6 << 20, 17))).build());
+    java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      // Each layer's task waits for its layer's digest while the upload goes on elsewhere: a task
+      // that needed a second thread of this executor would wait for ever.
+      Digest pushed = assertTimeoutPreemptively(HANG_GUARD,
+          () -> image.pushTo(registry.host + "/it/app:1", options().withExecutor(one)));
+      assertThat(pushed).isEqualTo(Sha256.of(written(image, Compression.GZIP).toJson()));
+      assertThat(registry.requests("PATCH")).hasSize(2);
+    } finally {
+      one.shutdownNow();
+    }
+  }
+
+  @Test
   void aPullRightAfterAPushOfTheSameImageDownloadsNoBlob() throws Exception {
     MemoryRegistry registry = new MemoryRegistry(servers);
     // One layer streamed (larger than what is held in memory), one sent whole, and the config.
