@@ -758,6 +758,11 @@ public final class Pusher {
       if (t != null) {
         t.cancel(true);
       }
+      // A task cancelled before it ran completes nothing: whoever waits for this upload wakes here.
+      InterruptedIOException gone = new InterruptedIOException(
+          "the push of a layer to " + ref.registry() + "/" + repo + " was abandoned");
+      known.completeExceptionally(gone);
+      sent.completeExceptionally(gone);
     }
   }
 
