@@ -561,14 +561,7 @@ public final class Pusher {
     }
 
     Digest result() throws IOException {
-      try {
-        return result.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while generating a layer");
-      } catch (ExecutionException e) {
-        throw io.github.scratch4j.internal.exec.Tasks.asIOException(e.getCause(), e.getCause().toString());
-      }
+      return await(result, "generating a layer");
     }
 
     void abandon() {
@@ -725,23 +718,12 @@ public final class Pusher {
 
     /** Waits for the layer's descriptor: its generation's end, or the upload's failure before it. */
     Descriptor known() throws IOException {
-      return await(known);
+      return await(known, "pushing a layer to " + ref.registry() + "/" + repo);
     }
 
     /** Waits for the registry to hold the layer. */
     Descriptor sent() throws IOException {
-      return await(sent);
-    }
-
-    private Descriptor await(CompletableFuture<Descriptor> f) throws IOException {
-      try {
-        return f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while pushing a layer to " + ref.registry() + "/" + repo);
-      } catch (ExecutionException e) {
-        throw io.github.scratch4j.internal.exec.Tasks.asIOException(e.getCause(), e.getCause().toString());
-      }
+      return await(sent, "pushing a layer to " + ref.registry() + "/" + repo);
     }
 
     void abandon() {
@@ -834,6 +816,18 @@ public final class Pusher {
           .body(bytes(new byte[0]))
           .once();
       return finish(put, descriptor);
+    }
+  }
+
+  /** What {@code f} completes with, or its failure as thrown by the task; {@code doing} names the wait when interrupted. */
+  private static <T> T await(CompletableFuture<T> f, String doing) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while " + doing);
+    } catch (ExecutionException e) {
+      throw io.github.scratch4j.internal.exec.Tasks.asIOException(e.getCause(), e.getCause().toString());
     }
   }
 
