@@ -8,7 +8,7 @@
 # Prints, from one run, the median wall time of RUNS runs, the peak RSS, and each tool's time as
 # a ratio of scratch4j's; then, in turns (LOCAL_PAIRS pairs, default 9), the small files against
 # Jib and the large file against the hash alone (in each round the faster of a read hash and a
-# mapped one), on JDK 17 and 25; then builds a 4 GiB layer under
+# mapped one), on JDK 17 and 25, with `java -jar` and through the launcher; then builds a 4 GiB layer under
 # -Xmx64m and prints its peak RSS.
 #
 # With log-256m, compares `gzip -6` with build --gzip on 256 MiB of log-like text.
@@ -111,6 +111,9 @@ local_pair() {  # local_pair LABEL A B [C]: paired A B N [C], printed as a row
 }
 s4j_17() { java -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
 s4j_25() { "$jdk25/bin/java" -jar "$samples" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
+# The command line as it ships: the launcher, its class-data archive made by the rows above.
+s4j_cds_17() { XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
+s4j_aot_25() { JAVA_HOME="$jdk25" XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$src" --no-dependency-check -o "$work/out.tar"; }
 jib_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$JibBuild' "$src" "$work/out.tar" "$work/jib-cache"; }
 # The hash alone, read through a 1 MiB buffer and from mappings: the rows in turns take the faster.
 hash_17() { java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$HashFiles' "$src"; }
@@ -156,7 +159,9 @@ for name in "${selected[@]}"; do
       [ ! -x "$jdk25/bin/java" ] || local_pair "in turns: scratch4j JDK 25 = A, Jib-core = B" s4j_25 jib_17 ;;
     big-512m)
       local_pair "in turns: scratch4j = A, SHA-256 alone = B" s4j_17 hash_17 hash_mapped_17
-      [ ! -x "$jdk25/bin/java" ] || local_pair "in turns, JDK 25: scratch4j = A, SHA-256 alone = B" s4j_25 hash_25 hash_mapped_25 ;;
+      [ ! -x "$jdk25/bin/java" ] || local_pair "in turns, JDK 25: scratch4j = A, SHA-256 alone = B" s4j_25 hash_25 hash_mapped_25
+      local_pair "in turns: launcher = A, SHA-256 alone = B" s4j_cds_17 hash_17 hash_mapped_17
+      [ ! -x "$jdk25/bin/java" ] || local_pair "in turns, JDK 25: launcher = A, SHA-256 alone = B" s4j_aot_25 hash_25 hash_mapped_25 ;;
   esac
   before=:
 done

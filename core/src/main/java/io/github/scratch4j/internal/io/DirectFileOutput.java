@@ -276,7 +276,7 @@ public final class DirectFileOutput {
       return null;
     }
     try {
-      return ByteBuffer.allocateDirect(SLOT + ALIGN).alignedSlice(ALIGN).limit(SLOT).slice();
+      return Aligned.direct(SLOT);
     } catch (OutOfMemoryError directMemoryFull) {
       MADE.decrementAndGet();
       return null;
