@@ -75,20 +75,15 @@ public final class ProcessMains {
    * second hashes the bytes again (the blob's digest), copies them into a cache file and sends them
    * to the registry at {@code 127.0.0.1:PORT} in one streamed PUT over a plain socket, after the
    * POST that opens the upload. With a fifth argument, {@code uncompressed}, the first thread only
-   * reads: the floor of an uncompressed push, whose one digest is both. The cache copy is written as
-   * scratch4j writes its own: past the page cache ({@code O_DIRECT}) where the file system allows,
-   * from an aligned copy, on a third thread.
+   * reads: the floor of an uncompressed push, whose one digest is both.
    */
   public static final class PushFloor {
     public static void main(String[] args) throws Exception {
       Path file = Path.of(args[0]);
       int port = Integer.parseInt(args[2]);
       boolean uncompressed = args.length > 4 && args[4].equals("uncompressed");
-      Files.deleteIfExists(Path.of(args[3]));
       try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
-          java.nio.channels.FileChannel cache = java.nio.channels.FileChannel.open(Path.of(args[3]),
-              java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
-          java.nio.channels.FileChannel direct = directChannel(Path.of(args[3]))) {
+          java.io.OutputStream cache = Files.newOutputStream(Path.of(args[3]))) {
         java.io.OutputStream out = socket.getOutputStream();
         java.io.InputStream in = socket.getInputStream();
         out.write(("POST /v2/bench/floor/blobs/uploads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
@@ -105,40 +100,18 @@ public final class ProcessMains {
           free.add(new byte[size]);
         }
         byte[] end = new byte[0];
-        // The cache copy: aligned direct buffers written by a thread of their own.
-        java.util.concurrent.BlockingQueue<java.nio.ByteBuffer> toCache = new java.util.concurrent.ArrayBlockingQueue<>(8);
-        java.util.concurrent.BlockingQueue<java.nio.ByteBuffer> cacheFree = new java.util.concurrent.ArrayBlockingQueue<>(8);
-        for (int i = 0; i < 8; i++) {
-          cacheFree.add(java.nio.ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096).limit(size).slice());
-        }
-        java.nio.ByteBuffer cacheEnd = java.nio.ByteBuffer.allocate(0);
-        java.util.concurrent.CompletableFuture<Void> cached = java.util.concurrent.CompletableFuture.runAsync(() -> {
-          try {
-            long at = 0;
-            for (java.nio.ByteBuffer b = toCache.take(); b != cacheEnd; b = toCache.take()) {
-              java.nio.channels.FileChannel to = direct != null && b.remaining() % 4096 == 0 ? direct : cache;
-              while (b.hasRemaining()) {
-                at += to.write(b, at);
-              }
-              cacheFree.put(b.clear());
-            }
-          } catch (Exception e) {
-            throw new java.util.concurrent.CompletionException(e);
-          }
-        });
         java.util.concurrent.CompletableFuture<Void> sent = java.util.concurrent.CompletableFuture.runAsync(() -> {
           try {
             MessageDigest blob = MessageDigest.getInstance("SHA-256");
             for (byte[] b = full.take(); b != end; b = full.take()) {
               blob.update(b);
-              toCache.put(cacheFree.take().put(b).flip());
+              cache.write(b);
               out.write(b);
               if (b.length == size) {
                 free.put(b);
               }
             }
             blob.digest();
-            toCache.put(cacheEnd);
             out.flush();
           } catch (Exception e) {
             throw new java.util.concurrent.CompletionException(e);
@@ -163,18 +136,7 @@ public final class ProcessMains {
         }
         full.put(end);
         sent.join();
-        cached.join();
         head(in, "201");
-      }
-    }
-
-    /** A channel that writes {@code file} past the page cache, or null where the file system refuses. */
-    private static java.nio.channels.FileChannel directChannel(Path file) {
-      try {
-        return java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE,
-            com.sun.nio.file.ExtendedOpenOption.DIRECT);
-      } catch (java.io.IOException | UnsupportedOperationException e) {
-        return null;
       }
     }
 

@@ -65,8 +65,6 @@ public final class TempSiblings {
     private final FileChannel channel;
     private final Object key;
     private boolean done;
-    private DirectFileOutput output;
-    private FileChannel direct;
 
     private TempFile(Path path, FileChannel channel, Object key) {
       this.path = path;
@@ -100,20 +98,6 @@ public final class TempSiblings {
       };
     }
 
-    /**
-     * A writer of the file from its start to its end that keeps its bytes out of the page cache
-     * where the file system allows (see {@link DirectFileOutput}); the same one every time. Its
-     * bytes are in the file once its {@code finish} has returned, which a commit needs first.
-     */
-    public DirectFileOutput directOutput() {
-      if (output == null) {
-        // Its channel is this object's: closing it drops the lock, so it is closed with the other.
-        direct = DirectFileOutput.openDirect(path).orElse(null);
-        output = new DirectFileOutput(channel, java.util.Optional.ofNullable(direct), path.toString());
-      }
-      return output;
-    }
-
     /** Writes all of {@code content}. */
     public void write(byte[] content) throws IOException {
       ByteBuffer b = ByteBuffer.wrap(content);
@@ -144,15 +128,9 @@ public final class TempSiblings {
 
     private void release() throws IOException {
       try {
-        if (direct != null) {
-          direct.close();
-        }
+        channel.close();
       } finally {
-        try {
-          channel.close();
-        } finally {
-          HELD.remove(key);
-        }
+        HELD.remove(key);
       }
     }
 
@@ -163,9 +141,6 @@ public final class TempSiblings {
         return;
       }
       done = true;
-      if (output != null) {
-        output.abandon();
-      }
       try {
         release();
       } finally {

@@ -166,7 +166,6 @@ final class BlobCache {
       MessageDigest sha = Sha256.newDigest();
       long total = 0;
       byte[] buffer = new byte[1 << 16];
-      // Through the page cache: a pulled blob is read again at once, to check or to build on.
       OutputStream out = temp.output();
       int n;
       while ((n = in.read(buffer)) > 0) {
@@ -204,8 +203,7 @@ final class BlobCache {
   /**
    * A blob being made elsewhere (a layer generated for a push), written to the cache as it goes
    * and kept under the digest its maker computed only when {@link Incoming#keep} is called;
-   * closed without it, nothing is kept. It is written past the page cache where the file system
-   * allows: only a later pull reads it again.
+   * closed without it, nothing is kept.
    */
   Incoming incoming() throws IOException {
     return new Incoming(temporary());
@@ -219,20 +217,18 @@ final class BlobCache {
       this.temp = temp;
     }
 
-    /** Writes the buffer's remaining bytes; the buffer is the caller's again on return. */
+    /** Writes the buffer's remaining bytes (a direct buffer goes to the file without another copy). */
     void write(java.nio.ByteBuffer bytes) throws IOException {
-      temp.directOutput().write(bytes);
+      while (bytes.hasRemaining()) {
+        temp.channel().write(bytes);
+      }
     }
 
     /** Keeps what was written as blob {@code d}, unless the cache has it already. */
     void keep(Digest d) throws IOException {
       if (Files.exists(path(d), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        // Pushed before: this copy is not needed, nor need its last bytes reach the disk.
         used(path(d));
-        temp.close();
-        return;
       }
-      temp.directOutput().finish();
       temp.commitUnlessPresent(path(d));
     }
 

@@ -117,23 +117,6 @@ class TempSiblingsTest {
     assertThat(names()).containsExactly("out.tar");
   }
 
-  /**
-   * The second channel that writes past the page cache is closed only with the file's own: closed
-   * earlier, it would drop the lock while the file is still being written.
-   */
-  @Test
-  void aWriterPastThePageCacheKeepsItsLockUntilItIsDone() throws Exception {
-    try (TempSiblings.TempFile live = TempSiblings.createFile(dir.resolve("out.tar"))) {
-      DirectFileOutput out = live.directOutput();
-      out.write(new byte[3 << 20], 0, 3 << 20);
-      out.finish();
-      assertThat(LockHolder.canLock(live.path())).as("another process can take the lock").isFalse();
-      live.commit(dir.resolve("out.tar"));
-    }
-    assertThat(names()).containsExactly("out.tar");
-    assertThat(Files.size(dir.resolve("out.tar"))).isEqualTo(3 << 20);
-  }
-
   @Test
   void filesThatOnlyLookLikeOursAreKept() throws Exception {
     List<String> others = List.of(
