@@ -112,9 +112,8 @@ public class LayerWriteBenchmark {
   public byte[] jdkSha256Read() throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
     byte[] buffer = new byte[1 << 20];
-    // Read into a page-aligned buffer first: the JDK's own for a read into an array starts 16
-    // bytes past a page, into which the kernel copies 4-5 times slower on an AMD EPYC of ours.
-    ByteBuffer b = ByteBuffer.allocateDirect((1 << 20) + 4096).alignedSlice(4096).limit(1 << 20).slice();
+    // Read into a page-aligned buffer first (see ProcessMains.alignedDirect).
+    ByteBuffer b = ProcessMains.alignedDirect(1 << 20);
     try (FileChannel ch = FileChannel.open(file)) {
       while (ch.read(b.clear()) > 0) {
         int k = b.flip().remaining();

@@ -28,6 +28,16 @@ public final class ProcessMains {
   }
 
   /**
+   * A direct buffer of {@code size} bytes (a multiple of 4096) starting at a page boundary, for the
+   * baselines to read into: the JDK's own buffer for a read into an array starts 16 bytes past a
+   * page, into which the kernel copies 4-5 times slower on an AMD EPYC of this project's (see
+   * scratch4j's {@code Aligned}).
+   */
+  static java.nio.ByteBuffer alignedDirect(int size) {
+    return java.nio.ByteBuffer.allocateDirect(size + 4096).alignedSlice(4096).limit(size).slice();
+  }
+
+  /**
    * The JDK's SHA-256 over every regular file under a path: the hash alone. {@code HashFiles PATH}
    * reads each file through one 1 MiB heap buffer (the in-JVM baseline of {@code
    * LayerWriteBenchmark.jdkSha256Read}), by way of a page-aligned direct one; {@code HashFiles --mapped PATH} hashes each file from
@@ -41,7 +51,7 @@ public final class ProcessMains {
       Path root = Path.of(args[mapped ? 1 : 0]);
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       byte[] buffer = mapped ? null : new byte[1 << 20];
-      java.nio.ByteBuffer aligned = java.nio.ByteBuffer.allocateDirect((1 << 20) + 4096).alignedSlice(4096).limit(1 << 20).slice();
+      java.nio.ByteBuffer aligned = mapped ? null : alignedDirect(1 << 20);
       try (Stream<Path> files = Files.walk(root)) {
         for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
           try (FileChannel ch = FileChannel.open(p)) {
@@ -52,9 +62,7 @@ public final class ProcessMains {
                 md.update(window);
               }
             } else {
-              // Read into a page-aligned buffer, then hashed from the array: the JDK's own buffer
-              // for a read into an array starts 16 bytes past a page, into which the kernel copies
-              // 4-5 times slower on an AMD EPYC of this project's (see scratch4j's Aligned).
+              // Read into a page-aligned buffer (see alignedDirect), then hashed from the array.
               while (ch.read(aligned.clear()) >= 0) {
                 int n = aligned.flip().remaining();
                 aligned.get(buffer, 0, n);
