@@ -30,15 +30,16 @@ import java.util.zip.Deflater;
  * <p>A task compresses {@value #BLOCKS_PER_TASK} consecutive blocks and hands their outputs on as
  * one piece: the bytes are those of one task per block, while every stage downstream (the hash,
  * the cache, the socket) is called a third as often, which on a short-lived JVM is JIT work not
- * done. A task's arrays (384 KiB of input, as much output for stored blocks) stay under half of
- * G1's smallest region, 1 MiB, with which a 64 MiB heap is laid out: an array of half a region
- * or more takes whole regions of its own, and three layers pushed side by side with 512 KiB
- * tasks ran such a heap out of memory.
+ * done. A task's arrays (384 KiB of input, a third of that as output, grown when a block
+ * compresses poorly) stay under half of G1's smallest region, 1 MiB, with which a 64 MiB heap is
+ * laid out: an array of half a region or more takes whole regions of its own, and three layers
+ * pushed side by side with 512 KiB tasks ran such a heap out of memory.
  *
  * <p>A block whose bytes look random (already compressed or encrypted data: an order-0 entropy
  * above {@value #STORE_ABOVE} bits per byte) is written as stored blocks without trying to
  * compress it. zlib would store such a block too, or save at most a fraction of a percent, after
- * spending most of its time failing to find matches; stored, it costs a copy.
+ * spending most of its time failing to find matches. A task whose blocks are all stored is written
+ * from its input, with the blocks' 5-byte headers between, so such data is not copied here at all.
  */
 public final class ParallelGzipOutputStream extends OutputStream {
   /** Deflate's window: the most a match can reach back (RFC 1951 section 3.2.5). */
@@ -89,7 +90,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
   private final Deque<byte[]> freeDictionaries = new ConcurrentLinkedDeque<>();
   private final java.util.Queue<byte[]> freeOutputs = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  /** A task's compressed blocks, with the arrays they were made from, to be used again once written. */
+  /**
+   * A task's compressed blocks, with the arrays they were made from, to be used again once written;
+   * a task stored whole has no output array, and its length is its input's.
+   */
   private record Compressed(byte[] input, byte[] dictionary, byte[] output, int length) {}
   private final ThreadLocal<Deflater> deflaters;
   /**
@@ -220,19 +224,30 @@ public final class ParallelGzipOutputStream extends OutputStream {
    * Each block is what compressing it alone gives, primed with the 32 KiB before it.
    */
   private Compressed compress(byte[] task, int taskLength, byte[] dict, boolean last) {
+    int whole = taskLength / blockSize;
+    // Only the last task is short; it ends with the rest, empty or not, as the final block.
+    int blocks = last ? whole + 1 : whole;
+    boolean[] random = new boolean[blocks];
+    boolean allRandom = true;
+    for (int b = 0; b < blocks; b++) {
+      int at = b * blockSize;
+      random[b] = level != Deflater.NO_COMPRESSION && looksRandom(task, at, Math.min(blockSize, taskLength - at));
+      allRandom &= random[b];
+    }
+    if (allRandom && !last) {
+      // Stored whole: written from the input itself with the blocks' headers between (writeStored).
+      return new Compressed(task, dict, null, taskLength);
+    }
     byte[] out = freeOutputs.poll();
     if (out == null) {
       out = new byte[taskLength / 3 + 64];
     }
     int length = 0;
-    int whole = taskLength / blockSize;
-    // Only the last task is short; it ends with the rest, empty or not, as the final block.
-    int blocks = last ? whole + 1 : whole;
     for (int b = 0; b < blocks; b++) {
       int at = b * blockSize;
       int n = Math.min(blockSize, taskLength - at);
       boolean end = b == whole;
-      if (level != Deflater.NO_COMPRESSION && looksRandom(task, at, n)) {
+      if (random[b]) {
         int size = storedSize(n);
         out = roomFor(out, length, size);
         stored(task, at, n, end, out, length);
@@ -374,21 +389,49 @@ public final class ParallelGzipOutputStream extends OutputStream {
     int pieces = Math.max(1, (length + MAX_STORED - 1) / MAX_STORED);
     for (int p = 0, off = from; p < pieces; p++) {
       int n = Math.min(MAX_STORED, from + length - off);
-      out[at++] = (byte) (last && p == pieces - 1 ? 1 : 0);
-      out[at++] = (byte) n;
-      out[at++] = (byte) (n >>> 8);
-      out[at++] = (byte) ~n;
-      out[at++] = (byte) (~n >>> 8);
+      storedHeader(out, at, n, last && p == pieces - 1);
+      at += 5;
       System.arraycopy(input, off, out, at, n);
       at += n;
       off += n;
     }
   }
 
+  /** A stored block's 5-byte header (see {@link #stored}) for {@code n} bytes, at {@code at}. */
+  private static void storedHeader(byte[] out, int at, int n, boolean last) {
+    out[at] = (byte) (last ? 1 : 0);
+    out[at + 1] = (byte) n;
+    out[at + 2] = (byte) (n >>> 8);
+    out[at + 3] = (byte) ~n;
+    out[at + 4] = (byte) (~n >>> 8);
+  }
+
+  /**
+   * Writes a task whose blocks are all stored, none of them the last of the stream: what {@link
+   * #stored} would make of each block, written from the input without that copy.
+   */
+  private void writeStored(byte[] input, int length) throws IOException {
+    byte[] header = new byte[5];
+    // Whole blocks only (the last task, which ends short, is never stored whole).
+    for (int from = 0; from < length; from += blockSize) {
+      int end = from + blockSize;
+      for (int off = from; off < end; off += MAX_STORED) {
+        int n = Math.min(MAX_STORED, end - off);
+        storedHeader(header, 0, n, false);
+        out.write(header);
+        out.write(input, off, n);
+      }
+    }
+  }
+
   private void writeOne(Future<Compressed> next) throws IOException, InterruptedException {
     try {
       Compressed c = next.get();
-      out.write(c.output(), 0, c.length());
+      if (c.output() == null) {
+        writeStored(c.input(), c.length());
+      } else {
+        out.write(c.output(), 0, c.length());
+      }
       room.release();
       // Written (an OutputStream keeps no reference to what it was given): the arrays are free.
       if (c.input().length == taskSize && freeInputs.size() < maxInFlight + 1) {
@@ -397,7 +440,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
       if (c.dictionary() != null && c.dictionary().length == DICTIONARY && freeDictionaries.size() < maxInFlight + 1) {
         freeDictionaries.push(c.dictionary());
       }
-      if (freeOutputs.size() < maxInFlight + 1) {
+      if (c.output() != null && freeOutputs.size() < maxInFlight + 1) {
         freeOutputs.offer(c.output());
       }
     } catch (ExecutionException e) {

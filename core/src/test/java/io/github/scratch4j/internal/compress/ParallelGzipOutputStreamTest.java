@@ -473,26 +473,40 @@ class ParallelGzipOutputStreamTest {
     assertThat(gunzip(out.toByteArray())).isEqualTo(text(3 * BLOCK));
   }
 
+  /**
+   * A task whose blocks all look random is written from its input, each stored block's header
+   * before its bytes, rather than copied into an output array first; the bytes are the same.
+   */
   @Test
-  void eachTasksBlocksAreWrittenAsOnePiece() throws Exception {
-    int blocks = 4 * ParallelGzipOutputStream.BLOCKS_PER_TASK;
-    List<Integer> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  void aTaskOfStoredBlocksIsWrittenFromItsInputWithTheBlocksHeadersBetween() throws Exception {
+    int task = ParallelGzipOutputStream.BLOCKS_PER_TASK * BLOCK;
+    List<int[]> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
     ByteArrayOutputStream all = new ByteArrayOutputStream() {
       @Override
       public synchronized void write(byte[] b, int off, int len) {
-        writes.add(len);
+        writes.add(new int[] {off, len});
         super.write(b, off, len);
       }
     };
-    byte[] input = random(blocks * BLOCK, 21);
+    // Four whole tasks of random bytes, then a byte for the last one.
+    byte[] input = random(4 * task + 1, 21);
     try (ParallelGzipOutputStream gz = new ParallelGzipOutputStream(all, 6, BLOCK, pool, 2)) {
-      gz.write(input);
+      for (int at = 0; at < input.length; at += 100_000) {
+        gz.write(input, at, Math.min(100_000, input.length - at));
+      }
     }
-    // The header, one piece per task of stored blocks, the final empty block, the trailer: the
-    // blocks reach the output in a fraction as many writes as there are blocks.
-    assertThat(writes).hasSize(1 + 4 + 1 + 1);
-    assertThat(writes.size() - 3).isLessThanOrEqualTo(blocks / 3);
-    assertThat(writes.subList(1, 5)).allMatch(n -> n > ParallelGzipOutputStream.BLOCKS_PER_TASK * BLOCK);
+    assertThat(all.toByteArray()).isEqualTo(reference(input, 6));
+    // After the gzip header: per stored block of the four tasks, its 5-byte header, then its bytes
+    // at the offset they have in their task (in an output array they would be past the headers).
+    int at = 0;
+    int i = 1;
+    while (at < 4 * task) {
+      int n = Math.min(65535, BLOCK - at % BLOCK);
+      assertThat(writes.get(i)[1]).as("the header of the stored block at %d", at).isEqualTo(5);
+      assertThat(writes.get(i + 1)).as("the bytes of the stored block at %d", at).containsExactly(at % task, n);
+      at += n;
+      i += 2;
+    }
     assertThat(gunzip(all.toByteArray())).isEqualTo(input);
   }
 }
