@@ -14,7 +14,8 @@
 # gzip and uncompressed pushes run a second time through the launcher samples/target/scratch4j, the
 # command line as it ships, which starts the JVM with a class-data archive. Then the pull of the
 # same image (pushed beforehand, untimed) into an empty cache (`scratch4j inspect REF`, which pulls every blob and checks it as a read does)
-# against `skopeo copy docker://… oci:DIR`. Prints the median wall time of RUNS runs, the peak RSS,
+# against `skopeo copy docker://… oci:DIR`. The gzip push also runs under -Xmx64m, against itself with
+# the JVM's default heap. Prints the median wall time of RUNS runs, the peak RSS,
 # and each time as a ratio of scratch4j's. Then the same comparisons in pairs (PAIRS of them,
 # default 7; 0 skips them): scratch4j and its peer run in turn, each on a fresh registry, and the
 # ratio is taken pair by pair, so that a machine whose speed drifts (disk write-back above all)
@@ -117,6 +118,8 @@ measure env XDG_CACHE_HOME="$work/launcher-cache" "$launcher" build --add "$big"
 row "scratch4j launcher (AppCDS) build --push"
 measure skopeo copy -q --dest-tls-verify=false "docker-archive:$work/big.tar" "docker://127.0.0.1:$port/bench/big:1"
 row "skopeo copy docker-archive -> registry (gzip)"
+measure java -Xmx64m -jar "$samples" build --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"
+row "scratch4j build --push (gzip), -Xmx64m"
 measure java -jar "$samples" build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"
 row "scratch4j build --push --uncompressed"
 measure java -jar "$samples" push "$work/big.tar" "127.0.0.1:$port/bench/big:1"
@@ -172,6 +175,11 @@ if [ "$pairs" -gt 0 ]; then
   pair "A: scratch4j build --push (gzip)" "B: skopeo copy (gzip)"
   run_b() { timed "$work/curl-put.sh" "$port" "$big" "$big_digest"; }
   pair "A: scratch4j build --push (gzip)" "B: curl -T"
+  # A 64 MiB heap against the JVM's default: the push must not need more to keep its speed.
+  run_a() { timed java -Xmx64m -jar "$samples" build --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"; }
+  run_b() { timed java -jar "$samples" build --add "$big" --no-dependency-check --push "127.0.0.1:$port/bench/big:1"; }
+  pair "A: scratch4j --push (gzip), -Xmx64m" "B: the same, default heap"
+  run_b() { timed "$work/curl-put.sh" "$port" "$big" "$big_digest"; }
   run_a() { timed java -cp "$benchjar" 'io.github.scratch4j.benchmarks.ProcessMains$PushFloor' "$big" "$big_digest" "$port" "$work/floor-cache"; }
   pair "A: Java floor of a gzip push" "B: curl -T"
   run_a() { timed java -jar "$samples" build --add "$big" --no-dependency-check --uncompressed --push "127.0.0.1:$port/bench/big:1"; }
