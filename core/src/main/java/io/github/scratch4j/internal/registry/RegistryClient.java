@@ -52,9 +52,33 @@ public final class RegistryClient {
   /**
    * One DEBUG record per HTTP exchange, token service's included, and nothing at INFO or above.
    * Records name the method, the URL without credentials or query values, the status, the time
-   * and the attempt; never a header, a token or a password.
+   * and the attempt; never a header, a token or a password. The JDK's first {@code
+   * System.getLogger} sets up its logging, 20-50 ms of a new JVM, so it is asked for on a thread of
+   * its own when this class is first used, beside the first request rather than before it; a record
+   * is only made once an exchange has ended ({@link #log}).
    */
-  private static final System.Logger LOG = System.getLogger("io.github.scratch4j.registry");
+  private static final java.util.concurrent.CompletableFuture<System.Logger> LOG = new java.util.concurrent.CompletableFuture<>();
+  private static final String LOGGER = "io.github.scratch4j.registry";
+
+  static {
+    io.github.scratch4j.internal.exec.Threads.start("scratch4j-logger", () -> {
+      try {
+        LOG.complete(System.getLogger(LOGGER));
+      } catch (Throwable t) {
+        LOG.completeExceptionally(t);
+      }
+    });
+  }
+
+  /** The logger of the exchanges, once the JDK has it (at once, but for a new JVM's first exchange). */
+  private static System.Logger log() {
+    try {
+      return LOG.join();
+    } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+      // Looked up again on this thread, as it was before, to fail here if it fails again.
+      return System.getLogger(LOGGER);
+    }
+  }
   /** The statuses worth another try (RFC 9110: 429 and the server errors a retry may cure). */
   private static final java.util.Set<Integer> RETRIED = java.util.Set.of(429, 500, 502, 503, 504);
   private static final int MAX_REDIRECTS = 10;
@@ -241,8 +265,9 @@ public final class RegistryClient {
       if (Thread.interrupted()) {
         throw new InterruptedIOException("interrupted while contacting " + registry);
       }
-      if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-        LOG.log(System.Logger.Level.DEBUG, "TLS probe of " + Hosts.safe(https) + " -> " + (seen.tls() ? "TLS" : "not TLS")
+      System.Logger log = log();
+      if (log.isLoggable(System.Logger.Level.DEBUG)) {
+        log.log(System.Logger.Level.DEBUG, "TLS probe of " + Hosts.safe(https) + " -> " + (seen.tls() ? "TLS" : "not TLS")
             + " (" + seen.answer() + ") in " + (System.nanoTime() - started) / 1_000_000 + " ms");
       }
       base = seen.tls() ? https : URI.create("http://" + apiHost + "/");
@@ -488,9 +513,10 @@ public final class RegistryClient {
    * to the answer's headers; a redirect followed is logged as its own exchange, with its hop.
    */
   private static void logExchange(String method, URI uri, String outcome, long started, String which) {
-    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+    System.Logger log = log();
+    if (log.isLoggable(System.Logger.Level.DEBUG)) {
       long ms = (System.nanoTime() - started) / 1_000_000;
-      LOG.log(System.Logger.Level.DEBUG, method + " " + forLog(uri) + " -> " + outcome + " in " + ms + " ms (" + which + ")");
+      log.log(System.Logger.Level.DEBUG, method + " " + forLog(uri) + " -> " + outcome + " in " + ms + " ms (" + which + ")");
     }
   }
 
