@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,41 @@ class BulkOutputTest {
         assertThat(out.bytes.toByteArray()).as("%d bytes through a buffer of %d", size, bufferSize).isEqualTo(content);
         assertThat(out.largest).isLessThanOrEqualTo(Math.min(bufferSize, chunk));
       }
+    }
+  }
+
+  /** Copies on many threads at once, as layers made side by side are, each get their own buffer. */
+  @Test
+  void copiesOnManyThreadsAtOnceEachGetTheirOwnFilesBytes() throws Exception {
+    int files = 24;
+    List<byte[]> contents = new java.util.ArrayList<>();
+    for (int i = 0; i < files; i++) {
+      byte[] content = new byte[(1 << 20) + 1000 * i];
+      new Random(100 + i).nextBytes(content);
+      contents.add(content);
+      Files.write(dir.resolve("c" + i), content);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+    try {
+      List<java.util.concurrent.Future<byte[]>> copies = new java.util.ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < files; i++) {
+          Path file = dir.resolve("c" + i);
+          copies.add(pool.submit(() -> {
+            Collecting out = new Collecting();
+            try (FileChannel channel = FileChannel.open(file)) {
+              out.copyFile(file, channel, Files.size(file), new byte[64 << 10]);
+            }
+            return out.bytes.toByteArray();
+          }));
+        }
+      }
+      for (int c = 0; c < copies.size(); c++) {
+        assertThat(copies.get(c).get(60, java.util.concurrent.TimeUnit.SECONDS)).as("copy %d", c)
+            .isEqualTo(contents.get(c % files));
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
