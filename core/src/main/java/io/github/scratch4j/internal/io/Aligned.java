@@ -7,7 +7,33 @@ public final class Aligned {
   /** The alignment: a page, a multiple of any cache line or vector width. */
   public static final int PAGE = 4096;
 
+  /** The size of the buffers {@link #take} lends: one chunk of a file ({@link ReadAhead#CHUNK}). */
+  public static final int CHUNK = ReadAhead.CHUNK;
+  /** Files at least this long are worth a borrowed aligned buffer and the copy out of it. */
+  public static final int WORTH = 16 << 10;
+  /** Free buffers kept for the next copies: as many as usually run at once, and some. */
+  private static final int KEPT = 8;
+  /**
+   * Buffers free to lend. Lent for the length of one file's copy rather than kept per thread: a
+   * caller's executor may run each task on a thread of its own (a virtual thread per task), and a
+   * direct buffer's memory returns only when the collector finds it.
+   */
+  private static final java.util.Queue<ByteBuffer> FREE = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private Aligned() {}
+
+  /** Lends a page-aligned direct buffer of {@link #CHUNK} bytes; {@link #giveBack} it once read from. */
+  public static ByteBuffer take() {
+    ByteBuffer b = FREE.poll();
+    return b != null ? b.clear() : direct(CHUNK);
+  }
+
+  /** Takes back a buffer {@link #take} lent, which the caller no longer uses. */
+  public static void giveBack(ByteBuffer b) {
+    if (FREE.size() < KEPT) {
+      FREE.offer(b);
+    }
+  }
 
   /**
    * A direct buffer of {@code size} bytes starting at a page boundary. {@link

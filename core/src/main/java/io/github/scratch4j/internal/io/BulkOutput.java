@@ -31,9 +31,9 @@ public abstract class BulkOutput extends OutputStream {
     int most = Math.min(buffer.length, ReadAhead.CHUNK);
     // A read into an array goes through the JDK's temporary direct buffer, 16 bytes past a page
     // boundary, into which the kernel's copy ran 4-5 times slower (see Aligned): a file of more
-    // than a few pages is read into an aligned buffer from a small pool instead, then copied into
+    // than a few pages is read into an aligned buffer lent by Aligned instead, then copied into
     // the array as the JDK would have copied it.
-    ByteBuffer aligned = size > SMALL ? takeAligned() : null;
+    ByteBuffer aligned = size >= Aligned.WORTH ? Aligned.take() : null;
     ByteBuffer chunk = aligned != null ? aligned : ByteBuffer.wrap(buffer);
     try {
       for (long at = 0; at < size; at += chunk.limit()) {
@@ -48,25 +48,9 @@ public abstract class BulkOutput extends OutputStream {
         }
       }
     } finally {
-      if (aligned != null && FREE.size() < KEPT) {
-        FREE.offer(aligned);
+      if (aligned != null) {
+        Aligned.giveBack(aligned);
       }
     }
-  }
-
-  /** Files up to this size are read as the JDK reads into an array: the copy costs little. */
-  private static final int SMALL = 16 << 10;
-  /** Aligned buffers kept for the next copies: as many as copies usually run at once, and some. */
-  private static final int KEPT = 8;
-  /**
-   * Page-aligned chunk buffers free for a copy. Taken for the length of one file's copy and given
-   * back, rather than one per thread: a caller's executor may run each layer on a thread of its
-   * own (a virtual thread per task), and direct memory returns only when the collector finds it.
-   */
-  private static final java.util.Queue<ByteBuffer> FREE = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  private static ByteBuffer takeAligned() {
-    ByteBuffer b = FREE.poll();
-    return b != null ? b : ReadAhead.newChunk();
   }
 }

@@ -22,6 +22,53 @@ class FileRegionSourceTest {
     assertThat(region.sub(1, 2).readAllBytes()).containsExactly(3, 4);
   }
 
+  /**
+   * Reads short and long give exactly the range's bytes, also from many readers at once, and a
+   * long range cut inside is still a source change.
+   */
+  @Test
+  void readsOfAnyLengthGiveTheRangesBytesFromManyReadersAtOnce() throws Exception {
+    byte[] content = new byte[3 << 20];
+    new java.util.Random(9).nextBytes(content);
+    Path file = Files.write(dir.resolve("big"), content);
+    int offset = 12_345;
+    int size = content.length - offset - 999;
+    byte[] expected = java.util.Arrays.copyOfRange(content, offset, offset + size);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<byte[]>> reads = new java.util.ArrayList<>();
+      for (int r = 0; r < 24; r++) {
+        int seed = r;
+        reads.add(pool.submit(() -> {
+          java.util.Random lengths = new java.util.Random(seed);
+          java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+          try (InputStream in = new FileRegionSource(file, offset, size).open()) {
+            byte[] b = new byte[600 << 10];
+            int n;
+            // 1 byte to 600 KiB at a time, at an odd place in the array.
+            while ((n = in.read(b, 7, 1 + lengths.nextInt(b.length - 7))) > 0) {
+              got.write(b, 7, n);
+            }
+          }
+          return got.toByteArray();
+        }));
+      }
+      for (java.util.concurrent.Future<byte[]> read : reads) {
+        assertThat(read.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    FileRegionSource region = new FileRegionSource(file, offset, size);
+    try (InputStream in = region.open()) {
+      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+        f.setLength(1 << 20);
+      }
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(SourceChangedException.class)
+          .hasMessageContaining("ends at byte " + (1 << 20));
+    }
+  }
+
   @Test
   void aFileTruncatedInsideTheRangeIsASourceChangeNamingTheFileAndTheRange() throws Exception {
     Path file = Files.write(dir.resolve("base.tar"), new byte[100]);
