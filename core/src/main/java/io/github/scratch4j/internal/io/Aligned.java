@@ -7,8 +7,6 @@ public final class Aligned {
   /** The alignment: a page, a multiple of any cache line or vector width. */
   public static final int PAGE = 4096;
 
-  /** The size of the buffers {@link #take} lends: one chunk of a file ({@link ReadAhead#CHUNK}). */
-  public static final int CHUNK = ReadAhead.CHUNK;
   /** Files at least this long are worth a borrowed aligned buffer and the copy out of it. */
   public static final int WORTH = 16 << 10;
   /** Free buffers kept for the next copies: as many as usually run at once, and some. */
@@ -22,10 +20,13 @@ public final class Aligned {
 
   private Aligned() {}
 
-  /** Lends a page-aligned direct buffer of {@link #CHUNK} bytes; {@link #giveBack} it once read from. */
+  /**
+   * Lends a page-aligned direct buffer of one file chunk ({@link ReadAhead#CHUNK}); {@link
+   * #giveBack} it once read from.
+   */
   public static ByteBuffer take() {
     ByteBuffer b = FREE.poll();
-    return b != null ? b.clear() : direct(CHUNK);
+    return b != null ? b.clear() : ReadAhead.newChunk();
   }
 
   /** Takes back a buffer {@link #take} lent, which the caller no longer uses. */

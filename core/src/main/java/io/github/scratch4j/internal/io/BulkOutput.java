@@ -39,13 +39,11 @@ public abstract class BulkOutput extends OutputStream {
       for (long at = 0; at < size; at += chunk.limit()) {
         chunk.clear().limit((int) Math.min(most, size - at));
         ReadAhead.readChunk(path, file, size, chunk, at);
-        if (aligned == null) {
-          write(buffer, 0, chunk.limit());
-        } else {
-          int n = chunk.limit();
-          chunk.get(buffer, 0, n);
-          write(buffer, 0, n);
+        int n = chunk.limit();
+        if (aligned != null) {
+          aligned.get(buffer, 0, n);
         }
+        write(buffer, 0, n);
       }
     } finally {
       if (aligned != null) {
