@@ -247,8 +247,12 @@ class StreamingPushTest {
         return 403;
       }
       if (method.equals("PATCH")) {
-        // The layer's bytes are all in; the answer waits until the push has failed (or 5 s).
+        // The layer's bytes are all in; the answer waits until the push has failed (or 5 s), and
+        // then until the refusal, counted here as it arrives, has had time to reach the client.
+        // Answered at once, the layer's upload could end in its PUT before the client has read
+        // the refusal: a push failing beside a layer that has just ended, which is not this case.
         refused.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        Thread.sleep(300);
       }
       return -1;
     };
